@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    password = forms.CharField(label=_("Password"), max_length=1024, widget=forms.PasswordInput, strip=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Six-digit code from your authenticator app"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("Enter the six digits your authenticator app shows.")},
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("Current password"), max_length=1024, widget=forms.PasswordInput, strip=False)
+    new_password = forms.CharField(label=_("New password"), max_length=1024, widget=forms.PasswordInput, strip=False)
+    new_password2 = forms.CharField(
+        label=_("New password again"), max_length=1024, widget=forms.PasswordInput, strip=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("The two new passwords differ."))
+        return data
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Name of the script or machine"), max_length=80)
+    password = forms.CharField(
+        label=_("Your password (it unlocks your keys for the token)"),
+        max_length=1024,
+        widget=forms.PasswordInput,
+        strip=False,
+    )
+
+
+class MemberRequestForm(forms.Form):
+    username = forms.ChoiceField(label=_("Person to add"))
+
+    def __init__(self, *args: object, candidates: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["username"].choices = [(u, u) for u in candidates]  # type: ignore[attr-defined]

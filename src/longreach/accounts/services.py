@@ -1,0 +1,357 @@
+"""Every change to users, sessions, tokens, compartments and memberships.
+
+One function per action, one transaction each, each writing its audit entry
+in the same transaction. Views, the API and the CLI all call these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from longreach.accounts import approvals
+from longreach.accounts.models import ApiToken, Compartment, Membership, PendingAction, User, UserSession
+from longreach.accounts.roles import LINKAGE_ROLES, Role, allowed
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.crypto import CryptoError, envelope
+from longreach.crypto import keys as ck
+from longreach.keys import services as key_services
+from longreach.keys.context import compartment_key_context, current_keyring
+from longreach.keys.keyring import Keyring
+
+
+class ServiceError(Exception):
+    """A request that cannot be carried out; the message is safe to show."""
+
+
+class NotAllowed(ServiceError):
+    pass
+
+
+def kdf_params() -> ck.KdfParams:
+    return ck.KDF_TEST if settings.KDF_PROFILE == "test" else ck.KDF_INTERACTIVE
+
+
+def _key_context(user: User) -> str:
+    return f"user-private-key:{user.code}"
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: User
+    totp: TOTPDevice
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, role: Role | str, password: str, acting_user: User | str, linkage_key: bytes | None = None
+) -> NewUser:
+    """A staff user with a key pair wrapped under the password and a TOTP device."""
+    role = Role(role)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ServiceError(f"a user named {username!r} already exists")
+    user = User(username=username, role=role)
+    validate_password(password, user)
+    pair = ck.new_keypair()
+    user.public_key = pair.public
+    user.set_password(password)
+    user.wrapped_private_key = ck.wrap_with_password(pair.private, password, _key_context(user), kdf_params())
+    user.save()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    if role in LINKAGE_ROLES:
+        if linkage_key is None:
+            keyring = current_keyring()
+            linkage_key = keyring.linkage_key()
+        key_services.linkage_grant(user=user, linkage_key=linkage_key)
+    audit_record(Event.USER_CREATED, actor=acting_user, object_type="user", object_code=user.code, detail={"role": role.value})
+    audit_record(Event.FACTOR_ADDED, actor=acting_user, object_type="user", object_code=user.code, detail={"factor": "totp"})
+    return NewUser(user, device)
+
+
+def user_unlock(*, user: User, password: str) -> bytes:
+    """The user's private key, opened with the password (re-wrapped if KDF settings grew)."""
+    if not user.wrapped_private_key:
+        raise CryptoError("user has no key pair")
+    private = ck.unwrap_with_password(bytes(user.wrapped_private_key), password, _key_context(user))
+    if ck.wrap_params(bytes(user.wrapped_private_key)) != kdf_params():
+        user.wrapped_private_key = ck.wrap_with_password(private, password, _key_context(user), kdf_params())
+        user.save(update_fields=["wrapped_private_key"])
+    return private
+
+
+def session_register(*, user: User, session_key: str) -> None:
+    UserSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
+
+
+def sessions_end_all(*, user: User) -> int:
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+@transaction.atomic
+def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
+    """Re-wrap the private key under the new password and end every session."""
+    if not user.check_password(old_password):
+        raise ServiceError("the current password is not correct")
+    validate_password(new_password, user)
+    private = ck.unwrap_with_password(bytes(user.wrapped_private_key), old_password, _key_context(user))
+    user.wrapped_private_key = ck.wrap_with_password(private, new_password, _key_context(user), kdf_params())
+    user.set_password(new_password)
+    user.save(update_fields=["password", "wrapped_private_key"])
+    ended = sessions_end_all(user=user)
+    audit_record(Event.PASSWORD_CHANGED, actor=user, object_type="user", object_code=user.code)
+    audit_record(Event.SESSIONS_ENDED, actor=user, object_type="user", object_code=user.code, detail={"sessions": ended})
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, acting_user: User | str) -> None:
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ended = sessions_end_all(user=user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_record(Event.USER_DEACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
+    audit_record(Event.SESSIONS_ENDED, actor=acting_user, object_type="user", object_code=user.code, detail={"sessions": ended})
+
+
+# --- API tokens -------------------------------------------------------------
+
+TOKEN_PREFIX = "lr"
+
+
+def _token_hash(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode("ascii")).digest()
+
+
+@transaction.atomic
+def token_create(*, user: User, private_key: bytes, name: str) -> str:
+    """A new token, shown once: ``lr_<prefix>_<secret>``."""
+    if not name or len(name) > 80:
+        raise ServiceError("a token needs a name of 1 to 80 characters")
+    prefix = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        prefix=prefix,
+        secret_hash=_token_hash(secret),
+        wrapped_private_key=ck.wrap_with_key(private_key, ck.token_key(secret), f"api-token:{prefix}"),
+        name=name,
+    )
+    audit_record(Event.TOKEN_CREATED, actor=user, object_type="api_token", object_code=prefix)
+    return f"{TOKEN_PREFIX}_{prefix}_{secret}"
+
+
+def token_authenticate(raw: str) -> tuple[User, Keyring] | None:
+    """The user and their unlocked keys for a bearer token, or None (audited)."""
+    parts = raw.split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(raw) > 200:
+        return None
+    _, prefix, secret = parts
+    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    if token is None:
+        # Same work as a hit, so timing does not say whether the prefix exists.
+        hmac.compare_digest(_token_hash(secret), b"\x00" * 32)
+        return None
+    if (
+        not hmac.compare_digest(bytes(token.secret_hash), _token_hash(secret))
+        or token.revoked_at is not None
+        or not token.user.is_active
+    ):
+        audit_record(Event.TOKEN_FAILURE, actor=token.user, object_type="api_token", object_code=prefix, outcome="denied")
+        return None
+    private = ck.unwrap_with_key(bytes(token.wrapped_private_key), ck.token_key(secret), f"api-token:{prefix}")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user, Keyring(token.user.pk, private)
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, acting_user: User) -> None:
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit_record(Event.TOKEN_REVOKED, actor=acting_user, object_type="api_token", object_code=token.prefix)
+
+
+# --- Compartments and memberships ------------------------------------------
+
+
+@transaction.atomic
+def compartment_create(*, slug: str, name: str, lead: User, acting_user: User | str) -> Compartment:
+    """A compartment with a fresh key sealed to its first lead and to the recovery key."""
+    if isinstance(acting_user, User) and not allowed(acting_user, "compartment.create"):
+        raise NotAllowed("only administrators create compartments")
+    if lead.role not in (Role.LEAD, Role.ANALYST) or not lead.is_active:
+        raise ServiceError("the first member of a compartment must be an active lead or analyst")
+    if Compartment.objects.filter(slug=slug).exists():
+        raise ServiceError(f"a compartment {slug!r} already exists")
+    key = envelope.new_key()
+    intake = ck.new_keypair()
+    compartment = Compartment(slug=slug, name=name, key_version=1, intake_public_key=intake.public)
+    compartment.intake_private_sealed = key_services.seal_intake_private(compartment, key, 1, intake.private)
+    compartment.full_clean(exclude=["intake_public_key", "intake_private_sealed"])
+    compartment.save()
+    Membership.objects.create(user=lead, compartment=compartment)
+    key_services.compartment_key_grant(compartment=compartment, version=1, key=key, user=lead)
+    key_services.compartment_key_grant(compartment=compartment, version=1, key=key, user=None)
+    audit_record(Event.COMPARTMENT_CREATED, actor=acting_user, compartment=compartment, object_type="compartment", object_code=compartment.code)
+    audit_record(Event.KEY_GRANTED, actor=acting_user, compartment=compartment, object_type="user", object_code=lead.code)
+    return compartment
+
+
+MEMBER_ROLES = frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER})
+PENDING_LIFETIME = timedelta(days=7)
+
+
+def _is_member(user: User, compartment: Compartment) -> bool:
+    return Membership.objects.filter(user=user, compartment=compartment).exists()
+
+
+@transaction.atomic
+def membership_request(*, compartment: Compartment, user: User, acting_user: User) -> PendingAction:
+    """Ask for ``user`` to join; the key is sealed to them now, granted only on approval."""
+    if not allowed(acting_user, "membership.request") or not _is_member(acting_user, compartment):
+        raise NotAllowed("only a lead of this compartment can propose members")
+    if user.role not in MEMBER_ROLES or not user.is_active:
+        raise ServiceError("only active leads, analysts and intake volunteers can join a compartment")
+    if _is_member(user, compartment):
+        raise ServiceError(f"{user.username} is already a member")
+    if PendingAction.objects.filter(
+        kind=approvals.MEMBERSHIP_ADD, compartment=compartment, target_user=user, status=PendingAction.Status.PENDING
+    ).exists():
+        raise ServiceError(f"a request to add {user.username} is already waiting")
+    version, key = current_keyring().compartment_key(compartment.pk)
+    action = PendingAction.objects.create(
+        kind=approvals.MEMBERSHIP_ADD,
+        compartment=compartment,
+        target_user=user,
+        params={"key_version": version},
+        # Sealed exactly as a key grant, so approval can release it unchanged.
+        sealed_payload=ck.seal_to(bytes(user.public_key), key, compartment_key_context(compartment.pk, version)),
+        requested_by=acting_user,
+        expires_at=timezone.now() + PENDING_LIFETIME,
+    )
+    audit_record(
+        Event.MEMBERSHIP_REQUESTED, actor=acting_user, compartment=compartment,
+        object_type="pending_action", object_code=action.code, detail={"user": user.code},
+    )
+    return action
+
+
+def _execute_membership_add(action: PendingAction, approver: User) -> None:
+    compartment, user = action.compartment, action.target_user
+    assert compartment is not None and user is not None
+    if compartment.key_version != action.params["key_version"]:
+        raise ServiceError("the compartment key was rotated after this request; ask again")
+    Membership.objects.get_or_create(user=user, compartment=compartment)
+    from longreach.keys.models import KeyGrant
+
+    # The requester sealed the key for the new member; the approver only releases it.
+    KeyGrant.objects.update_or_create(
+        compartment=compartment, key_version=compartment.key_version, user=user,
+        defaults={"sealed": bytes(action.sealed_payload)},
+    )
+    audit_record(Event.KEY_GRANTED, actor=approver, compartment=compartment, object_type="user", object_code=user.code)
+
+
+approvals.register(
+    approvals.MEMBERSHIP_ADD,
+    can_approve=lambda action, user: allowed(user, "membership.approve")
+    and (user.role == Role.ADMIN or _is_member(user, action.compartment)),
+    execute=_execute_membership_add,
+)
+
+
+@transaction.atomic
+def pending_approve(*, action: PendingAction, acting_user: User) -> None:
+    action = PendingAction.objects.select_for_update().select_related("compartment", "target_user").get(pk=action.pk)
+    spec = approvals.spec(action.kind)
+    refusal = approvals.refusal(action, acting_user)
+    if refusal is None and not spec.can_approve(action, acting_user):
+        refusal = "you are not authorised to approve this"
+    if refusal:
+        audit_record(
+            Event.APPROVAL_REFUSED, actor=acting_user, compartment=action.compartment,
+            object_type="pending_action", object_code=action.code, outcome="denied",
+        )
+        raise NotAllowed(refusal)
+    spec.execute(action, acting_user)
+    action.status = PendingAction.Status.APPROVED
+    action.decided_by = acting_user
+    action.decided_at = timezone.now()
+    action.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        Event.MEMBERSHIP_APPROVED, actor=acting_user, compartment=action.compartment,
+        object_type="pending_action", object_code=action.code,
+        detail={"user": action.target_user.code if action.target_user else "", "requested_by": action.requested_by.code},
+    )
+
+
+@transaction.atomic
+def pending_reject(*, action: PendingAction, acting_user: User) -> None:
+    action = PendingAction.objects.select_for_update().get(pk=action.pk)
+    if action.status != PendingAction.Status.PENDING:
+        raise ServiceError("this request was already decided")
+    spec = approvals.spec(action.kind)
+    if action.requested_by_id != acting_user.pk and not spec.can_approve(action, acting_user):
+        raise NotAllowed("you are not authorised to decide this")
+    action.status = PendingAction.Status.REJECTED
+    action.decided_by = acting_user
+    action.decided_at = timezone.now()
+    action.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        Event.MEMBERSHIP_REJECTED, actor=acting_user, compartment=action.compartment,
+        object_type="pending_action", object_code=action.code,
+    )
+
+
+@transaction.atomic
+def membership_revoke(*, compartment: Compartment, user: User, acting_user: User | str) -> None:
+    """End a membership and delete the member's sealed keys; rotate next to lock out copies."""
+    if isinstance(acting_user, User):
+        if not allowed(acting_user, "membership.revoke"):
+            raise NotAllowed("only leads and administrators revoke members")
+        if acting_user.role != Role.ADMIN and not _is_member(acting_user, compartment):
+            raise NotAllowed("only a lead of this compartment can revoke its members")
+    deleted, _ = Membership.objects.filter(user=user, compartment=compartment).delete()
+    if not deleted:
+        raise ServiceError(f"{user.username} is not a member")
+    grants = key_services.compartment_grants_revoke(compartment=compartment, user=user)
+    audit_record(
+        Event.MEMBERSHIP_REVOKED, actor=acting_user, compartment=compartment,
+        object_type="user", object_code=user.code, detail={"grants_removed": grants},
+    )
+
+
+@transaction.atomic
+def compartment_rotate_key(*, compartment: Compartment, acting_user: User | str, keyring: Keyring) -> int:
+    rows = key_services.compartment_key_rotate(compartment=compartment, keyring=keyring)
+    compartment.refresh_from_db(fields=["key_version"])
+    audit_record(
+        Event.KEY_ROTATED, actor=acting_user, compartment=compartment, object_type="compartment",
+        object_code=compartment.code, detail={"version": compartment.key_version, "rows": rows},
+    )
+    return rows
+
+
+@transaction.atomic
+def recovery_restore_access(*, recovery_private_key: bytes, compartment: Compartment, user: User) -> None:
+    """Restore a user's access with the organisation recovery key (also makes them a member)."""
+    if user.role not in MEMBER_ROLES:
+        raise ServiceError("access can be restored only to leads, analysts and intake volunteers")
+    try:
+        key_services.recovery_restore(recovery_private_key=recovery_private_key, compartment=compartment, user=user)
+    except CryptoError as exc:
+        raise ServiceError("this is not the organisation's recovery key") from exc
+    Membership.objects.get_or_create(user=user, compartment=compartment)
+    audit_record(Event.KEY_RECOVERED, actor="recovery-key", compartment=compartment, object_type="user", object_code=user.code)

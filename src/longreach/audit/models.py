@@ -1,0 +1,101 @@
+"""The audit trail: ledger entries, stored Merkle nodes and signed tree heads.
+
+Rows here are append-only: the models refuse updates and deletes, and on
+PostgreSQL a trigger refuses them at the database (migration 0002).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Event(models.TextChoices):
+    LOGIN_SUCCESS = "login.success", _("Logged in")
+    LOGIN_FAILURE = "login.failure", _("Login failed")
+    LOGIN_LOCKED = "login.locked", _("Login refused while locked out")
+    LOGOUT = "logout", _("Logged out")
+    SESSIONS_ENDED = "sessions.ended", _("All sessions ended")
+    PASSWORD_CHANGED = "password.changed", _("Password changed")
+    FACTOR_ADDED = "factor.added", _("Second factor added")
+    FACTOR_REMOVED = "factor.removed", _("Second factor removed")
+    USER_CREATED = "user.created", _("User created")
+    USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    TOKEN_CREATED = "token.created", _("API token created")
+    TOKEN_REVOKED = "token.revoked", _("API token revoked")
+    TOKEN_FAILURE = "token.failure", _("API token refused")
+    COMPARTMENT_CREATED = "compartment.created", _("Compartment created")
+    COMPARTMENT_READ = "compartment.read", _("Compartment viewed")
+    MEMBERSHIP_REQUESTED = "membership.requested", _("Membership requested")
+    MEMBERSHIP_APPROVED = "membership.approved", _("Membership approved")
+    MEMBERSHIP_REJECTED = "membership.rejected", _("Membership rejected")
+    MEMBERSHIP_REVOKED = "membership.revoked", _("Membership revoked")
+    APPROVAL_REFUSED = "approval.refused", _("Approval refused")
+    KEY_GRANTED = "key.granted", _("Key granted")
+    KEY_ROTATED = "key.rotated", _("Compartment key rotated")
+    KEY_RECOVERED = "key.recovered", _("Access restored with the recovery key")
+    AUTHZ_DENIED = "authz.denied", _("Access refused")
+    AUDIT_VIEWED = "audit.viewed", _("Audit trail viewed")
+    HEAD_SIGNED = "ledger.head_signed", _("Tree head signed")
+    ORG_SETUP = "org.setup", _("Organisation set up")
+
+
+class _AppendOnly(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError(f"{type(self).__name__} rows are append-only")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(f"{type(self).__name__} rows are append-only")
+
+
+class AuditEntry(_AppendOnly):
+    index = models.BigIntegerField(primary_key=True)
+    occurred_at = models.DateTimeField()
+    event = models.CharField(max_length=40, choices=Event.choices)
+    actor = models.CharField(max_length=40)
+    actor_role = models.CharField(max_length=20, blank=True)
+    compartment = models.CharField(max_length=16, blank=True)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_code = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=10, default="ok")
+    detail = models.JSONField(default=dict)
+    leaf_hash = models.BinaryField()
+
+    class Meta:
+        ordering = ["-index"]
+        indexes = [models.Index(fields=["event"]), models.Index(fields=["actor"])]
+
+
+class LedgerNode(_AppendOnly):
+    level = models.PositiveSmallIntegerField()
+    position = models.BigIntegerField()
+    hash = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["level", "position"], name="one_node_per_slot")]
+
+
+class LedgerState(models.Model):
+    """One row, locked while appending so indexes are assigned one at a time."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+
+
+class TreeHead(_AppendOnly):
+    size = models.BigIntegerField()
+    root = models.BinaryField()
+    timestamp_ms = models.BigIntegerField()
+    signature = models.BinaryField()
+    key_id = models.CharField(max_length=16)
+
+    class Meta:
+        ordering = ["-size", "-timestamp_ms"]

@@ -1,0 +1,161 @@
+"""Writing the audit trail: one function appends an event to the Merkle ledger.
+
+Entries hold codes only (who, which compartment, which object, outcome);
+``detail`` is an allow-list of short codes and numbers so that no plaintext,
+receipt or address can be written here by mistake.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from nacl.signing import SigningKey
+
+from longreach.audit.models import AuditEntry, Event, LedgerNode, LedgerState, TreeHead
+from longreach.ledger import heads, merkle
+
+_SAFE = re.compile(r"^[A-Za-z0-9_.:\-]{0,64}$")
+
+
+class AuditDetailRejected(ValueError):
+    """A detail value could carry free text; only codes and numbers are allowed."""
+
+
+def canonical_leaf(entry: AuditEntry) -> bytes:
+    """The exact bytes hashed into the ledger for one entry."""
+    data = {
+        "index": entry.index,
+        "occurred_at": entry.occurred_at.isoformat(timespec="microseconds"),
+        "event": entry.event,
+        "actor": entry.actor,
+        "actor_role": entry.actor_role,
+        "compartment": entry.compartment,
+        "object_type": entry.object_type,
+        "object_code": entry.object_code,
+        "outcome": entry.outcome,
+        "detail": entry.detail,
+    }
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    for key, value in detail.items():
+        if not _SAFE.match(key):
+            raise AuditDetailRejected(f"audit detail key {key!r} is not a code")
+        if isinstance(value, bool | int):
+            continue
+        if isinstance(value, str) and _SAFE.match(value):
+            continue
+        raise AuditDetailRejected(f"audit detail {key!r} must be a short code or a number")
+    return detail
+
+
+class DbNodeStore:
+    """Ledger nodes in the database, with a per-use cache."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, int], bytes] = {}
+
+    def get(self, level: int, index: int) -> bytes:
+        key = (level, index)
+        if key not in self._cache:
+            self._cache[key] = bytes(LedgerNode.objects.get(level=level, position=index).hash)
+        return self._cache[key]
+
+    def put(self, level: int, index: int, value: bytes) -> None:
+        LedgerNode(level=level, position=index, hash=value).save()
+        self._cache[(level, index)] = value
+
+
+def audit_record(
+    event: Event,
+    *,
+    actor: Any = None,
+    compartment: Any = None,
+    object_type: str = "",
+    object_code: str = "",
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one event; ``actor`` is a user, a label such as "system", or None."""
+    if actor is None or not getattr(actor, "is_authenticated", True):
+        actor_code, role = "anonymous", ""
+    elif isinstance(actor, str):
+        actor_code, role = actor, ""
+    else:
+        actor_code, role = actor.code, actor.role
+    comp_code = compartment if isinstance(compartment, str) else getattr(compartment, "code", "")
+    with transaction.atomic():
+        state, _ = LedgerState.objects.select_for_update().get_or_create(pk=1)
+        entry = AuditEntry(
+            index=state.size,
+            occurred_at=timezone.now(),
+            event=Event(event).value,
+            actor=actor_code,
+            actor_role=role,
+            compartment=comp_code or "",
+            object_type=object_type,
+            object_code=object_code,
+            outcome=outcome,
+            detail=_check_detail(dict(detail or {})),
+        )
+        entry.leaf_hash = merkle.leaf_hash(canonical_leaf(entry))
+        entry.save()
+        log = merkle.MerkleLog(DbNodeStore(), size=state.size)
+        log.append_leaf_hash(entry.leaf_hash)
+        state.size = log.size
+        state.save(update_fields=["size"])
+    return entry
+
+
+def load_signing_key(path: Path | None = None) -> bytes:
+    path = path or settings.SIGNING_KEY_FILE
+    try:
+        raw = bytes.fromhex(Path(path).read_text().strip())
+    except (OSError, ValueError) as exc:
+        raise RuntimeError(f"ledger signing key {path} cannot be read: {exc}") from exc
+    if len(raw) != 32:
+        raise RuntimeError(f"ledger signing key {path} must hold 32 bytes as hex")
+    return raw
+
+
+def write_signing_key(path: Path) -> bytes:
+    """Create a new Ed25519 signing key file (mode 0600); returns the public key."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sk = SigningKey.generate()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(bytes(sk).hex() + "\n")
+    return bytes(sk.verify_key)
+
+
+def ledger_sign_head() -> TreeHead:
+    """Sign the current root; a head over the same size as the last one is still recorded."""
+    key = load_signing_key()
+    with transaction.atomic():
+        state, _ = LedgerState.objects.select_for_update().get_or_create(pk=1)
+        root = merkle.MerkleLog(DbNodeStore(), size=state.size).root()
+        signed = heads.sign(heads.TreeHead(state.size, root, int(time.time() * 1000)), key)
+        row = TreeHead(
+            size=signed.size,
+            root=signed.root,
+            timestamp_ms=signed.timestamp_ms,
+            signature=signed.signature,
+            key_id=signed.key_id,
+        )
+        row.save()
+        audit_record(Event.HEAD_SIGNED, actor="system", object_type="tree_head", detail={"size": signed.size})
+    return row
+
+
+def as_head(row: TreeHead) -> heads.TreeHead:
+    return heads.TreeHead(row.size, bytes(row.root), row.timestamp_ms, bytes(row.signature), row.key_id)

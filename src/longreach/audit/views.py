@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from longreach.audit import selectors
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.core.decorators import staff_view
+
+
+@staff_view("audit.view")
+def audit_view(request: HttpRequest) -> HttpResponse:
+    event = request.GET.get("event", "")
+    if event not in Event.values:
+        event = ""
+    page = Paginator(selectors.audit_entries(event=event), 50).get_page(request.GET.get("page"))
+    audit_record(Event.AUDIT_VIEWED, actor=request.user, detail={"event": event} if event else {})
+    return render(
+        request,
+        "audit/audit.html",
+        {"page": page, "events": Event.choices, "event": event, "head": selectors.latest_head()},
+    )

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from longreach.accounts.roles import allowed
+
+NAV = [
+    ("home", _("Home"), None),
+    ("compartments", _("Compartments"), "compartment.list"),
+    ("approvals", _("Approvals"), "membership.approve"),
+    ("audit", _("Audit trail"), "audit.view"),
+    ("account", _("Account"), None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+        return {"nav": []}
+    return {"nav": [(name, label) for name, label, action in NAV if action is None or allowed(user, action)]}

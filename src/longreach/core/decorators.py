@@ -1,0 +1,33 @@
+"""The one gate in front of every staff view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from longreach.accounts.roles import allowed
+
+
+def staff_view(action: str | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Require a full login (password, second factor, unlocked keys) and, if given, ``action``.
+
+    A logged-in user without the action gets 404, like a missing page.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated or not user.is_verified() or request.keyring is None:  # type: ignore[attr-defined]
+                return redirect("login")
+            if action is not None and not allowed(user, action):
+                raise Http404("not found")
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,39 @@
+"""Running the real WSGI server (waitress) with a tree-head signer beside it."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from django.db import close_old_connections
+
+
+def _signer(stop: threading.Event, every: float, out: Any) -> None:
+    from longreach.audit.models import LedgerState, TreeHead
+    from longreach.audit.services import ledger_sign_head
+
+    while not stop.wait(every):
+        try:
+            close_old_connections()
+            last = TreeHead.objects.order_by("-size").values_list("size", flat=True).first()
+            size = LedgerState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+            if last is None or size > last + 1:  # +1: signing itself adds an entry
+                ledger_sign_head()
+        except Exception as exc:  # keep serving; the failure is printed for the operator
+            out.write(f"tree head signing failed: {exc}\n")
+        finally:
+            close_old_connections()
+
+
+def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.0) -> None:
+    from waitress import serve as waitress_serve
+
+    from longreach.wsgi import application
+
+    stop = threading.Event()
+    worker = threading.Thread(target=_signer, args=(stop, sign_every, out), daemon=True, name="tree-head-signer")
+    worker.start()
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="longreach", clear_untrusted_proxy_headers=True)
+    finally:
+        stop.set()

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from longreach.accounts import views as accounts
+from longreach.api import api
+from longreach.audit import views as audit
+from longreach.core import views as core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("login/", accounts.login_view, name="login"),
+    path("login/code/", accounts.login_code_view, name="login_code"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("account/", accounts.account_view, name="account"),
+    path("account/tokens/", accounts.token_create_view, name="token_create"),
+    path("account/tokens/<str:prefix>/revoke/", accounts.token_revoke_view, name="token_revoke"),
+    path("compartments/", accounts.compartments_view, name="compartments"),
+    path("compartments/<str:code>/", accounts.compartment_view, name="compartment"),
+    path("compartments/<str:code>/members/<str:user_code>/revoke/", accounts.member_revoke_view, name="member_revoke"),
+    path("approvals/", accounts.approvals_view, name="approvals"),
+    path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
+    path("audit/", audit.audit_view, name="audit"),
+    path("api/v1/", api.urls),
+]
+
+handler400 = "longreach.core.views.error_400"
+handler403 = "longreach.core.views.error_403"
+handler404 = "longreach.core.views.error_404"
+handler500 = "longreach.core.views.error_500"
