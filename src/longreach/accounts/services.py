@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -129,6 +130,7 @@ def user_deactivate(*, user: User, acting_user: User | str) -> None:
 # --- API tokens -------------------------------------------------------------
 
 TOKEN_PREFIX = "lr"
+_TOKEN_SHAPE = re.compile(r"^lr_([0-9a-f]{12})_([A-Za-z0-9_\-]{43})$")
 
 
 def _token_hash(secret: str) -> bytes:
@@ -155,10 +157,10 @@ def token_create(*, user: User, private_key: bytes, name: str) -> str:
 
 def token_authenticate(raw: str) -> tuple[User, Keyring] | None:
     """The user and their unlocked keys for a bearer token, or None (audited)."""
-    parts = raw.split("_", 2)
-    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or len(raw) > 200:
+    match = _TOKEN_SHAPE.match(raw)
+    if match is None:
         return None
-    _, prefix, secret = parts
+    prefix, secret = match.group(1), match.group(2)
     token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
     if token is None:
         # Same work as a hit, so timing does not say whether the prefix exists.
@@ -272,9 +274,12 @@ approvals.register(
 )
 
 
-@transaction.atomic
 def pending_approve(*, action: PendingAction, acting_user: User) -> None:
-    action = PendingAction.objects.select_for_update().select_related("compartment", "target_user").get(pk=action.pk)
+    """Carry out ``action`` if ``acting_user`` is a different, authorised person.
+
+    Refusals are audited outside the transaction so that the record survives.
+    """
+    action = PendingAction.objects.select_related("compartment", "target_user").get(pk=action.pk)
     spec = approvals.spec(action.kind)
     refusal = approvals.refusal(action, acting_user)
     if refusal is None and not spec.can_approve(action, acting_user):
@@ -285,16 +290,20 @@ def pending_approve(*, action: PendingAction, acting_user: User) -> None:
             object_type="pending_action", object_code=action.code, outcome="denied",
         )
         raise NotAllowed(refusal)
-    spec.execute(action, acting_user)
-    action.status = PendingAction.Status.APPROVED
-    action.decided_by = acting_user
-    action.decided_at = timezone.now()
-    action.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
-        Event.MEMBERSHIP_APPROVED, actor=acting_user, compartment=action.compartment,
-        object_type="pending_action", object_code=action.code,
-        detail={"user": action.target_user.code if action.target_user else "", "requested_by": action.requested_by.code},
-    )
+    with transaction.atomic():
+        locked = PendingAction.objects.select_for_update().get(pk=action.pk)
+        if locked.status != PendingAction.Status.PENDING:
+            raise ServiceError("this request was already decided")
+        spec.execute(action, acting_user)
+        locked.status = PendingAction.Status.APPROVED
+        locked.decided_by = acting_user
+        locked.decided_at = timezone.now()
+        locked.save(update_fields=["status", "decided_by", "decided_at"])
+        audit_record(
+            Event.MEMBERSHIP_APPROVED, actor=acting_user, compartment=action.compartment,
+            object_type="pending_action", object_code=action.code,
+            detail={"user": action.target_user.code if action.target_user else "", "requested_by": action.requested_by.code},
+        )
 
 
 @transaction.atomic

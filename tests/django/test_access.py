@@ -1,0 +1,111 @@
+"""Who may see what: every route for every role, scoping, 404 for other compartments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from longreach.accounts.roles import ACTIONS, Role, allowed
+from longreach.audit.models import AuditEntry
+
+ROLES = ["admin", "lead", "analyst", "analyst2", "volunteer", "researcher", "auditor"]
+
+
+def pages(cast: Any) -> dict[str, str]:
+    a = cast.compartments["demo-a"]
+    return {
+        "home": "/",
+        "account": "/account/",
+        "compartments": "/compartments/",
+        "compartment_a": f"/compartments/{a.code}/",
+        "approvals": "/approvals/",
+        "audit": "/audit/",
+    }
+
+
+# (page, role) -> expected status for a GET by a fully logged-in user.
+EXPECTED = {
+    "home": dict.fromkeys(ROLES, 200),
+    "account": dict.fromkeys(ROLES, 200),
+    "compartments": {"admin": 200, "lead": 200, "analyst": 200, "analyst2": 200, "volunteer": 200, "researcher": 404, "auditor": 404},
+    "compartment_a": {"admin": 200, "lead": 200, "analyst": 200, "analyst2": 404, "volunteer": 200, "researcher": 404, "auditor": 404},
+    "approvals": {"admin": 200, "lead": 200, "analyst": 404, "analyst2": 404, "volunteer": 404, "researcher": 404, "auditor": 404},
+    "audit": {"admin": 200, "lead": 404, "analyst": 404, "analyst2": 404, "volunteer": 404, "researcher": 404, "auditor": 200},
+}
+
+
+@pytest.mark.parametrize("page", list(EXPECTED))
+def test_anonymous_visitors_are_sent_to_login(cast: Any, page: str) -> None:
+    r = Client().get(pages(cast)[page])
+    assert r.status_code == 302 and r["Location"] == "/login/"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_sees_exactly_its_pages(cast: Any, client_for: Any, role: str) -> None:
+    client = client_for(role)
+    urls = pages(cast)
+    got = {page: client.get(urls[page]).status_code for page in EXPECTED}
+    assert got == {page: EXPECTED[page][role] for page in EXPECTED}
+
+
+def test_another_compartment_answers_404_and_is_audited(cast: Any, client_for: Any) -> None:
+    a = cast.compartments["demo-a"]
+    r = client_for("analyst2").get(f"/compartments/{a.code}/")
+    assert r.status_code == 404
+    denied = AuditEntry.objects.filter(event="authz.denied", actor=cast.analyst2.code, compartment=a.code)
+    assert denied.count() == 1
+
+
+def test_a_missing_compartment_answers_the_same_404(cast: Any, client_for: Any) -> None:
+    c = client_for("analyst2")
+    missing = c.get("/compartments/doesnotexist/")
+    other = c.get(f"/compartments/{cast.compartments['demo-a'].code}/")
+    assert missing.status_code == other.status_code == 404
+    # Identical but for the per-response masking of the CSRF token.
+    def strip(b: bytes) -> bytes:
+        return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", b)
+
+    assert strip(missing.content) == strip(other.content)
+
+
+def test_lists_show_only_own_compartments(cast: Any, client_for: Any) -> None:
+    r = client_for("analyst2").get("/compartments/")
+    assert b"demo-b" in r.content and b"demo-a" not in r.content
+
+
+def test_api_scoping_matches_the_ui(cast: Any) -> None:
+    from longreach.accounts import services
+
+    a = cast.compartments["demo-a"]
+    token = services.token_create(user=cast.analyst2, private_key=cast.privates["analyst2"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    c = Client()
+    assert [x["slug"] for x in c.get("/api/v1/compartments", **auth).json()] == ["demo-b"]
+    assert c.get(f"/api/v1/compartments/{a.code}", **auth).status_code == 404
+    assert c.get(f"/api/v1/compartments/{cast.compartments['demo-b'].code}", **auth).json()["slug"] == "demo-b"
+    assert AuditEntry.objects.filter(event="authz.denied", actor=cast.analyst2.code).exists()
+
+
+@pytest.mark.parametrize("header", ["", "Bearer", "Bearer x", "Basic YTpi", "Bearer " + "lr_" + "0" * 12 + "_" + "A" * 43])
+def test_api_refuses_missing_and_bad_tokens(cast: Any, header: str) -> None:
+    r = Client().get("/api/v1/me", HTTP_AUTHORIZATION=header)
+    assert r.status_code == 401
+
+
+def test_roles_deny_unknown_actions_and_inactive_users(cast: Any) -> None:
+    with pytest.raises(KeyError):
+        allowed(cast.admin, "no.such.action")
+    cast.lead.is_active = False
+    assert not allowed(cast.lead, "compartment.view")
+    assert all(isinstance(r, Role) for roles in ACTIONS.values() for r in roles)
+
+
+def test_every_action_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "admin-guide.md").read_text()
+    missing = [a for a in ACTIONS if f"`{a}`" not in doc]
+    assert not missing, f"actions missing from docs/admin-guide.md: {missing}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SealedAppConfig(AppConfig):
+    name = "tests.sealedapp"
+    label = "sealedapp"
