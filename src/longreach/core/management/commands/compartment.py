@@ -8,7 +8,7 @@ from longreach.accounts import services
 from longreach.accounts.models import Compartment, User
 from longreach.core.secrets_input import read_secret
 from longreach.crypto import CryptoError
-from longreach.keys.keyring import Keyring
+from longreach.keys.keyring import KeyAccessDenied, Keyring
 
 
 class Command(BaseCommand):
@@ -58,7 +58,7 @@ class Command(BaseCommand):
                 try:
                     keyring = Keyring(member.pk, services.user_unlock(user=member, password=password))
                     rows = services.compartment_rotate_key(compartment=c, acting_user=member, keyring=keyring)
-                except CryptoError as exc:
+                except (CryptoError, KeyAccessDenied) as exc:
                     raise CommandError(f"{member.username}'s keys do not open this compartment") from exc
                 c.refresh_from_db()
                 self.stdout.write(f"{c.slug} now uses key version {c.key_version}; {rows} rows re-encrypted")

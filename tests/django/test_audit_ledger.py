@@ -1,0 +1,167 @@
+"""The audit trail on the ledger: append, verify, tamper detection, append-only."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from longreach.audit.models import AuditEntry, Event, LedgerNode, TreeHead
+from longreach.audit.services import AuditDetailRejected, audit_record, ledger_sign_head
+from longreach.audit.verify import verify_ledger
+from longreach.keys.models import OrgKeys
+from longreach.ledger import merkle
+
+
+def public(cast: Any) -> bytes:
+    return bytes(OrgKeys.get().signing_public_key)
+
+
+def raw(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+
+
+def test_the_cast_setup_is_a_valid_ledger(cast: Any) -> None:
+    ledger_sign_head()
+    report = verify_ledger(public(cast))
+    assert report.ok, report.problems
+    assert report.entries == AuditEntry.objects.count() > 10
+    assert report.heads == 1
+
+
+def test_entries_are_numbered_and_hashed_into_the_tree(cast: Any) -> None:
+    entries = list(AuditEntry.objects.order_by("index"))
+    assert [e.index for e in entries] == list(range(len(entries)))
+    log = merkle.MerkleLog()
+    for e in entries:
+        log.append_leaf_hash(bytes(e.leaf_hash))
+    head = ledger_sign_head()
+    assert bytes(head.root) == log.root(head.size)
+
+
+def test_models_refuse_update_and_delete(cast: Any) -> None:
+    entry = AuditEntry.objects.first()
+    entry.outcome = "changed"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET outcome = 'x'", "DELETE FROM audit_auditentry",
+                                 "UPDATE audit_treehead SET size = 0", "DELETE FROM audit_ledgernode"])
+def test_postgresql_refuses_update_and_delete_at_the_database(cast: Any, sql: str) -> None:
+    ledger_sign_head()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        raw(sql, [])
+
+
+def _bypass_trigger() -> None:
+    if connection.vendor == "postgresql":
+        raw("SET session_replication_role = replica", [])  # what a superuser attacker could do
+
+
+def test_an_edited_entry_is_named(cast: Any) -> None:
+    ledger_sign_head()
+    _bypass_trigger()
+    raw("UPDATE audit_auditentry SET actor = %s WHERE \"index\" = 3", ["someone-else"])
+    report = verify_ledger(public(cast))
+    assert report.problems == [f"entry 3 ({AuditEntry.objects.get(index=3).event}) was altered: its content no longer matches its hash"]
+
+
+def test_a_removed_entry_is_named(cast: Any) -> None:
+    _bypass_trigger()
+    raw("DELETE FROM audit_auditentry WHERE \"index\" = 5", [])
+    assert verify_ledger(public(cast)).problems[0].startswith("entry 5 is missing")
+
+
+def test_a_rewritten_history_is_caught_by_the_signed_head(cast: Any) -> None:
+    head = ledger_sign_head()
+    _bypass_trigger()
+    # Rewrite entry 2 consistently (new hash, new nodes): only the signature can tell.
+    e = AuditEntry.objects.get(index=2)
+    from longreach.audit.services import canonical_leaf
+
+    e.actor = "forged"
+    new_leaf = merkle.leaf_hash(canonical_leaf(e))
+    raw("UPDATE audit_auditentry SET actor = 'forged', leaf_hash = %s WHERE \"index\" = 2", [new_leaf])
+    raw("DELETE FROM audit_ledgernode", [])
+    log = merkle.MerkleLog()
+    for entry in AuditEntry.objects.order_by("index"):
+        log.append_leaf_hash(bytes(entry.leaf_hash))
+    for level, row in enumerate(log.store.levels):  # type: ignore[attr-defined]
+        for pos, h in enumerate(row):
+            raw("INSERT INTO audit_ledgernode (level, position, hash) VALUES (%s, %s, %s)", [level, pos, h])
+    problems = verify_ledger(public(cast)).problems
+    assert problems and f"tree head at size {head.size}" in problems[0] and "rewritten" in problems[0]
+
+
+def test_exported_heads_catch_a_rewrite_even_after_stored_heads_are_removed(cast: Any, tmp_path: Path) -> None:
+    ledger_sign_head()
+    out = tmp_path / "heads.json"
+    call_command("ledger", "export-heads", str(out))
+    _bypass_trigger()
+    raw("DELETE FROM audit_treehead", [])
+    raw("DELETE FROM audit_auditentry WHERE \"index\" >= 4", [])
+    raw("DELETE FROM audit_ledgernode", [])
+    raw("UPDATE audit_ledgerstate SET size = 4", [])
+    from longreach.ledger import heads
+
+    exported = [heads.TreeHead.from_json(h) for h in json.loads(out.read_text())["heads"]]
+    problems = verify_ledger(public(cast), exported).problems
+    assert problems and "exported tree head" in problems[0] and "entries were removed" in problems[0]
+
+
+def test_a_forged_head_is_refused(cast: Any) -> None:
+    head = ledger_sign_head()
+    _bypass_trigger()
+    raw("UPDATE audit_treehead SET size = %s WHERE id = %s", [head.size - 1, head.pk])
+    problems = verify_ledger(public(cast)).problems
+    assert problems and "signature is not valid" in problems[0]
+
+
+def test_a_tampered_node_is_named(cast: Any) -> None:
+    _bypass_trigger()
+    raw("UPDATE audit_ledgernode SET hash = %s WHERE level = 1 AND position = 0", [b"\x00" * 32])
+    assert verify_ledger(public(cast)).problems == ["stored node (1, 0) does not match the entries"]
+
+
+def test_the_verify_command_exits_non_zero_naming_the_entry(cast: Any) -> None:
+    call_command("ledger", "verify")
+    _bypass_trigger()
+    raw("UPDATE audit_auditentry SET outcome = 'x' WHERE \"index\" = 1", [])
+    with pytest.raises(CommandError, match="entry 1"):
+        call_command("ledger", "verify")
+
+
+@pytest.mark.parametrize(
+    "content", ["", "not json", "[]", json.dumps({"heads": [{"size": "x"}], "public_key": "00"}), json.dumps({"x": 1})]
+)
+def test_the_verify_command_reports_bad_heads_files(cast: Any, tmp_path: Path, content: str) -> None:
+    f = tmp_path / "h.json"
+    f.write_text(content)
+    with pytest.raises(CommandError, match=str(f)):
+        call_command("ledger", "verify", "--heads", str(f))
+
+
+@pytest.mark.parametrize("detail", [{"note": "Mihrigul lives at 5 Fatih St"}, {"x": 1.5}, {"bad key!": "x"}, {"n": None}])
+def test_free_text_cannot_enter_the_audit_trail(cast: Any, detail: dict[str, Any]) -> None:
+    with pytest.raises(AuditDetailRejected):
+        audit_record(Event.LOGIN_FAILURE, detail=detail)
+
+
+def test_the_audit_page_lists_and_filters(cast: Any, client_for: Any) -> None:
+    c = client_for("auditor")
+    r = c.get("/audit/?event=login.success")
+    assert r.status_code == 200 and b"Logged in" in r.content
+    assert c.get("/audit/?event=<script>&page=-1").status_code == 200
+    assert TreeHead.objects.count() == 0
+    assert AuditEntry.objects.filter(event="audit.viewed").count() == 2
+    assert LedgerNode.objects.filter(level=0).count() == AuditEntry.objects.count()
