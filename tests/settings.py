@@ -8,5 +8,3 @@ from longreach.settings import *  # noqa: E402,F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sealedapp"]  # noqa: F405
 
-# WhiteNoise looks for collected files; tests serve them from the package instead.
-STATIC_ROOT = BASE_DIR / "static"  # noqa: F405

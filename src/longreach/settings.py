@@ -190,7 +190,10 @@ SECURE_HSTS_PRELOAD = env_bool("LONGREACH_HSTS_PRELOAD", HTTPS)
 if env_bool("LONGREACH_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": with no-referrer browsers send "Origin: null"
+# on form posts and Django's CSRF origin check must then refuse every form.
+# Both send nothing to other sites, which is what protects case URLs.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -242,7 +245,8 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Production serves what collectstatic gathered; demo and tests serve the package's files.
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else BASE_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -42,7 +42,7 @@ def check_headers(r: Any, route: str) -> None:
     assert "script-src 'self'" in csp, route
     assert r.headers["X-Frame-Options"] == "DENY", route
     assert r.headers["X-Content-Type-Options"] == "nosniff", route
-    assert r.headers["Referrer-Policy"] == "no-referrer", route
+    assert r.headers["Referrer-Policy"] == "same-origin", route
     assert r.headers["Cross-Origin-Opener-Policy"] == "same-origin", route
     assert "camera=()" in r.headers["Permissions-Policy"], route
     assert r.headers["Cache-Control"] == "no-store", route

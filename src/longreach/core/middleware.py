@@ -18,7 +18,6 @@ class SecurityHeadersMiddleware:
         )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
         if not request.path.startswith("/static/"):
             # Pages may show case data: never keep them in a shared or browser cache.
             response.headers["Cache-Control"] = "no-store"
