@@ -1,0 +1,51 @@
+# Longreach: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export LONGREACH_MODE ?= demo
+
+.PHONY: run test bench lint chromium clean-demo help
+
+help:
+	@echo "make run    install into .venv (first time), create the demo organisation, serve on http://127.0.0.1:8000/"
+	@echo "make test   install the test extras and run the whole suite (SQLite; set LONGREACH_DATABASE_URL for PostgreSQL)"
+	@echo "make bench  run the benchmarks in benchmarks/"
+	@echo "make lint   ruff check"
+	@echo "make clean-demo  delete ./var (the demo database, keys and credentials)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(BIN)/longreach up
+
+# Browser tests drive Debian's Chromium; it is installed here when missing (as root),
+# never downloaded by Playwright.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed-test chromium
+	LONGREACH_MODE=test $(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-test
+	LONGREACH_MODE=test $(BIN)/python benchmarks/crypto.py
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+
+clean-demo:
+	rm -rf var
