@@ -36,11 +36,14 @@ class Command(BaseCommand):
                     "",
                     f"  Open        http://127.0.0.1:{port}/",
                     f"  Users       admin lead analyst analyst2 volunteer researcher auditor (passwords in {cred})",
-                    "  Show password   .venv/bin/longreach totp analyst --password",
-                    "  Second factor   .venv/bin/longreach totp analyst",
+                    "  Log in as analyst: in another terminal, from this folder, run",
+                    "      LONGREACH_MODE=demo .venv/bin/longreach totp analyst --password",
+                    "  It prints the password and the current six-digit code (run it again for a fresh code).",
                     "",
                 ]
             )
         )
         if not opts["no_serve"]:
+            self.stdout.write(f"Longreach listening on http://127.0.0.1:{port}/  (Ctrl-C stops it)")
+            self.stdout.flush()
             serve("127.0.0.1", port, 8, self.stdout)
