@@ -11,7 +11,7 @@ help:
 	@echo "make run    install into .venv (first time), create the demo organisation, serve on http://127.0.0.1:8000/"
 	@echo "make test   install the test extras and run the whole suite (SQLite; set LONGREACH_DATABASE_URL for PostgreSQL)"
 	@echo "make bench  run the benchmarks in benchmarks/"
-	@echo "make lint   ruff check"
+	@echo "make lint   ruff and mypy --strict"
 	@echo "make clean-demo  delete ./var (the demo database, keys and credentials)"
 
 $(BIN)/python:
@@ -39,6 +39,8 @@ chromium:
 	fi
 
 test: $(VENV)/.installed-test chromium
+	$(BIN)/ruff check src tests benchmarks
+	LONGREACH_MODE=test $(BIN)/mypy src/longreach
 	LONGREACH_MODE=test $(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-test
@@ -46,6 +48,8 @@ bench: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	LONGREACH_MODE=test $(BIN)/mypy src/longreach
 
 clean-demo:
 	rm -rf var

@@ -34,7 +34,10 @@ def best_of(runs: int, fn: Callable[[], None]) -> float:
 
 def bench_fields(n: int) -> None:
     rng = random.Random(7)
-    texts = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz ئۇيغۇر中文") for _ in range(rng.randint(5, 80))) for _ in range(n)]
+    texts = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ئۇيغۇر中文") for _ in range(rng.randint(5, 80)))
+        for _ in range(n)
+    ]
     key = envelope.new_key()
     rows = [str(i) for i in range(n)]
     aads = [envelope.binding("field", "registry.person", "name", r, "c0ffee") for r in rows]
@@ -57,20 +60,30 @@ def bench_fields(n: int) -> None:
         raw_sealed.clear()
         for p, aad in zip(plains, aads, strict=True):
             nonce = utils.random(24)
-            raw_sealed.append((nonce, bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(p, aad, nonce, key)))
+            raw_sealed.append(
+                (nonce, bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(p, aad, nonce, key))
+            )
 
     def raw_open() -> None:
         for (nonce, ct), aad in zip(raw_sealed, aads, strict=True):
             bindings.crypto_aead_xchacha20poly1305_ietf_decrypt(ct, aad, nonce, key).decode("utf-8")
 
     results = {}
-    for name, fn in [("seal", ours_seal), ("raw seal", raw_seal), ("open", ours_open), ("raw open", raw_open)]:
+    for name, fn in [
+        ("seal", ours_seal),
+        ("raw seal", raw_seal),
+        ("open", ours_open),
+        ("raw open", raw_open),
+    ]:
         results[name] = best_of(3, fn)
     print(f"\nSealed fields: {n:,} values (best of 3 runs)")
     print(f"  {'':14}{'Longreach':>12}{'raw libsodium':>16}{'ratio':>8}")
     for op in ("seal", "open"):
         ours, raw = results[op], results[f"raw {op}"]
-        print(f"  {op:14}{ours:>11.3f}s{raw:>15.3f}s{ours / raw:>7.2f}×   ({n / ours:,.0f}/s vs {n / raw:,.0f}/s)")
+        print(
+            f"  {op:14}{ours:>11.3f}s{raw:>15.3f}s{ours / raw:>7.2f}×"
+            f"   ({n / ours:,.0f}/s vs {n / raw:,.0f}/s)"
+        )
     both = (results["seal"] + results["open"]) / (results["raw seal"] + results["raw open"])
     print(f"  overall ratio {both:.2f}× (goal ≤ 1.5×)")
 
@@ -105,13 +118,17 @@ def bench_merkle(max_leaves: int) -> None:
         first_incl = first_incl or incl
         print(f"  {size:>10,}{build:>9.2f}s{incl * 1e6:>11.1f} µs{cons * 1e6:>11.1f} µs{len(proof):>11}")
     if first_incl and len(sizes) > 1:
-        print(f"  inclusion proof time at {sizes[-1]:,} vs {sizes[0]:,} leaves: {incl / first_incl:.2f}× "
-              f"(leaves grew {sizes[-1] // sizes[0]:,}×; "
-              f"log2 of the size grew {math.log2(sizes[-1]) / math.log2(sizes[0]):.1f}×)")
+        print(
+            f"  inclusion proof time at {sizes[-1]:,} vs {sizes[0]:,} leaves: {incl / first_incl:.2f}× "
+            f"(leaves grew {sizes[-1] // sizes[0]:,}×; "
+            f"log2 of the size grew {math.log2(sizes[-1]) / math.log2(sizes[0]):.1f}×)"
+        )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--fields", type=int, default=100_000)
     parser.add_argument("--max-leaves", type=int, default=1_000_000)
     args = parser.parse_args()

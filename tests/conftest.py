@@ -56,19 +56,30 @@ def cast(db: Any, signing_key_file: Path) -> Cast:
     org = key_services.org_keys_create(signing_public_key=write_signing_key(signing_key_file))
     c = Cast(recovery_private=org.recovery_private_key, linkage_key=org.linkage_key)
     for username, role in [
-        ("admin", Role.ADMIN), ("lead", Role.LEAD), ("analyst", Role.ANALYST), ("analyst2", Role.ANALYST),
-        ("volunteer", Role.VOLUNTEER), ("researcher", Role.RESEARCHER), ("auditor", Role.AUDITOR),
+        ("admin", Role.ADMIN),
+        ("lead", Role.LEAD),
+        ("analyst", Role.ANALYST),
+        ("analyst2", Role.ANALYST),
+        ("volunteer", Role.VOLUNTEER),
+        ("researcher", Role.RESEARCHER),
+        ("auditor", Role.AUDITOR),
     ]:
         new = services.user_create(
             username=username, role=role, password=PASSWORD, acting_user="test", linkage_key=org.linkage_key
         )
         c.users[username] = new.user
         c.privates[username] = services.user_unlock(user=new.user, password=PASSWORD)
-    c.compartments["demo-a"] = services.compartment_create(slug="demo-a", name="A", lead=c.lead, acting_user="test")
-    c.compartments["demo-b"] = services.compartment_create(slug="demo-b", name="B", lead=c.analyst2, acting_user="test")
+    c.compartments["demo-a"] = services.compartment_create(
+        slug="demo-a", name="A", lead=c.lead, acting_user="test"
+    )
+    c.compartments["demo-b"] = services.compartment_create(
+        slug="demo-b", name="B", lead=c.analyst2, acting_user="test"
+    )
     for member in ("analyst", "volunteer"):
         with using_keyring(c.keyring("lead")):
-            action = services.membership_request(compartment=c.compartments["demo-a"], user=c.users[member], acting_user=c.lead)
+            action = services.membership_request(
+                compartment=c.compartments["demo-a"], user=c.users[member], acting_user=c.lead
+            )
         services.pending_approve(action=action, acting_user=c.admin)
     return c
 

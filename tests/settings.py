@@ -7,4 +7,3 @@ os.environ.setdefault("LONGREACH_MODE", "test")
 from longreach.settings import *  # noqa: E402,F403
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.sealedapp"]  # noqa: F405
-

@@ -78,7 +78,9 @@ elif PRODUCTION:
     raise ImproperlyConfigured("LONGREACH_ALLOWED_HOSTS must list the host names Longreach answers to")
 else:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in (env("LONGREACH_CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in (env("LONGREACH_CSRF_TRUSTED_ORIGINS") or "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -15,7 +15,11 @@ urlpatterns = [
     path("account/tokens/<str:prefix>/revoke/", accounts.token_revoke_view, name="token_revoke"),
     path("compartments/", accounts.compartments_view, name="compartments"),
     path("compartments/<str:code>/", accounts.compartment_view, name="compartment"),
-    path("compartments/<str:code>/members/<str:user_code>/revoke/", accounts.member_revoke_view, name="member_revoke"),
+    path(
+        "compartments/<str:code>/members/<str:user_code>/revoke/",
+        accounts.member_revoke_view,
+        name="member_revoke",
+    ),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
     path("audit/", audit.audit_view, name="audit"),

@@ -30,10 +30,42 @@ def pages(cast: Any) -> dict[str, str]:
 EXPECTED = {
     "home": dict.fromkeys(ROLES, 200),
     "account": dict.fromkeys(ROLES, 200),
-    "compartments": {"admin": 200, "lead": 200, "analyst": 200, "analyst2": 200, "volunteer": 200, "researcher": 404, "auditor": 404},
-    "compartment_a": {"admin": 200, "lead": 200, "analyst": 200, "analyst2": 404, "volunteer": 200, "researcher": 404, "auditor": 404},
-    "approvals": {"admin": 200, "lead": 200, "analyst": 404, "analyst2": 404, "volunteer": 404, "researcher": 404, "auditor": 404},
-    "audit": {"admin": 200, "lead": 404, "analyst": 404, "analyst2": 404, "volunteer": 404, "researcher": 404, "auditor": 200},
+    "compartments": {
+        "admin": 200,
+        "lead": 200,
+        "analyst": 200,
+        "analyst2": 200,
+        "volunteer": 200,
+        "researcher": 404,
+        "auditor": 404,
+    },
+    "compartment_a": {
+        "admin": 200,
+        "lead": 200,
+        "analyst": 200,
+        "analyst2": 404,
+        "volunteer": 200,
+        "researcher": 404,
+        "auditor": 404,
+    },
+    "approvals": {
+        "admin": 200,
+        "lead": 200,
+        "analyst": 404,
+        "analyst2": 404,
+        "volunteer": 404,
+        "researcher": 404,
+        "auditor": 404,
+    },
+    "audit": {
+        "admin": 200,
+        "lead": 404,
+        "analyst": 404,
+        "analyst2": 404,
+        "volunteer": 404,
+        "researcher": 404,
+        "auditor": 200,
+    },
 }
 
 
@@ -64,6 +96,7 @@ def test_a_missing_compartment_answers_the_same_404(cast: Any, client_for: Any) 
     missing = c.get("/compartments/doesnotexist/")
     other = c.get(f"/compartments/{cast.compartments['demo-a'].code}/")
     assert missing.status_code == other.status_code == 404
+
     # Identical but for the per-response masking of the CSRF token.
     def strip(b: bytes) -> bytes:
         return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", b)
@@ -85,11 +118,15 @@ def test_api_scoping_matches_the_ui(cast: Any) -> None:
     c = Client()
     assert [x["slug"] for x in c.get("/api/v1/compartments", **auth).json()] == ["demo-b"]
     assert c.get(f"/api/v1/compartments/{a.code}", **auth).status_code == 404
-    assert c.get(f"/api/v1/compartments/{cast.compartments['demo-b'].code}", **auth).json()["slug"] == "demo-b"
+    assert (
+        c.get(f"/api/v1/compartments/{cast.compartments['demo-b'].code}", **auth).json()["slug"] == "demo-b"
+    )
     assert AuditEntry.objects.filter(event="authz.denied", actor=cast.analyst2.code).exists()
 
 
-@pytest.mark.parametrize("header", ["", "Bearer", "Bearer x", "Basic YTpi", "Bearer " + "lr_" + "0" * 12 + "_" + "A" * 43])
+@pytest.mark.parametrize(
+    "header", ["", "Bearer", "Bearer x", "Basic YTpi", "Bearer " + "lr_" + "0" * 12 + "_" + "A" * 43]
+)
 def test_api_refuses_missing_and_bad_tokens(cast: Any, header: str) -> None:
     r = Client().get("/api/v1/me", HTTP_AUTHORIZATION=header)
     assert r.status_code == 401

@@ -55,8 +55,15 @@ def test_models_refuse_update_and_delete(cast: Any) -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
-@pytest.mark.parametrize("sql", ["UPDATE audit_auditentry SET outcome = 'x'", "DELETE FROM audit_auditentry",
-                                 "UPDATE audit_treehead SET size = 0", "DELETE FROM audit_ledgernode"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_auditentry SET outcome = 'x'",
+        "DELETE FROM audit_auditentry",
+        "UPDATE audit_treehead SET size = 0",
+        "DELETE FROM audit_ledgernode",
+    ],
+)
 def test_postgresql_refuses_update_and_delete_at_the_database(cast: Any, sql: str) -> None:
     ledger_sign_head()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
@@ -71,14 +78,17 @@ def _bypass_trigger() -> None:
 def test_an_edited_entry_is_named(cast: Any) -> None:
     ledger_sign_head()
     _bypass_trigger()
-    raw("UPDATE audit_auditentry SET actor = %s WHERE \"index\" = 3", ["someone-else"])
+    raw('UPDATE audit_auditentry SET actor = %s WHERE "index" = 3', ["someone-else"])
     report = verify_ledger(public(cast))
-    assert report.problems == [f"entry 3 ({AuditEntry.objects.get(index=3).event}) was altered: its content no longer matches its hash"]
+    assert report.problems == [
+        f"entry 3 ({AuditEntry.objects.get(index=3).event}) was altered: "
+        "its content no longer matches its hash"
+    ]
 
 
 def test_a_removed_entry_is_named(cast: Any) -> None:
     _bypass_trigger()
-    raw("DELETE FROM audit_auditentry WHERE \"index\" = 5", [])
+    raw('DELETE FROM audit_auditentry WHERE "index" = 5', [])
     assert verify_ledger(public(cast)).problems[0].startswith("entry 5 is missing")
 
 
@@ -103,13 +113,15 @@ def test_a_rewritten_history_is_caught_by_the_signed_head(cast: Any) -> None:
     assert problems and f"tree head at size {head.size}" in problems[0] and "rewritten" in problems[0]
 
 
-def test_exported_heads_catch_a_rewrite_even_after_stored_heads_are_removed(cast: Any, tmp_path: Path) -> None:
+def test_exported_heads_catch_a_rewrite_even_after_stored_heads_are_removed(
+    cast: Any, tmp_path: Path
+) -> None:
     ledger_sign_head()
     out = tmp_path / "heads.json"
     call_command("ledger", "export-heads", str(out))
     _bypass_trigger()
     raw("DELETE FROM audit_treehead", [])
-    raw("DELETE FROM audit_auditentry WHERE \"index\" >= 4", [])
+    raw('DELETE FROM audit_auditentry WHERE "index" >= 4', [])
     raw("DELETE FROM audit_ledgernode", [])
     raw("UPDATE audit_ledgerstate SET size = 4", [])
     from longreach.ledger import heads
@@ -142,7 +154,8 @@ def test_the_verify_command_exits_non_zero_naming_the_entry(cast: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "content", ["", "not json", "[]", json.dumps({"heads": [{"size": "x"}], "public_key": "00"}), json.dumps({"x": 1})]
+    "content",
+    ["", "not json", "[]", json.dumps({"heads": [{"size": "x"}], "public_key": "00"}), json.dumps({"x": 1})],
 )
 def test_the_verify_command_reports_bad_heads_files(cast: Any, tmp_path: Path, content: str) -> None:
     f = tmp_path / "h.json"
@@ -151,7 +164,9 @@ def test_the_verify_command_reports_bad_heads_files(cast: Any, tmp_path: Path, c
         call_command("ledger", "verify", "--heads", str(f))
 
 
-@pytest.mark.parametrize("detail", [{"note": "Mihrigul lives at 5 Fatih St"}, {"x": 1.5}, {"bad key!": "x"}, {"n": None}])
+@pytest.mark.parametrize(
+    "detail", [{"note": "Mihrigul lives at 5 Fatih St"}, {"x": 1.5}, {"bad key!": "x"}, {"n": None}]
+)
 def test_free_text_cannot_enter_the_audit_trail(cast: Any, detail: dict[str, Any]) -> None:
     with pytest.raises(AuditDetailRejected):
         audit_record(Event.LOGIN_FAILURE, detail=detail)

@@ -44,12 +44,20 @@ def test_token_create_prints_a_working_token(cast: Any) -> None:
         (["token", "create", "analyst", "--password-stdin"], "", "end of input"),
         (["token", "create", "analyst", "--password-stdin", "--name", "n" * 81], PASSWORD + "\n", "1 to 80"),
         (["recover", "demo-b", "analyst", "--key-stdin"], "zz\n", "64 hexadecimal"),
-        (["recover", "demo-b", "analyst", "--key-stdin"], "00" * 32 + "\n", "not the organisation's recovery key"),
+        (
+            ["recover", "demo-b", "analyst", "--key-stdin"],
+            "00" * 32 + "\n",
+            "not the organisation's recovery key",
+        ),
         (["recover", "nope", "analyst", "--key-stdin"], "", "no compartment"),
         (["compartment", "create", "demo-a", "--name", "x", "--member", "lead"], "", "already exists"),
         (["compartment", "create", "new", "--name", "x", "--member", "auditor"], "", "lead or analyst"),
         (["compartment", "revoke", "demo-b", "analyst"], "", "not a member"),
-        (["compartment", "rotate-key", "demo-b", "--as", "analyst", "--password-stdin"], PASSWORD + "\n", "do not open"),
+        (
+            ["compartment", "rotate-key", "demo-b", "--as", "analyst", "--password-stdin"],
+            PASSWORD + "\n",
+            "do not open",
+        ),
         (["user", "create", "x", "--role", "analyst"], "", "--as"),
         (["user", "create", "analyst", "--role", "auditor"], "", "already exists"),
         (["user", "deactivate", "nobody"], "", "no user"),
@@ -65,19 +73,33 @@ def test_recover_and_rotate_and_revoke(cast: Any) -> None:
     grouped = " ".join(key[i : i + 8] for i in range(0, 64, 8))
     assert "can open demo-b" in run("recover", "demo-b", "analyst", "--key-stdin", stdin=grouped + "\n")
     assert Membership.objects.filter(user=cast.analyst, compartment__slug="demo-b").exists()
-    out = run("compartment", "rotate-key", "demo-b", "--as", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+    out = run(
+        "compartment", "rotate-key", "demo-b", "--as", "analyst", "--password-stdin", stdin=PASSWORD + "\n"
+    )
     assert "key version 2" in out
     assert "rotate-key" in run("compartment", "revoke", "demo-b", "analyst")
 
 
 def test_user_create_for_a_linkage_role_needs_an_administrator(cast: Any) -> None:
-    out = run("user", "create", "newbie", "--role", "analyst", "--as", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    out = run(
+        "user",
+        "create",
+        "newbie",
+        "--role",
+        "analyst",
+        "--as",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert "initial password" in out and "TOTP secret" in out
     assert User.objects.get(username="newbie").key_grants.filter(compartment=None).exists()
     out = run("user", "create", "reader", "--role", "researcher")
     assert "created reader" in out
     with pytest.raises(CommandError, match="not correct"):
-        run("user", "create", "other", "--role", "analyst", "--as", "admin", "--password-stdin", stdin="bad\n")
+        run(
+            "user", "create", "other", "--role", "analyst", "--as", "admin", "--password-stdin", stdin="bad\n"
+        )
 
 
 def test_totp_command_works_only_in_demo_mode(cast: Any, settings: Any) -> None:
@@ -97,7 +119,9 @@ def test_setup_refuses_a_second_run(cast: Any) -> None:
 def _env(tmp: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGREACH_", "DJANGO_"))}
     env.update(
-        LONGREACH_VAR_DIR=str(tmp), LONGREACH_KDF="test", LONGREACH_MODE="test",
+        LONGREACH_VAR_DIR=str(tmp),
+        LONGREACH_KDF="test",
+        LONGREACH_MODE="test",
         LONGREACH_DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
     )
     env.update(extra)
@@ -106,11 +130,20 @@ def _env(tmp: Path, **extra: str) -> dict[str, str]:
 
 def longreach(tmp: Path, *args: str, stdin: str = "", **extra: str) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).parent / "longreach"
-    return subprocess.run([str(exe), *args], input=stdin, capture_output=True, text=True, env=_env(tmp, **extra), timeout=120)
+    return subprocess.run(
+        [str(exe), *args], input=stdin, capture_output=True, text=True, env=_env(tmp, **extra), timeout=120
+    )
 
 
 def test_setup_from_scratch_shows_the_recovery_key_once(tmp_path: Path) -> None:
-    r = longreach(tmp_path, "setup", "--admin", "boss", "--password-stdin", stdin="a fine long passphrase\na fine long passphrase\n")
+    r = longreach(
+        tmp_path,
+        "setup",
+        "--admin",
+        "boss",
+        "--password-stdin",
+        stdin="a fine long passphrase\na fine long passphrase\n",
+    )
     assert r.returncode == 0, r.stderr
     assert "RECOVERY KEY" in r.stdout and "TOTP secret" in r.stdout
     recovery = r.stdout.split("RECOVERY KEY")[1].splitlines()[3].replace(" ", "")
@@ -147,9 +180,15 @@ def test_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
     secret = tmp_path / "secret"
     secret.write_text("s" * 20 + "Q9x!" * 10 + "kZ")
     r = longreach(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING",
-        LONGREACH_MODE="production", LONGREACH_SECRET_KEY_FILE=str(secret),
-        LONGREACH_ALLOWED_HOSTS="longreach.example.org", LONGREACH_KDF="interactive",
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        LONGREACH_MODE="production",
+        LONGREACH_SECRET_KEY_FILE=str(secret),
+        LONGREACH_ALLOWED_HOSTS="longreach.example.org",
+        LONGREACH_KDF="interactive",
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout

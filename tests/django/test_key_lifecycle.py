@@ -55,7 +55,9 @@ def test_rotation_reencrypts_and_locks_out_a_revoked_members_old_key(cast: Any) 
     _v, old_key = cast.keyring("analyst").compartment_key(comp.pk)
     old_blob = bytes(Record.objects.get(pk=rec.pk).__dict__["text"].blob)
     services.membership_revoke(compartment=comp, user=cast.analyst, acting_user=cast.lead)
-    rows = services.compartment_rotate_key(compartment=comp, acting_user=cast.lead, keyring=cast.keyring("lead"))
+    rows = services.compartment_rotate_key(
+        compartment=comp, acting_user=cast.lead, keyring=cast.keyring("lead")
+    )
     assert rows == 1
     comp.refresh_from_db()
     assert comp.key_version == 2
@@ -68,7 +70,9 @@ def test_rotation_reencrypts_and_locks_out_a_revoked_members_old_key(cast: Any) 
     from longreach.keys.fields import field_binding
 
     with pytest.raises(CryptoError):  # the copy of the old key the revoked analyst kept
-        envelope.open_sealed(lambda v: old_key, bytes(stored.__dict__["text"].blob), field_binding(stored, "text"))
+        envelope.open_sealed(
+            lambda v: old_key, bytes(stored.__dict__["text"].blob), field_binding(stored, "text")
+        )
     with using_keyring(cast.keyring("lead")):
         assert Record.objects.get(pk=rec.pk).text == "before rotation"
     with using_keyring(cast.keyring("volunteer")):
@@ -79,7 +83,9 @@ def test_rotation_reencrypts_and_locks_out_a_revoked_members_old_key(cast: Any) 
 def test_recovery_key_restores_access(cast: Any) -> None:
     comp = cast.compartments["demo-b"]
     rec = make(cast, compartment="demo-b", user="analyst2", text="only analyst2 knew")
-    services.recovery_restore_access(recovery_private_key=cast.recovery_private, compartment=comp, user=cast.analyst)
+    services.recovery_restore_access(
+        recovery_private_key=cast.recovery_private, compartment=comp, user=cast.analyst
+    )
     with using_keyring(cast.keyring("analyst")):
         assert Record.objects.get(pk=rec.pk).text == "only analyst2 knew"
 
@@ -87,13 +93,17 @@ def test_recovery_key_restores_access(cast: Any) -> None:
 def test_a_wrong_recovery_key_is_refused(cast: Any) -> None:
     with pytest.raises(services.ServiceError, match="not the organisation's recovery key"):
         services.recovery_restore_access(
-            recovery_private_key=bytes(PrivateKey.generate()), compartment=cast.compartments["demo-b"], user=cast.analyst
+            recovery_private_key=bytes(PrivateKey.generate()),
+            compartment=cast.compartments["demo-b"],
+            user=cast.analyst,
         )
 
 
 def test_the_intake_public_key_works_without_any_login(cast: Any) -> None:
     comp = Compartment.objects.get(slug="demo-a")
-    report = SealedBox(__import__("nacl.public", fromlist=["PublicKey"]).PublicKey(bytes(comp.intake_public_key))).encrypt(b"report")
+    report = SealedBox(
+        __import__("nacl.public", fromlist=["PublicKey"]).PublicKey(bytes(comp.intake_public_key))
+    ).encrypt(b"report")
     private = key_services.open_intake_private(comp, cast.keyring("volunteer"))
     assert SealedBox(PrivateKey(private)).decrypt(report) == b"report"
     with pytest.raises(KeyAccessDenied):
@@ -132,6 +142,8 @@ def test_revoked_tokens_and_tokens_of_deactivated_users_fail(cast: Any) -> None:
 def test_keyring_refuses_grants_copied_to_another_user(cast: Any) -> None:
     comp = cast.compartments["demo-b"]
     grant = KeyGrant.objects.get(compartment=comp, user=cast.analyst2)
-    KeyGrant.objects.create(compartment=comp, key_version=grant.key_version, user=cast.analyst, sealed=grant.sealed)
+    KeyGrant.objects.create(
+        compartment=comp, key_version=grant.key_version, user=cast.analyst, sealed=grant.sealed
+    )
     with pytest.raises(CryptoError):
         Keyring(cast.analyst.pk, cast.privates["analyst"]).compartment_key(comp.pk)

@@ -33,8 +33,15 @@ def test_the_password_alone_does_not_open_the_site(cast: Any) -> None:
 
 @pytest.mark.parametrize(
     ("username", "password"),
-    [("analyst", "wrong password"), ("nobody", PASSWORD), ("", ""), ("a" * 151, "x"), ("analyst", "x" * 1025),
-     ("analyst\x00", PASSWORD), ("' OR 1=1 --", "x")],
+    [
+        ("analyst", "wrong password"),
+        ("nobody", PASSWORD),
+        ("", ""),
+        ("a" * 151, "x"),
+        ("analyst", "x" * 1025),
+        ("analyst\x00", PASSWORD),
+        ("' OR 1=1 --", "x"),
+    ],
 )
 def test_every_password_failure_reads_the_same(cast: Any, username: str, password: str) -> None:
     r = Client().post("/login/", {"username": username, "password": password})
@@ -94,7 +101,14 @@ def test_the_session_store_holds_no_private_key(cast: Any) -> None:
 
 def test_password_change_logs_out_everywhere(cast: Any) -> None:
     a, b = login(Client(), cast.analyst), login(Client(), cast.analyst)
-    r = a.post("/account/", {"old_password": PASSWORD, "new_password": "brand new passphrase 9", "new_password2": "brand new passphrase 9"})
+    r = a.post(
+        "/account/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "brand new passphrase 9",
+            "new_password2": "brand new passphrase 9",
+        },
+    )
     assert r["Location"] == "/login/"
     assert a.get("/")["Location"] == "/login/"
     assert b.get("/")["Location"] == "/login/"
@@ -105,7 +119,14 @@ def test_password_change_form_errors_name_the_field(cast: Any, client_for: Any) 
     c = client_for("analyst")
     r = c.post("/account/", {"old_password": PASSWORD, "new_password": "x", "new_password2": "y"})
     assert b"The two new passwords differ" in r.content
-    r = c.post("/account/", {"old_password": "bad", "new_password": "a long new passphrase", "new_password2": "a long new passphrase"})
+    r = c.post(
+        "/account/",
+        {
+            "old_password": "bad",
+            "new_password": "a long new passphrase",
+            "new_password2": "a long new passphrase",
+        },
+    )
     assert b"current password is not correct" in r.content
     assert c.get("/").status_code == 200
 

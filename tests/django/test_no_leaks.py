@@ -14,7 +14,13 @@ from longreach.keys.context import using_keyring
 from tests.conftest import PASSWORD, login
 from tests.sealedapp.models import Record
 
-MARKERS = ["Gulnar-Secret-Name", "+905321112233", "Sincan Street 12", "think of your family", "0554 111 22 33"]
+MARKERS = [
+    "Gulnar-Secret-Name",
+    "+905321112233",
+    "Sincan Street 12",
+    "think of your family",
+    "0554 111 22 33",
+]
 
 
 def test_a_scripted_session_leaves_no_plaintext_behind(cast: Any, caplog: pytest.LogCaptureFixture) -> None:
@@ -23,7 +29,12 @@ def test_a_scripted_session_leaves_no_plaintext_behind(cast: Any, caplog: pytest
     client.post("/login/", {"username": "analyst", "password": "Gulnar-Secret-Name"})
     login(client, cast.analyst)
     with using_keyring(cast.keyring("analyst")):
-        rec = Record(compartment=cast.compartments["demo-a"], text=MARKERS[0], data={"address": MARKERS[2], "msg": MARKERS[3]}, phone=MARKERS[1])
+        rec = Record(
+            compartment=cast.compartments["demo-a"],
+            text=MARKERS[0],
+            data={"address": MARKERS[2], "msg": MARKERS[3]},
+            phone=MARKERS[1],
+        )
         rec.save()
         assert Record.objects.get(pk=rec.pk).text == MARKERS[0]
     r = client.post("/account/tokens/", {"name": "script", "password": PASSWORD})
@@ -33,10 +44,25 @@ def test_a_scripted_session_leaves_no_plaintext_behind(cast: Any, caplog: pytest
     client.get(f"/compartments/{cast.compartments['demo-a'].code}/")
     client_for_b = login(Client(), cast.analyst2)
     client_for_b.get(f"/compartments/{cast.compartments['demo-a'].code}/")
-    client.post("/account/", {"old_password": PASSWORD, "new_password": "Gulnar-Secret-Name 2", "new_password2": "Gulnar-Secret-Name 2"})
+    client.post(
+        "/account/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "Gulnar-Secret-Name 2",
+            "new_password2": "Gulnar-Secret-Name 2",
+        },
+    )
 
-    secrets = [*MARKERS, PASSWORD, "Gulnar-Secret-Name 2", token, token.split("_")[2], "203.0.113.77", "VictimPhone",
-               cast.privates["analyst"].hex()]
+    secrets = [
+        *MARKERS,
+        PASSWORD,
+        "Gulnar-Secret-Name 2",
+        token,
+        token.split("_")[2],
+        "203.0.113.77",
+        "VictimPhone",
+        cast.privates["analyst"].hex(),
+    ]
     logs = caplog.text
     audit = serializers.serialize("json", AuditEntry.objects.all())
     assert AuditEntry.objects.count() > 20

@@ -27,7 +27,10 @@ def make(cast: Any, compartment: str = "demo-a", user: str = "analyst", **values
 
 def raw_row(pk: Any) -> tuple[Any, ...]:
     with connection.cursor() as cur:
-        cur.execute("SELECT text, data, \"when\", phone, phone_index FROM sealedapp_record WHERE id = %s", [pk.hex if connection.vendor == "sqlite" else pk])
+        cur.execute(
+            'SELECT text, data, "when", phone, phone_index FROM sealedapp_record WHERE id = %s',
+            [pk.hex if connection.vendor == "sqlite" else pk],
+        )
         return cur.fetchone()
 
 
@@ -107,7 +110,11 @@ def test_compartment_indexes_differ_but_linkage_indexes_match(cast: Any) -> None
     assert a.sender_index == b.sender_index != ""
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(
     text=st.text() | st.none(),
     data=st.recursive(

@@ -16,7 +16,9 @@ from longreach.keys.context import using_keyring
 
 def request_add(cast: Any, who: str = "analyst2", comp: str = "demo-a") -> PendingAction:
     with using_keyring(cast.keyring("lead")):
-        return services.membership_request(compartment=cast.compartments[comp], user=cast.users[who], acting_user=cast.lead)
+        return services.membership_request(
+            compartment=cast.compartments[comp], user=cast.users[who], acting_user=cast.lead
+        )
 
 
 def test_a_member_is_added_only_after_a_second_person_approves(cast: Any) -> None:
@@ -47,7 +49,9 @@ def test_unauthorised_people_cannot_approve(cast: Any, approver: str) -> None:
 
 def test_only_members_who_lead_can_request(cast: Any) -> None:
     with using_keyring(cast.keyring("analyst")), pytest.raises(services.NotAllowed):
-        services.membership_request(compartment=cast.compartments["demo-a"], user=cast.analyst2, acting_user=cast.analyst)
+        services.membership_request(
+            compartment=cast.compartments["demo-a"], user=cast.analyst2, acting_user=cast.analyst
+        )
 
 
 def test_requests_are_refused_for_wrong_targets_and_duplicates(cast: Any) -> None:
@@ -73,7 +77,9 @@ def test_expired_and_decided_requests_cannot_be_approved(cast: Any) -> None:
 
 def test_a_rotation_in_between_voids_the_request(cast: Any) -> None:
     action = request_add(cast)
-    services.compartment_rotate_key(compartment=cast.compartments["demo-a"], acting_user=cast.lead, keyring=cast.keyring("lead"))
+    services.compartment_rotate_key(
+        compartment=cast.compartments["demo-a"], acting_user=cast.lead, keyring=cast.keyring("lead")
+    )
     with pytest.raises(services.ServiceError, match="rotated"):
         services.pending_approve(action=action, acting_user=cast.admin)
 
@@ -97,7 +103,12 @@ def test_the_approval_flow_through_the_pages(cast: Any, client_for: Any) -> None
 
 def test_revoking_through_the_page(cast: Any, client_for: Any) -> None:
     comp = cast.compartments["demo-a"]
-    assert client_for("analyst").post(f"/compartments/{comp.code}/members/{cast.volunteer.code}/revoke/").status_code == 404
+    assert (
+        client_for("analyst")
+        .post(f"/compartments/{comp.code}/members/{cast.volunteer.code}/revoke/")
+        .status_code
+        == 404
+    )
     client_for("lead").post(f"/compartments/{comp.code}/members/{cast.volunteer.code}/revoke/")
     assert not Membership.objects.filter(user=cast.volunteer, compartment=comp).exists()
     assert client_for("lead").post(f"/compartments/{comp.code}/members/nobody/revoke/").status_code == 404

@@ -49,7 +49,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     var = tmp_path_factory.mktemp("longreach-var")
     srv = Server(var, _free_port())
     log = open(var / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen([srv.exe, "up", "--port", str(srv.port)], env=srv.env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [srv.exe, "up", "--port", str(srv.port)], env=srv.env, stdout=log, stderr=subprocess.STDOUT
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         try:
@@ -77,8 +79,15 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
         )
         yield b
         b.close()

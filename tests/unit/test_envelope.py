@@ -15,7 +15,9 @@ AAD = envelope.binding("field", "registry.person", "name", "row-1", "comp-1")
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=20,
 )
 
@@ -47,9 +49,21 @@ def test_it_round_trips_dates(value: dt.date | None) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "value"),
-    [("json", 0), ("json", False), ("json", ""), ("json", None), ("text", ""), ("text", None),
-     ("json", 0.0), ("json", -0.0), ("json", []), ("json", {}), ("text", "𝔘𝔶𝔤𝔥𝔲𝔯 🏳️ ئۇيغۇر"),
-     ("text", "x" * 1_000_000), ("text", "\x00\u202e\ufeff")],
+    [
+        ("json", 0),
+        ("json", False),
+        ("json", ""),
+        ("json", None),
+        ("text", ""),
+        ("text", None),
+        ("json", 0.0),
+        ("json", -0.0),
+        ("json", []),
+        ("json", {}),
+        ("text", "𝔘𝔶𝔤𝔥𝔲𝔯 🏳️ ئۇيغۇر"),
+        ("text", "x" * 1_000_000),
+        ("text", "\x00\u202e\ufeff"),
+    ],
 )
 def test_it_keeps_edge_values_distinct(kind: values.Kind, value: object) -> None:
     out = roundtrip(kind, value)

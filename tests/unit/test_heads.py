@@ -35,7 +35,12 @@ def test_it_rejects_a_head_signed_by_another_key() -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", [{}, {"size": "x", "root": "00", "timestamp_ms": 1, "signature": ""}, {"size": 1, "root": "zz", "timestamp_ms": 1, "signature": ""}]
+    "bad",
+    [
+        {},
+        {"size": "x", "root": "00", "timestamp_ms": 1, "signature": ""},
+        {"size": 1, "root": "zz", "timestamp_ms": 1, "signature": ""},
+    ],
 )
 def test_it_reports_malformed_heads(bad: dict[str, object]) -> None:
     with pytest.raises(ProofError, match="malformed"):

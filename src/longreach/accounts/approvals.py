@@ -29,7 +29,9 @@ class ActionSpec:
 _REGISTRY: dict[str, ActionSpec] = {}
 
 
-def register(kind: str, *, can_approve: Callable[[Any, Any], bool], execute: Callable[[Any, Any], None]) -> None:
+def register(
+    kind: str, *, can_approve: Callable[[Any, Any], bool], execute: Callable[[Any, Any], None]
+) -> None:
     _REGISTRY[kind] = ActionSpec(can_approve, execute)
 
 

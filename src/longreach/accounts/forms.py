@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from django import forms
 
 
 class LoginForm(forms.Form):
@@ -19,8 +20,12 @@ class CodeForm(forms.Form):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("Current password"), max_length=1024, widget=forms.PasswordInput, strip=False)
-    new_password = forms.CharField(label=_("New password"), max_length=1024, widget=forms.PasswordInput, strip=False)
+    old_password = forms.CharField(
+        label=_("Current password"), max_length=1024, widget=forms.PasswordInput, strip=False
+    )
+    new_password = forms.CharField(
+        label=_("New password"), max_length=1024, widget=forms.PasswordInput, strip=False
+    )
     new_password2 = forms.CharField(
         label=_("New password again"), max_length=1024, widget=forms.PasswordInput, strip=False
     )

@@ -38,8 +38,13 @@ def compartment_for_user(*, user: User, code: str, action: str = "compartment.vi
     if compartment is None or not visible:
         if compartment is not None:
             audit_record(
-                Event.AUTHZ_DENIED, actor=user, compartment=compartment, object_type="compartment",
-                object_code=compartment.code, outcome="denied", detail={"action": action},
+                Event.AUTHZ_DENIED,
+                actor=user,
+                compartment=compartment,
+                object_type="compartment",
+                object_code=compartment.code,
+                outcome="denied",
+                detail={"action": action},
             )
         raise Http404("not found")
     return compartment

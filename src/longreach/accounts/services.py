@@ -25,7 +25,7 @@ from longreach.accounts.models import ApiToken, Compartment, Membership, Pending
 from longreach.accounts.roles import LINKAGE_ROLES, Role, allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.crypto import CryptoError, envelope
+from longreach.crypto import CryptoError, as_bytes, envelope
 from longreach.crypto import keys as ck
 from longreach.keys import services as key_services
 from longreach.keys.context import compartment_key_context, current_keyring
@@ -56,7 +56,12 @@ class NewUser:
 
 @transaction.atomic
 def user_create(
-    *, username: str, role: Role | str, password: str, acting_user: User | str, linkage_key: bytes | None = None
+    *,
+    username: str,
+    role: Role | str,
+    password: str,
+    acting_user: User | str,
+    linkage_key: bytes | None = None,
 ) -> NewUser:
     """A staff user with a key pair wrapped under the password and a TOTP device."""
     role = Role(role)
@@ -75,17 +80,29 @@ def user_create(
             keyring = current_keyring()
             linkage_key = keyring.linkage_key()
         key_services.linkage_grant(user=user, linkage_key=linkage_key)
-    audit_record(Event.USER_CREATED, actor=acting_user, object_type="user", object_code=user.code, detail={"role": role.value})
-    audit_record(Event.FACTOR_ADDED, actor=acting_user, object_type="user", object_code=user.code, detail={"factor": "totp"})
+    audit_record(
+        Event.USER_CREATED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"role": role.value},
+    )
+    audit_record(
+        Event.FACTOR_ADDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"factor": "totp"},
+    )
     return NewUser(user, device)
 
 
 def user_unlock(*, user: User, password: str) -> bytes:
     """The user's private key, opened with the password (re-wrapped if KDF settings grew)."""
-    if not user.wrapped_private_key:
-        raise CryptoError("user has no key pair")
-    private = ck.unwrap_with_password(bytes(user.wrapped_private_key), password, _key_context(user))
-    if ck.wrap_params(bytes(user.wrapped_private_key)) != kdf_params():
+    private = ck.unwrap_with_password(
+        as_bytes(user.wrapped_private_key, "wrapped private key"), password, _key_context(user)
+    )
+    if ck.wrap_params(as_bytes(user.wrapped_private_key, "wrapped private key")) != kdf_params():
         user.wrapped_private_key = ck.wrap_with_password(private, password, _key_context(user), kdf_params())
         user.save(update_fields=["wrapped_private_key"])
     return private
@@ -108,13 +125,21 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     if not user.check_password(old_password):
         raise ServiceError("the current password is not correct")
     validate_password(new_password, user)
-    private = ck.unwrap_with_password(bytes(user.wrapped_private_key), old_password, _key_context(user))
+    private = ck.unwrap_with_password(
+        as_bytes(user.wrapped_private_key, "wrapped private key"), old_password, _key_context(user)
+    )
     user.wrapped_private_key = ck.wrap_with_password(private, new_password, _key_context(user), kdf_params())
     user.set_password(new_password)
     user.save(update_fields=["password", "wrapped_private_key"])
     ended = sessions_end_all(user=user)
     audit_record(Event.PASSWORD_CHANGED, actor=user, object_type="user", object_code=user.code)
-    audit_record(Event.SESSIONS_ENDED, actor=user, object_type="user", object_code=user.code, detail={"sessions": ended})
+    audit_record(
+        Event.SESSIONS_ENDED,
+        actor=user,
+        object_type="user",
+        object_code=user.code,
+        detail={"sessions": ended},
+    )
 
 
 @transaction.atomic
@@ -124,12 +149,18 @@ def user_deactivate(*, user: User, acting_user: User | str) -> None:
     ended = sessions_end_all(user=user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(Event.USER_DEACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
-    audit_record(Event.SESSIONS_ENDED, actor=acting_user, object_type="user", object_code=user.code, detail={"sessions": ended})
+    audit_record(
+        Event.SESSIONS_ENDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"sessions": ended},
+    )
 
 
 # --- API tokens -------------------------------------------------------------
 
-TOKEN_PREFIX = "lr"
+TOKEN_PREFIX = "lr"  # noqa: S105 - a label, not a secret
 _TOKEN_SHAPE = re.compile(r"^lr_([0-9a-f]{12})_([A-Za-z0-9_\-]{43})$")
 
 
@@ -171,9 +202,17 @@ def token_authenticate(raw: str) -> tuple[User, Keyring] | None:
         or token.revoked_at is not None
         or not token.user.is_active
     ):
-        audit_record(Event.TOKEN_FAILURE, actor=token.user, object_type="api_token", object_code=prefix, outcome="denied")
+        audit_record(
+            Event.TOKEN_FAILURE,
+            actor=token.user,
+            object_type="api_token",
+            object_code=prefix,
+            outcome="denied",
+        )
         return None
-    private = ck.unwrap_with_key(bytes(token.wrapped_private_key), ck.token_key(secret), f"api-token:{prefix}")
+    private = ck.unwrap_with_key(
+        bytes(token.wrapped_private_key), ck.token_key(secret), f"api-token:{prefix}"
+    )
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user, Keyring(token.user.pk, private)
 
@@ -206,8 +245,20 @@ def compartment_create(*, slug: str, name: str, lead: User, acting_user: User | 
     Membership.objects.create(user=lead, compartment=compartment)
     key_services.compartment_key_grant(compartment=compartment, version=1, key=key, user=lead)
     key_services.compartment_key_grant(compartment=compartment, version=1, key=key, user=None)
-    audit_record(Event.COMPARTMENT_CREATED, actor=acting_user, compartment=compartment, object_type="compartment", object_code=compartment.code)
-    audit_record(Event.KEY_GRANTED, actor=acting_user, compartment=compartment, object_type="user", object_code=lead.code)
+    audit_record(
+        Event.COMPARTMENT_CREATED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="compartment",
+        object_code=compartment.code,
+    )
+    audit_record(
+        Event.KEY_GRANTED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="user",
+        object_code=lead.code,
+    )
     return compartment
 
 
@@ -229,7 +280,10 @@ def membership_request(*, compartment: Compartment, user: User, acting_user: Use
     if _is_member(user, compartment):
         raise ServiceError(f"{user.username} is already a member")
     if PendingAction.objects.filter(
-        kind=approvals.MEMBERSHIP_ADD, compartment=compartment, target_user=user, status=PendingAction.Status.PENDING
+        kind=approvals.MEMBERSHIP_ADD,
+        compartment=compartment,
+        target_user=user,
+        status=PendingAction.Status.PENDING,
     ).exists():
         raise ServiceError(f"a request to add {user.username} is already waiting")
     version, key = current_keyring().compartment_key(compartment.pk)
@@ -239,13 +293,19 @@ def membership_request(*, compartment: Compartment, user: User, acting_user: Use
         target_user=user,
         params={"key_version": version},
         # Sealed exactly as a key grant, so approval can release it unchanged.
-        sealed_payload=ck.seal_to(bytes(user.public_key), key, compartment_key_context(compartment.pk, version)),
+        sealed_payload=ck.seal_to(
+            as_bytes(user.public_key, "public key"), key, compartment_key_context(compartment.pk, version)
+        ),
         requested_by=acting_user,
         expires_at=timezone.now() + PENDING_LIFETIME,
     )
     audit_record(
-        Event.MEMBERSHIP_REQUESTED, actor=acting_user, compartment=compartment,
-        object_type="pending_action", object_code=action.code, detail={"user": user.code},
+        Event.MEMBERSHIP_REQUESTED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="pending_action",
+        object_code=action.code,
+        detail={"user": user.code},
     )
     return action
 
@@ -260,16 +320,22 @@ def _execute_membership_add(action: PendingAction, approver: User) -> None:
 
     # The requester sealed the key for the new member; the approver only releases it.
     KeyGrant.objects.update_or_create(
-        compartment=compartment, key_version=compartment.key_version, user=user,
-        defaults={"sealed": bytes(action.sealed_payload)},
+        compartment=compartment,
+        key_version=compartment.key_version,
+        user=user,
+        defaults={"sealed": as_bytes(action.sealed_payload, "pending key grant")},
     )
-    audit_record(Event.KEY_GRANTED, actor=approver, compartment=compartment, object_type="user", object_code=user.code)
+    audit_record(
+        Event.KEY_GRANTED, actor=approver, compartment=compartment, object_type="user", object_code=user.code
+    )
 
 
 approvals.register(
     approvals.MEMBERSHIP_ADD,
-    can_approve=lambda action, user: allowed(user, "membership.approve")
-    and (user.role == Role.ADMIN or _is_member(user, action.compartment)),
+    can_approve=lambda action, user: (
+        allowed(user, "membership.approve")
+        and (user.role == Role.ADMIN or _is_member(user, action.compartment))
+    ),
     execute=_execute_membership_add,
 )
 
@@ -286,8 +352,12 @@ def pending_approve(*, action: PendingAction, acting_user: User) -> None:
         refusal = "you are not authorised to approve this"
     if refusal:
         audit_record(
-            Event.APPROVAL_REFUSED, actor=acting_user, compartment=action.compartment,
-            object_type="pending_action", object_code=action.code, outcome="denied",
+            Event.APPROVAL_REFUSED,
+            actor=acting_user,
+            compartment=action.compartment,
+            object_type="pending_action",
+            object_code=action.code,
+            outcome="denied",
         )
         raise NotAllowed(refusal)
     with transaction.atomic():
@@ -300,9 +370,15 @@ def pending_approve(*, action: PendingAction, acting_user: User) -> None:
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
-            Event.MEMBERSHIP_APPROVED, actor=acting_user, compartment=action.compartment,
-            object_type="pending_action", object_code=action.code,
-            detail={"user": action.target_user.code if action.target_user else "", "requested_by": action.requested_by.code},
+            Event.MEMBERSHIP_APPROVED,
+            actor=acting_user,
+            compartment=action.compartment,
+            object_type="pending_action",
+            object_code=action.code,
+            detail={
+                "user": action.target_user.code if action.target_user else "",
+                "requested_by": action.requested_by.code,
+            },
         )
 
 
@@ -319,8 +395,11 @@ def pending_reject(*, action: PendingAction, acting_user: User) -> None:
     action.decided_at = timezone.now()
     action.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        Event.MEMBERSHIP_REJECTED, actor=acting_user, compartment=action.compartment,
-        object_type="pending_action", object_code=action.code,
+        Event.MEMBERSHIP_REJECTED,
+        actor=acting_user,
+        compartment=action.compartment,
+        object_type="pending_action",
+        object_code=action.code,
     )
 
 
@@ -337,8 +416,12 @@ def membership_revoke(*, compartment: Compartment, user: User, acting_user: User
         raise ServiceError(f"{user.username} is not a member")
     grants = key_services.compartment_grants_revoke(compartment=compartment, user=user)
     audit_record(
-        Event.MEMBERSHIP_REVOKED, actor=acting_user, compartment=compartment,
-        object_type="user", object_code=user.code, detail={"grants_removed": grants},
+        Event.MEMBERSHIP_REVOKED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="user",
+        object_code=user.code,
+        detail={"grants_removed": grants},
     )
 
 
@@ -347,8 +430,12 @@ def compartment_rotate_key(*, compartment: Compartment, acting_user: User | str,
     rows = key_services.compartment_key_rotate(compartment=compartment, keyring=keyring)
     compartment.refresh_from_db(fields=["key_version"])
     audit_record(
-        Event.KEY_ROTATED, actor=acting_user, compartment=compartment, object_type="compartment",
-        object_code=compartment.code, detail={"version": compartment.key_version, "rows": rows},
+        Event.KEY_ROTATED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="compartment",
+        object_code=compartment.code,
+        detail={"version": compartment.key_version, "rows": rows},
     )
     return rows
 
@@ -359,8 +446,16 @@ def recovery_restore_access(*, recovery_private_key: bytes, compartment: Compart
     if user.role not in MEMBER_ROLES:
         raise ServiceError("access can be restored only to leads, analysts and intake volunteers")
     try:
-        key_services.recovery_restore(recovery_private_key=recovery_private_key, compartment=compartment, user=user)
+        key_services.recovery_restore(
+            recovery_private_key=recovery_private_key, compartment=compartment, user=user
+        )
     except CryptoError as exc:
         raise ServiceError("this is not the organisation's recovery key") from exc
     Membership.objects.get_or_create(user=user, compartment=compartment)
-    audit_record(Event.KEY_RECOVERED, actor="recovery-key", compartment=compartment, object_type="user", object_code=user.code)
+    audit_record(
+        Event.KEY_RECOVERED,
+        actor="recovery-key",
+        compartment=compartment,
+        object_type="user",
+        object_code=user.code,
+    )

@@ -20,7 +20,7 @@ from longreach.accounts.forms import CodeForm, LoginForm, MemberRequestForm, Pas
 from longreach.accounts.models import User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.core.decorators import staff_view
+from longreach.core.decorators import staff_user, staff_view
 from longreach.crypto import CryptoError
 from longreach.keys.session import keyring_store
 
@@ -54,7 +54,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 return locked_out(request)
             if user is not None and user.is_active:
                 try:
-                    private = services.user_unlock(user=user, password=password)  # type: ignore[arg-type]
+                    private = services.user_unlock(user=user, password=password)
                 except CryptoError:
                     user = None
                 else:
@@ -62,14 +62,17 @@ def login_view(request: HttpRequest) -> HttpResponse:
                     request.session[PRE_AUTH] = user.pk
                     keyring_store(request, user.pk, private)
                     return redirect("login_code")
-            audit_record(Event.LOGIN_FAILURE, actor="anonymous", outcome="denied", detail={"step": "password"})
+            audit_record(
+                Event.LOGIN_FAILURE, actor="anonymous", outcome="denied", detail={"step": "password"}
+            )
         error = _failure_text()
     return render(request, "accounts/login.html", {"form": form, "error": error})
 
 
 @require_http_methods(["GET", "POST"])
 def login_code_view(request: HttpRequest) -> HttpResponse:
-    user = User.objects.filter(pk=request.session.get(PRE_AUTH), is_active=True).first()
+    pre_auth = request.session.get(PRE_AUTH)
+    user = User.objects.filter(pk=pre_auth, is_active=True).first() if isinstance(pre_auth, int) else None
     if user is None:
         return redirect("login")
     form = CodeForm(request.POST or None)
@@ -78,9 +81,16 @@ def login_code_view(request: HttpRequest) -> HttpResponse:
         device = None
         if form.is_valid():
             token = form.cleaned_data["code"].strip()
-            device = next((d for d in TOTPDevice.objects.devices_for_user(user, confirmed=True) if d.verify_token(token)), None)
+            device = next(
+                (
+                    d
+                    for d in TOTPDevice.objects.devices_for_user(user, confirmed=True)
+                    if d.verify_token(token)
+                ),
+                None,
+            )
         if device is not None:
-            user.backend = "django.contrib.auth.backends.ModelBackend"  # type: ignore[attr-defined]
+            user.backend = "django.contrib.auth.backends.ModelBackend"
             keyring = request.session.get("lr_keyring")
             login(request, user)
             otp_login(request, device)
@@ -112,12 +122,14 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @staff_view()
 @require_http_methods(["GET", "POST"])
 def account_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.user_change_password(
-                user=user, old_password=form.cleaned_data["old_password"], new_password=form.cleaned_data["new_password"]
+                user=user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
             )
         except services.ServiceError as exc:
             form.add_error("old_password", str(exc))
@@ -125,7 +137,9 @@ def account_view(request: HttpRequest) -> HttpResponse:
             form.add_error("new_password", exc)
         else:
             logout(request)
-            messages.success(request, _("Password changed. Every session has ended; log in with the new password."))
+            messages.success(
+                request, _("Password changed. Every session has ended; log in with the new password.")
+            )
             return redirect("login")
     return render(
         request,
@@ -137,7 +151,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
 @staff_view("token.manage_own")
 @require_POST
 def token_create_view(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     form = TokenForm(request.POST)
     new_token = ""
     if form.is_valid():
@@ -151,14 +165,19 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"form": PasswordChangeForm(), "tokens": selectors.tokens_of(user=user), "token_form": form, "new_token": new_token},
+        {
+            "form": PasswordChangeForm(),
+            "tokens": selectors.tokens_of(user=user),
+            "token_form": form,
+            "new_token": new_token,
+        },
     )
 
 
 @staff_view("token.manage_own")
 @require_POST
 def token_revoke_view(request: HttpRequest, prefix: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     services.token_revoke(token=selectors.token_of(user=user, prefix=prefix), acting_user=user)
     messages.success(request, _("Token revoked."))
     return redirect("account")
@@ -167,14 +186,16 @@ def token_revoke_view(request: HttpRequest, prefix: str) -> HttpResponse:
 @staff_view("compartment.list")
 def compartments_view(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "accounts/compartments.html", {"compartments": selectors.compartments_for_user(user=request.user)}  # type: ignore[arg-type]
+        request,
+        "accounts/compartments.html",
+        {"compartments": selectors.compartments_for_user(user=staff_user(request))},
     )
 
 
 @staff_view("compartment.list")
 @require_http_methods(["GET", "POST"])
 def compartment_view(request: HttpRequest, code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     action = "compartment.view" if user.role != "administrator" else "membership.approve"
     compartment = selectors.compartment_for_user(user=user, code=code, action=action)
     candidates = list(selectors.candidates_for(compartment=compartment).values_list("username", flat=True))
@@ -188,19 +209,29 @@ def compartment_view(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Request recorded. A second person must approve it."))
             return redirect("compartment", code=compartment.code)
-    audit_record(Event.COMPARTMENT_READ, actor=user, compartment=compartment, object_type="compartment", object_code=compartment.code)
+    audit_record(
+        Event.COMPARTMENT_READ,
+        actor=user,
+        compartment=compartment,
+        object_type="compartment",
+        object_code=compartment.code,
+    )
     return render(
         request,
         "accounts/compartment.html",
-        {"compartment": compartment, "members": selectors.members_of(compartment=compartment), "form": form,
-         "can_request": user.role == "lead"},
+        {
+            "compartment": compartment,
+            "members": selectors.members_of(compartment=compartment),
+            "form": form,
+            "can_request": user.role == "lead",
+        },
     )
 
 
 @staff_view("membership.revoke")
 @require_POST
 def member_revoke_view(request: HttpRequest, code: str, user_code: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     compartment = selectors.compartment_for_user(user=user, code=code, action="membership.revoke")
     member = selectors.members_of(compartment=compartment).filter(code=user_code).first()
     if member is None:
@@ -212,13 +243,15 @@ def member_revoke_view(request: HttpRequest, code: str, user_code: str) -> HttpR
 
 @staff_view("membership.approve")
 def approvals_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/approvals.html", {"pending": selectors.pending_for_user(user=request.user)})  # type: ignore[arg-type]
+    return render(
+        request, "accounts/approvals.html", {"pending": selectors.pending_for_user(user=staff_user(request))}
+    )
 
 
 @staff_view("membership.approve")
 @require_POST
 def approval_decide_view(request: HttpRequest, code: str, decision: str) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = staff_user(request)
     if decision not in ("approve", "reject"):
         raise Http404("not found")
     action = selectors.pending_for_user_by_code(user=user, code=code)

@@ -42,7 +42,9 @@ def verify_ledger(
             return report
         leaf = merkle.leaf_hash(canonical_leaf(entry))
         if leaf != bytes(entry.leaf_hash):
-            report.problems.append(f"entry {entry.index} ({entry.event}) was altered: its content no longer matches its hash")
+            report.problems.append(
+                f"entry {entry.index} ({entry.event}) was altered: its content no longer matches its hash"
+            )
             return report
         log.append_leaf_hash(leaf)
         expected += 1
@@ -76,7 +78,9 @@ def verify_ledger(
                 report.problems.append(f"{label}: {exc}")
                 return report
             if head.size > log.size:
-                report.problems.append(f"{label}: the ledger holds only {log.size} entries; entries were removed")
+                report.problems.append(
+                    f"{label}: the ledger holds only {log.size} entries; entries were removed"
+                )
                 return report
             if log.root(head.size) != head.root:
                 report.problems.append(f"{label}: the entries below it were rewritten (root differs)")

@@ -9,10 +9,13 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 
 
-def staff_view(action: str | None = None) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+def staff_view(
+    action: str | None = None,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Require a full login (password, second factor, unlocked keys) and, if given, ``action``.
 
     A logged-in user without the action gets 404, like a missing page.
@@ -31,3 +34,11 @@ def staff_view(action: str | None = None) -> Callable[[Callable[..., HttpRespons
         return wrapper
 
     return decorate
+
+
+def staff_user(request: HttpRequest) -> User:
+    """The logged-in user of a view behind ``staff_view`` (typed, checked)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404("not found")
+    return user

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from longreach.accounts import services
-from longreach.accounts.models import Compartment, User
+from longreach.accounts.models import User
 from longreach.accounts.roles import Role
 from longreach.audit.services import ledger_sign_head, write_signing_key
 from longreach.keys import services as key_services
@@ -58,7 +58,11 @@ def demo_create() -> Path:
     for username, role in USERS:
         password = _password()
         new = services.user_create(
-            username=username, role=role, password=password, acting_user="demo-setup", linkage_key=org.linkage_key
+            username=username,
+            role=role,
+            password=password,
+            acting_user="demo-setup",
+            linkage_key=org.linkage_key,
         )
         privates[username] = services.user_unlock(user=new.user, password=password)
         creds[username] = {
@@ -67,11 +71,17 @@ def demo_create() -> Path:
             "totp_secret": base64.b32encode(bytes.fromhex(new.totp.key)).decode("ascii"),
         }
     users = {u.username: u for u in User.objects.all()}
-    demo_a = services.compartment_create(slug="demo-a", name="Demo A (synthetic)", lead=users["lead"], acting_user="demo-setup")
-    services.compartment_create(slug="demo-b", name="Demo B (synthetic)", lead=users["analyst2"], acting_user="demo-setup")
+    demo_a = services.compartment_create(
+        slug="demo-a", name="Demo A (synthetic)", lead=users["lead"], acting_user="demo-setup"
+    )
+    services.compartment_create(
+        slug="demo-b", name="Demo B (synthetic)", lead=users["analyst2"], acting_user="demo-setup"
+    )
     for member in ("analyst", "volunteer"):
         with using_keyring(Keyring(users["lead"].pk, privates["lead"])):
-            action = services.membership_request(compartment=demo_a, user=users[member], acting_user=users["lead"])
+            action = services.membership_request(
+                compartment=demo_a, user=users[member], acting_user=users["lead"]
+            )
         services.pending_approve(action=action, acting_user=users["admin"])
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(

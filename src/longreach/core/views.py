@@ -4,18 +4,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from longreach.accounts import selectors as account_selectors
-from longreach.core.decorators import staff_view
+from longreach.core.decorators import staff_user, staff_view
 
 
 @staff_view()
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = staff_user(request)
     return render(
         request,
         "core/home.html",
         {
-            "compartments": account_selectors.compartments_for_user(user=user),  # type: ignore[arg-type]
-            "pending": account_selectors.pending_for_user(user=user)[:10],  # type: ignore[arg-type]
+            "compartments": account_selectors.compartments_for_user(user=user),
+            "pending": account_selectors.pending_for_user(user=user)[:10],
         },
     )
 

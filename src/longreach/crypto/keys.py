@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import nacl.pwhash.argon2id as argon2id
 from nacl import hash as nacl_hash
 from nacl import utils
+from nacl.encoding import RawEncoder
 from nacl.exceptions import CryptoError as NaclCryptoError
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
@@ -121,11 +122,7 @@ def open_sealed_to(private: bytes, blob: bytes, context: str) -> bytes:
 
 def derive(key: bytes, purpose: str) -> bytes:
     """A subkey for one purpose (BLAKE2b keyed hash), so one key never serves two uses."""
-    return bytes(
-        nacl_hash.blake2b(
-            purpose.encode("utf-8"), key=key, digest_size=32, encoder=_RawEncoder
-        )
-    )
+    return bytes(nacl_hash.blake2b(purpose.encode("utf-8"), key=key, digest_size=32, encoder=RawEncoder))
 
 
 def token_key(token_secret: str) -> bytes:
@@ -136,16 +133,6 @@ def token_key(token_secret: str) -> bytes:
     """
     return bytes(
         nacl_hash.blake2b(
-            token_secret.encode("ascii"), person=b"lr-api-token", digest_size=32, encoder=_RawEncoder
+            token_secret.encode("ascii"), person=b"lr-api-token", digest_size=32, encoder=RawEncoder
         )
     )
-
-
-class _RawEncoder:
-    @staticmethod
-    def encode(data: bytes) -> bytes:
-        return data
-
-    @staticmethod
-    def decode(data: bytes) -> bytes:
-        return data

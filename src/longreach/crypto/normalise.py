@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 import phonenumbers
@@ -123,4 +124,10 @@ def name(value: str) -> str:
     return collapsed
 
 
-NORMALISERS = {"phone": phone, "email": email, "handle": handle, "url": url, "name": name}
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    "phone": phone,
+    "email": email,
+    "handle": handle,
+    "url": url,
+    "name": name,
+}

@@ -20,9 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.db import models
 
+from django import forms
 from longreach.crypto import blind, envelope, normalise, values
 from longreach.crypto.values import Kind
 from longreach.keys.context import current_keyring
@@ -94,7 +94,7 @@ class _SealedDescriptor:
             instance.__dict__[self.field.attname] = _Plain(value)
 
 
-class SealedField(models.BinaryField):
+class SealedField(models.BinaryField):  # type: ignore[type-arg]
     kind: Kind = "text"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -141,7 +141,7 @@ class SealedField(models.BinaryField):
     def value_from_object(self, obj: models.Model) -> Any:
         return getattr(obj, self.attname)
 
-    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
+    def formfield(self, **kwargs: Any) -> Any:
         return {"text": forms.CharField, "json": forms.JSONField, "date": forms.DateField}[self.kind](
             required=not self.blank, label=self.verbose_name, **kwargs
         )
@@ -164,14 +164,16 @@ class SealedDateField(SealedField):
     kind = "date"
 
 
-class BlindIndexField(models.CharField):
+class BlindIndexField(models.CharField):  # type: ignore[type-arg]
     def __init__(self, *args: Any, source: str, kind: str, scope: str = "compartment", **kwargs: Any) -> None:
         if kind not in normalise.NORMALISERS:
             raise ValueError(f"unknown blind index kind {kind!r}")
         if scope not in ("compartment", "linkage"):
             raise ValueError("scope must be compartment or linkage")
         self.source, self.index_kind, self.scope = source, kind, scope
-        kwargs.update(max_length=blind.TRUNCATE_BYTES * 2, editable=False, db_index=True, default="", blank=True)
+        kwargs.update(
+            max_length=blind.TRUNCATE_BYTES * 2, editable=False, db_index=True, default="", blank=True
+        )
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
@@ -184,8 +186,11 @@ class BlindIndexField(models.CharField):
     def index_for(self, compartment_id: Any, raw: str, region: str | None = None) -> str:
         keyring = current_keyring()
         key = keyring.linkage_key() if self.scope == "linkage" else keyring.index_key(compartment_id)
-        fn = normalise.NORMALISERS[self.index_kind]
-        norm = fn(raw, region) if self.index_kind == "phone" else fn(raw)  # type: ignore[operator]
+        norm = (
+            normalise.phone(raw, region)
+            if self.index_kind == "phone"
+            else normalise.NORMALISERS[self.index_kind](raw)
+        )
         return blind.blind_index(key, self.index_kind, norm)
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str:

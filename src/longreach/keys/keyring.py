@@ -31,9 +31,12 @@ class Keyring:
         return self._private
 
     def _grant(self, compartment_id: uuid.UUID | None, version: int) -> bytes:
-        grant = KeyGrant.objects.filter(
-            compartment_id=compartment_id, key_version=version, user_id=self.user_id
-        ).first()
+        # None selects the linkage key (no compartment) or the recovery slot (no user).
+        grant = (
+            KeyGrant.objects.filter(key_version=version)
+            .filter(**{"compartment_id": compartment_id, "user_id": self.user_id})
+            .first()
+        )
         if grant is None:
             raise KeyAccessDenied("no key grant for this compartment")
         return bytes(grant.sealed)
@@ -46,7 +49,9 @@ class Keyring:
         cached = self._keys.get((cid, version))
         if cached is None:
             sealed = self._grant(compartment_id, version)
-            cached = ck.open_sealed_to(self._private, sealed, compartment_key_context(compartment_id, version))
+            cached = ck.open_sealed_to(
+                self._private, sealed, compartment_key_context(compartment_id, version)
+            )
             self._keys[(cid, version)] = cached
         return version, cached
 
@@ -55,7 +60,9 @@ class Keyring:
 
         cid = str(compartment_id)
         if cid not in self._versions:
-            self._versions[cid] = Compartment.objects.values_list("key_version", flat=True).get(pk=compartment_id)
+            self._versions[cid] = Compartment.objects.values_list("key_version", flat=True).get(
+                pk=compartment_id
+            )
         return self._versions[cid]
 
     def remember(self, compartment_id: uuid.UUID, version: int, key: bytes) -> None:
@@ -70,7 +77,9 @@ class Keyring:
         version = OrgKeys.get().linkage_key_version
         cached = self._keys.get(("linkage", version))
         if cached is None:
-            cached = ck.open_sealed_to(self._private, self._grant(None, version), linkage_key_context(version))
+            cached = ck.open_sealed_to(
+                self._private, self._grant(None, version), linkage_key_context(version)
+            )
             self._keys[("linkage", version)] = cached
         return cached
 

@@ -30,8 +30,10 @@ class KeyringMiddleware:
         with using_keyring(keyring):
             response = self.get_response(request)
         set_cookie(request, response)
-        if SESSION_FIELD not in request.session and COOKIE in request.COOKIES and not getattr(
-            request, "_lr_cookie_key", None
+        if (
+            SESSION_FIELD not in request.session
+            and COOKIE in request.COOKIES
+            and not getattr(request, "_lr_cookie_key", None)
         ):
             response.delete_cookie(COOKIE, samesite="Strict")
         return response

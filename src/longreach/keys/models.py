@@ -17,7 +17,9 @@ class KeyGrant(models.Model):
         "accounts.Compartment", on_delete=models.CASCADE, null=True, related_name="key_grants"
     )
     key_version = models.PositiveIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="key_grants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="key_grants"
+    )
     sealed = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.db import transaction
 
-from longreach.crypto import envelope
+from longreach.crypto import as_bytes, envelope
 from longreach.crypto import keys as ck
 from longreach.keys.context import (
     compartment_key_context,
@@ -58,13 +58,23 @@ def linkage_grant(*, user: User, linkage_key: bytes) -> None:
         compartment=None,
         key_version=version,
         user=user,
-        defaults={"sealed": ck.seal_to(bytes(user.public_key), linkage_key, linkage_key_context(version))},
+        defaults={
+            "sealed": ck.seal_to(
+                as_bytes(user.public_key, "public key"), linkage_key, linkage_key_context(version)
+            )
+        },
     )
 
 
-def compartment_key_grant(*, compartment: Compartment, version: int, key: bytes, user: User | None) -> KeyGrant:
+def compartment_key_grant(
+    *, compartment: Compartment, version: int, key: bytes, user: User | None
+) -> KeyGrant:
     """Seal a compartment key to a user, or to the recovery key when ``user`` is None."""
-    public = bytes(user.public_key) if user is not None else bytes(OrgKeys.get().recovery_public_key)
+    public = (
+        as_bytes(user.public_key, "public key")
+        if user is not None
+        else as_bytes(OrgKeys.get().recovery_public_key, "recovery key")
+    )
     grant, _ = KeyGrant.objects.update_or_create(
         compartment=compartment,
         key_version=version,
@@ -121,7 +131,9 @@ def compartment_key_rotate(*, compartment: Compartment, keyring: Keyring) -> int
                     f.reseal(obj)
                 pending.append((obj, fields))
         compartment.key_version = new_version
-        compartment.intake_private_sealed = seal_intake_private(compartment, new_key, new_version, intake_private)
+        compartment.intake_private_sealed = seal_intake_private(
+            compartment, new_key, new_version, intake_private
+        )
         compartment.save(update_fields=["key_version", "intake_private_sealed"])
         keyring.remember(compartment.pk, new_version, new_key)
         for member in Membership.objects.filter(compartment=compartment).select_related("user"):

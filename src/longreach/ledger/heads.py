@@ -78,6 +78,4 @@ def verify(head: TreeHead, public_key: bytes) -> None:
 
 def dumps(heads: list[TreeHead], public_key: bytes) -> str:
     """The export format: the public key and every head, as JSON."""
-    return json.dumps(
-        {"public_key": public_key.hex(), "heads": [h.to_json() for h in heads]}, indent=2
-    )
+    return json.dumps({"public_key": public_key.hex(), "heads": [h.to_json() for h in heads]}, indent=2)

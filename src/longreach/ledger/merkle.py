@@ -59,7 +59,9 @@ class MemoryStore:
         row.append(value)
 
 
-def nodes_completed_by(index: int, leaf: bytes, get: Callable[[int, int], bytes]) -> list[tuple[int, int, bytes]]:
+def nodes_completed_by(
+    index: int, leaf: bytes, get: Callable[[int, int], bytes]
+) -> list[tuple[int, int, bytes]]:
     """Every (level, index, hash) that becomes complete when leaf ``index`` is appended."""
     out = [(0, index, leaf)]
     current = leaf

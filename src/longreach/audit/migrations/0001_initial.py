@@ -4,64 +4,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LedgerState',
+            name="LedgerState",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('size', models.BigIntegerField(default=0)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("size", models.BigIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='TreeHead',
+            name="TreeHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('size', models.BigIntegerField()),
-                ('root', models.BinaryField()),
-                ('timestamp_ms', models.BigIntegerField()),
-                ('signature', models.BinaryField()),
-                ('key_id', models.CharField(max_length=16)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("size", models.BigIntegerField()),
+                ("root", models.BinaryField()),
+                ("timestamp_ms", models.BigIntegerField()),
+                ("signature", models.BinaryField()),
+                ("key_id", models.CharField(max_length=16)),
             ],
             options={
-                'ordering': ['-size', '-timestamp_ms'],
+                "ordering": ["-size", "-timestamp_ms"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('index', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('occurred_at', models.DateTimeField()),
-                ('event', models.CharField(choices=[('login.success', 'Logged in'), ('login.failure', 'Login failed'), ('login.locked', 'Login refused while locked out'), ('logout', 'Logged out'), ('sessions.ended', 'All sessions ended'), ('password.changed', 'Password changed'), ('factor.added', 'Second factor added'), ('factor.removed', 'Second factor removed'), ('user.created', 'User created'), ('user.deactivated', 'User deactivated'), ('token.created', 'API token created'), ('token.revoked', 'API token revoked'), ('token.failure', 'API token refused'), ('compartment.created', 'Compartment created'), ('compartment.read', 'Compartment viewed'), ('membership.requested', 'Membership requested'), ('membership.approved', 'Membership approved'), ('membership.rejected', 'Membership rejected'), ('membership.revoked', 'Membership revoked'), ('approval.refused', 'Approval refused'), ('key.granted', 'Key granted'), ('key.rotated', 'Compartment key rotated'), ('key.recovered', 'Access restored with the recovery key'), ('authz.denied', 'Access refused'), ('audit.viewed', 'Audit trail viewed'), ('ledger.head_signed', 'Tree head signed'), ('org.setup', 'Organisation set up')], max_length=40)),
-                ('actor', models.CharField(max_length=40)),
-                ('actor_role', models.CharField(blank=True, max_length=20)),
-                ('compartment', models.CharField(blank=True, max_length=16)),
-                ('object_type', models.CharField(blank=True, max_length=40)),
-                ('object_code', models.CharField(blank=True, max_length=40)),
-                ('outcome', models.CharField(default='ok', max_length=10)),
-                ('detail', models.JSONField(default=dict)),
-                ('leaf_hash', models.BinaryField()),
+                ("index", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("login.success", "Logged in"),
+                            ("login.failure", "Login failed"),
+                            ("login.locked", "Login refused while locked out"),
+                            ("logout", "Logged out"),
+                            ("sessions.ended", "All sessions ended"),
+                            ("password.changed", "Password changed"),
+                            ("factor.added", "Second factor added"),
+                            ("factor.removed", "Second factor removed"),
+                            ("user.created", "User created"),
+                            ("user.deactivated", "User deactivated"),
+                            ("token.created", "API token created"),
+                            ("token.revoked", "API token revoked"),
+                            ("token.failure", "API token refused"),
+                            ("compartment.created", "Compartment created"),
+                            ("compartment.read", "Compartment viewed"),
+                            ("membership.requested", "Membership requested"),
+                            ("membership.approved", "Membership approved"),
+                            ("membership.rejected", "Membership rejected"),
+                            ("membership.revoked", "Membership revoked"),
+                            ("approval.refused", "Approval refused"),
+                            ("key.granted", "Key granted"),
+                            ("key.rotated", "Compartment key rotated"),
+                            ("key.recovered", "Access restored with the recovery key"),
+                            ("authz.denied", "Access refused"),
+                            ("audit.viewed", "Audit trail viewed"),
+                            ("ledger.head_signed", "Tree head signed"),
+                            ("org.setup", "Organisation set up"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("actor", models.CharField(max_length=40)),
+                ("actor_role", models.CharField(blank=True, max_length=20)),
+                ("compartment", models.CharField(blank=True, max_length=16)),
+                ("object_type", models.CharField(blank=True, max_length=40)),
+                ("object_code", models.CharField(blank=True, max_length=40)),
+                ("outcome", models.CharField(default="ok", max_length=10)),
+                ("detail", models.JSONField(default=dict)),
+                ("leaf_hash", models.BinaryField()),
             ],
             options={
-                'ordering': ['-index'],
-                'indexes': [models.Index(fields=['event'], name='audit_audit_event_eeb812_idx'), models.Index(fields=['actor'], name='audit_audit_actor_eb2256_idx')],
+                "ordering": ["-index"],
+                "indexes": [
+                    models.Index(fields=["event"], name="audit_audit_event_eeb812_idx"),
+                    models.Index(fields=["actor"], name="audit_audit_actor_eb2256_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LedgerNode',
+            name="LedgerNode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('position', models.BigIntegerField()),
-                ('hash', models.BinaryField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("position", models.BigIntegerField()),
+                ("hash", models.BinaryField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('level', 'position'), name='one_node_per_slot')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("level", "position"), name="one_node_per_slot")
+                ],
             },
         ),
     ]

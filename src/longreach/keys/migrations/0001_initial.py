@@ -6,37 +6,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='OrgKeys',
+            name="OrgKeys",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('recovery_public_key', models.BinaryField()),
-                ('signing_public_key', models.BinaryField()),
-                ('linkage_key_version', models.PositiveIntegerField(default=1)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ("id", models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ("recovery_public_key", models.BinaryField()),
+                ("signing_public_key", models.BinaryField()),
+                ("linkage_key_version", models.PositiveIntegerField(default=1)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
         ),
         migrations.CreateModel(
-            name='KeyGrant',
+            name="KeyGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_version', models.PositiveIntegerField()),
-                ('sealed', models.BinaryField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('compartment', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='key_grants', to='accounts.compartment')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.CASCADE, related_name='key_grants', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_version", models.PositiveIntegerField()),
+                ("sealed", models.BinaryField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "compartment",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_grants",
+                        to="accounts.compartment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="key_grants",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('compartment', 'key_version', 'user'), name='one_grant_per_recipient', nulls_distinct=False)],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("compartment", "key_version", "user"),
+                        name="one_grant_per_recipient",
+                        nulls_distinct=False,
+                    )
+                ],
             },
         ),
     ]

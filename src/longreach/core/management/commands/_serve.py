@@ -31,9 +31,18 @@ def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.
     from longreach.wsgi import application
 
     stop = threading.Event()
-    worker = threading.Thread(target=_signer, args=(stop, sign_every, out), daemon=True, name="tree-head-signer")
+    worker = threading.Thread(
+        target=_signer, args=(stop, sign_every, out), daemon=True, name="tree-head-signer"
+    )
     worker.start()
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="longreach", clear_untrusted_proxy_headers=True)
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="longreach",
+            clear_untrusted_proxy_headers=True,
+        )
     finally:
         stop.set()

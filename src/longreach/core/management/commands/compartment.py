@@ -25,7 +25,9 @@ class Command(BaseCommand):
         revoke.add_argument("username")
         rotate = sub.add_parser("rotate-key", help="issue a new key and re-encrypt everything in it")
         rotate.add_argument("slug")
-        rotate.add_argument("--as", dest="acting", required=True, help="a member whose password unlocks the key")
+        rotate.add_argument(
+            "--as", dest="acting", required=True, help="a member whose password unlocks the key"
+        )
         rotate.add_argument("--password-stdin", action="store_true")
 
     def _compartment(self, slug: str) -> Compartment:
@@ -49,7 +51,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"created compartment {c.slug} (code {c.code})")
             elif opts["action"] == "revoke":
                 c = self._compartment(opts["slug"])
-                services.membership_revoke(compartment=c, user=self._user(opts["username"]), acting_user="cli")
+                services.membership_revoke(
+                    compartment=c, user=self._user(opts["username"]), acting_user="cli"
+                )
                 self.stdout.write(f"revoked; now run: longreach compartment rotate-key {c.slug} --as LEAD")
             else:
                 c = self._compartment(opts["slug"])

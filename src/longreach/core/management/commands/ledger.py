@@ -39,7 +39,9 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from exc
             self.stdout.write(f"signed tree head at size {row.size}: {bytes(row.root).hex()}")
         elif opts["action"] == "export-heads":
-            text = heads.dumps([as_head(r) for r in TreeHead.objects.order_by("size", "timestamp_ms")], public)
+            text = heads.dumps(
+                [as_head(r) for r in TreeHead.objects.order_by("size", "timestamp_ms")], public
+            )
             if str(opts["file"]) == "-":
                 sys.stdout.write(text + "\n")
             else:
@@ -52,7 +54,9 @@ class Command(BaseCommand):
                 report = verify_ledger(public, external, lambda n: progress.advance(task, n))
             if not report.ok:
                 raise CommandError(f"ledger verification FAILED: {report.problems[0]}")
-            self.stdout.write(f"ledger OK: {report.entries} entries, {report.heads} signed tree heads checked")
+            self.stdout.write(
+                f"ledger OK: {report.entries} entries, {report.heads} signed tree heads checked"
+            )
 
     def _read_heads(self, path: Path, public: bytes) -> list[heads.TreeHead]:
         try:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")
         parser.add_argument("username")
-        parser.add_argument("--key-stdin", action="store_true", help="read the recovery key from standard input")
+        parser.add_argument(
+            "--key-stdin", action="store_true", help="read the recovery key from standard input"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         compartment = Compartment.objects.filter(slug=opts["slug"]).first()
@@ -29,4 +31,6 @@ class Command(BaseCommand):
             services.recovery_restore_access(recovery_private_key=key, compartment=compartment, user=user)
         except services.ServiceError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"{user.username} can open {compartment.slug} again (key version {compartment.key_version})")
+        self.stdout.write(
+            f"{user.username} can open {compartment.slug} again (key version {compartment.key_version})"
+        )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--threads", type=int, default=8)
-        parser.add_argument("--sign-every", type=float, default=600.0, help="seconds between tree-head signatures")
+        parser.add_argument(
+            "--sign-every", type=float, default=600.0, help="seconds between tree-head signatures"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         self.stdout.write(f"Longreach listening on http://{opts['host']}:{opts['port']}/")

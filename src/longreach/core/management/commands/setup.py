@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--admin", required=True, help="username of the first administrator")
-        parser.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+        parser.add_argument(
+            "--password-stdin", action="store_true", help="read the password from standard input"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -32,7 +34,9 @@ class Command(BaseCommand):
             raise CommandError("this organisation is already set up")
         signing_path = Path(settings.SIGNING_KEY_FILE)
         if signing_path.exists():
-            raise CommandError(f"{signing_path} already exists; move it away or point LONGREACH_SIGNING_KEY_FILE elsewhere")
+            raise CommandError(
+                f"{signing_path} already exists; move it away or point LONGREACH_SIGNING_KEY_FILE elsewhere"
+            )
         password = read_secret("Administrator password: ", from_stdin=opts["password_stdin"])
         again = read_secret("Again: ", from_stdin=opts["password_stdin"])
         if password != again:
@@ -42,8 +46,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 org = key_services.org_keys_create(signing_public_key=public)
                 new = services.user_create(
-                    username=opts["admin"], role=Role.ADMIN, password=password,
-                    acting_user="setup", linkage_key=org.linkage_key,
+                    username=opts["admin"],
+                    role=Role.ADMIN,
+                    password=password,
+                    acting_user="setup",
+                    linkage_key=org.linkage_key,
                 )
                 audit_record(Event.ORG_SETUP, actor="setup")
         except (ValidationError, services.ServiceError) as exc:

@@ -19,7 +19,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if settings.MODE != "demo":
-            raise CommandError("`longreach totp` works only in demo mode; real users read codes from their own app")
+            raise CommandError(
+                "`longreach totp` works only in demo mode; real users read codes from their own app"
+            )
         device = TOTPDevice.objects.filter(user__username=opts["username"], confirmed=True).first()
         if device is None:
             raise CommandError(f"no demo user {opts['username']!r} with a TOTP device")

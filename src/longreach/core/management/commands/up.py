@@ -23,11 +23,15 @@ class Command(BaseCommand):
         self.stdout.write("Database ready.")
         if not OrgKeys.objects.exists():
             if settings.MODE != "demo":
-                raise CommandError("the database is empty: run `longreach setup` (or set LONGREACH_MODE=demo)")
+                raise CommandError(
+                    "the database is empty: run `longreach setup` (or set LONGREACH_MODE=demo)"
+                )
             from longreach.core.demo import demo_create
 
             path = demo_create()
-            self.stdout.write(self.style.SUCCESS(f"Demo organisation created. Credentials: {path} (mode 0600)"))
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo organisation created. Credentials: {path} (mode 0600)")
+            )
         port = opts["port"]
         cred = settings.VAR_DIR / "demo-credentials.txt"
         self.stdout.write(
@@ -35,10 +39,12 @@ class Command(BaseCommand):
                 [
                     "",
                     f"  Open        http://127.0.0.1:{port}/",
-                    f"  Users       admin lead analyst analyst2 volunteer researcher auditor (passwords in {cred})",
+                    "  Users       admin lead analyst analyst2 volunteer researcher auditor",
+                    f"  Credentials {cred}",
                     "  Log in as analyst: in another terminal, from this folder, run",
                     "      LONGREACH_MODE=demo .venv/bin/longreach totp analyst --password",
-                    "  It prints the password and the current six-digit code (run it again for a fresh code).",
+                    "  It prints the password and the current six-digit code",
+                    "  (run it again for a fresh code).",
                     "",
                 ]
             )

@@ -55,7 +55,9 @@ class Command(BaseCommand):
         initial = "lr-" + secrets.token_urlsafe(15)
         try:
             with using_keyring(keyring):
-                new = services.user_create(username=opts["username"], role=role, password=initial, acting_user=acting)
+                new = services.user_create(
+                    username=opts["username"], role=role, password=initial, acting_user=acting
+                )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         except services.ServiceError as exc:
