@@ -146,3 +146,27 @@ def test_every_action_is_documented() -> None:
     doc = (Path(__file__).parents[2] / "docs" / "admin-guide.md").read_text()
     missing = [a for a in ACTIONS if f"`{a}`" not in doc]
     assert not missing, f"actions missing from docs/admin-guide.md: {missing}"
+
+
+def test_a_role_refused_a_page_is_audited(cast: Any, client_for: Any) -> None:
+    assert client_for("researcher").get("/audit/").status_code == 404
+    entry = AuditEntry.objects.filter(event="authz.denied", actor=cast.researcher.code).get()
+    assert entry.detail == {"action": "audit.view"} and entry.outcome == "denied"
+
+
+def test_the_openapi_document_is_published(cast: Any) -> None:
+    r = Client().get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    spec = r.json()
+    assert {"/api/v1/me", "/api/v1/compartments", "/api/v1/compartments/{code}"} <= set(spec["paths"])
+    schema = spec["components"]["schemas"]["CompartmentOut"]["properties"]
+    assert "intake_private_sealed" not in schema
+
+
+@pytest.mark.parametrize("code", ["x" * 5000, "%00", "..%2f..%2f", "\u202e", "1 OR 1=1"])
+def test_api_hostile_codes_answer_404(cast: Any, code: str) -> None:
+    from longreach.accounts import services
+
+    token = services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="t")
+    r = Client().get(f"/api/v1/compartments/{code}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert r.status_code == 404

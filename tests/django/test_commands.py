@@ -60,7 +60,9 @@ def test_token_create_prints_a_working_token(cast: Any) -> None:
         ),
         (["user", "create", "x", "--role", "analyst"], "", "--as"),
         (["user", "create", "analyst", "--role", "auditor"], "", "already exists"),
-        (["user", "deactivate", "nobody"], "", "no user"),
+        (["user", "deactivate", "nobody"], "", "no active user"),
+        (["user", "reset-factor", "nobody"], "", "no active user"),
+        (["user", "reset-password", "analyst", "--key-stdin"], "not hex\n", "64 hexadecimal"),
     ],
 )
 def test_commands_fail_with_a_clear_reason(cast: Any, args: list[str], stdin: str, message: str) -> None:
@@ -192,3 +194,38 @@ def test_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
+
+
+def test_reset_factor_issues_a_new_secret_and_ends_sessions(cast: Any) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from longreach.audit.models import AuditEntry
+
+    old = TOTPDevice.objects.get(user=cast.analyst).key
+    out = run("user", "reset-factor", "analyst")
+    new = TOTPDevice.objects.get(user=cast.analyst).key
+    assert old != new
+    assert "TOTP secret" in out
+    assert any(block in out for block in "▀▄█")  # the QR code drawn in the terminal
+    assert AuditEntry.objects.filter(event="factor.removed", object_code=cast.analyst.code).exists()
+
+
+def test_reset_password_regrants_keys_from_the_recovery_key(cast: Any) -> None:
+    from longreach.keys.context import using_keyring
+    from longreach.keys.keyring import Keyring
+    from tests.django.test_sealed_fields import make
+    from tests.sealedapp.models import Record
+
+    rec = make(cast, text="kept through a reset")
+    token = services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="old")
+    with pytest.raises(CommandError, match="recovery key"):
+        run("user", "reset-password", "analyst", "--key-stdin", stdin="11" * 32 + "\n")
+    out = run("user", "reset-password", "analyst", "--key-stdin", stdin=cast.recovery_private.hex() + "\n")
+    assert "1 compartment(s) re-granted" in out
+    password = out.split("initial password: ")[1].split()[0]
+    user = User.objects.get(pk=cast.analyst.pk)
+    keyring = Keyring(user.pk, services.user_unlock(user=user, password=password))
+    with using_keyring(keyring):
+        assert Record.objects.get(pk=rec.pk).text == "kept through a reset"
+        assert keyring.linkage_key() == cast.linkage_key
+    assert services.token_authenticate(token) is None

@@ -158,6 +158,98 @@ def user_deactivate(*, user: User, acting_user: User | str) -> None:
     )
 
 
+@transaction.atomic
+def user_reset_factor(*, user: User, acting_user: User | str) -> TOTPDevice:
+    """Replace a lost authenticator: new TOTP secret, every session ended."""
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    ended = sessions_end_all(user=user)
+    audit_record(
+        Event.FACTOR_REMOVED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"factor": "totp", "removed": removed},
+    )
+    audit_record(
+        Event.FACTOR_ADDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"factor": "totp"},
+    )
+    audit_record(
+        Event.SESSIONS_ENDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"sessions": ended},
+    )
+    return device
+
+
+@transaction.atomic
+def user_reset_password(
+    *, user: User, new_password: str, recovery_private_key: bytes, acting_user: User | str
+) -> int:
+    """A forgotten password: a new key pair, keys re-granted from the recovery key.
+
+    The old private key is unrecoverable by design, so every grant is issued
+    again from the recovery key; tokens that wrapped the old key are revoked.
+    Returns the number of compartments re-granted.
+    """
+    from longreach.keys.models import KeyGrant
+
+    validate_password(new_password, user)
+    recovery = Keyring(None, recovery_private_key)
+    try:
+        keys = [
+            (m.compartment, *recovery.compartment_key(m.compartment_id))
+            for m in user.memberships.select_related("compartment")
+        ]
+        linkage = (
+            recovery.linkage_key() if KeyGrant.objects.filter(user=user, compartment=None).exists() else None
+        )
+    except CryptoError as exc:
+        raise ServiceError("this is not the organisation's recovery key") from exc
+    KeyGrant.objects.filter(user=user).delete()
+    pair = ck.new_keypair()
+    user.public_key = pair.public
+    user.wrapped_private_key = ck.wrap_with_password(
+        pair.private, new_password, _key_context(user), kdf_params()
+    )
+    user.set_password(new_password)
+    user.save(update_fields=["public_key", "wrapped_private_key", "password"])
+    for compartment, version, key in keys:
+        key_services.compartment_key_grant(compartment=compartment, version=version, key=key, user=user)
+        audit_record(
+            Event.KEY_RECOVERED,
+            actor=acting_user,
+            compartment=compartment,
+            object_type="user",
+            object_code=user.code,
+        )
+    if linkage is not None:
+        key_services.linkage_grant(user=user, linkage_key=linkage)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    ended = sessions_end_all(user=user)
+    audit_record(
+        Event.PASSWORD_CHANGED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"reset": True},
+    )
+    audit_record(
+        Event.SESSIONS_ENDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"sessions": ended},
+    )
+    return len(keys)
+
+
 # --- API tokens -------------------------------------------------------------
 
 TOKEN_PREFIX = "lr"  # noqa: S105 - a label, not a secret

@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
 
 
 def staff_view(
@@ -28,6 +30,13 @@ def staff_view(
             if not user.is_authenticated or not user.is_verified() or request.keyring is None:  # type: ignore[attr-defined]
                 return redirect("login")
             if action is not None and not allowed(user, action):
+                audit_record(
+                    Event.AUTHZ_DENIED,
+                    actor=user,
+                    object_type="page",
+                    outcome="denied",
+                    detail={"action": action},
+                )
                 raise Http404("not found")
             return view(request, *args, **kwargs)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import Any
 
 from django.core.management.base import CommandError
 
@@ -32,3 +33,15 @@ def parse_private_key(text: str) -> bytes:
 
 def group(hex_text: str, size: int = 8) -> str:
     return " ".join(hex_text[i : i + size] for i in range(0, len(hex_text), size))
+
+
+def show_totp(device: Any, out: Any) -> None:
+    """The TOTP secret as text and as a QR code for the person's authenticator app."""
+    import base64
+
+    import segno
+
+    secret = base64.b32encode(bytes.fromhex(device.key)).decode("ascii")
+    out.write(f"TOTP secret for their authenticator app: {secret}")
+    out.write("or scan (otpauth link, shown once):")
+    segno.make(device.config_url, error="m").terminal(out=out, compact=True)

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from longreach.accounts import services
 from longreach.accounts.roles import Role
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record, ledger_sign_head, write_signing_key
-from longreach.core.secrets_input import group, read_secret
+from longreach.core.secrets_input import group, read_secret, show_totp
 from longreach.keys import services as key_services
 from longreach.keys.models import OrgKeys
 
@@ -58,7 +57,6 @@ class Command(BaseCommand):
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc
         ledger_sign_head()
-        secret = base64.b32encode(bytes.fromhex(new.totp.key)).decode("ascii")
         w = self.stdout.write
         w(self.style.SUCCESS("Organisation set up."))
         w("")
@@ -67,5 +65,6 @@ class Command(BaseCommand):
         w("")
         w("    " + group(org.recovery_private_key.hex()))
         w("")
-        w(f"Administrator {opts['admin']}: add this TOTP secret to an authenticator app: {secret}")
+        w(f"Administrator {opts['admin']}:")
+        show_totp(new.totp, self.stdout)
         w(f"Ledger signing key: {signing_path} (keep it out of backups of the database)")

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-import base64
 import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from longreach.accounts import services
 from longreach.accounts.models import User
 from longreach.accounts.roles import LINKAGE_ROLES, Role
-from longreach.core.secrets_input import read_secret
+from longreach.core.secrets_input import parse_private_key, read_secret, show_totp
 from longreach.crypto import CryptoError
 from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
@@ -28,14 +28,37 @@ class Command(BaseCommand):
         create.add_argument("--password-stdin", action="store_true")
         deactivate = sub.add_parser("deactivate")
         deactivate.add_argument("username")
+        factor = sub.add_parser("reset-factor", help="new TOTP secret after a lost phone")
+        factor.add_argument("username")
+        reset = sub.add_parser(
+            "reset-password", help="forgotten password: new keys, re-granted with the recovery key"
+        )
+        reset.add_argument("username")
+        reset.add_argument(
+            "--key-stdin", action="store_true", help="read the recovery key from standard input"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        if opts["action"] == "deactivate":
-            user = User.objects.filter(username=opts["username"]).first()
+        if opts["action"] != "create":
+            user = User.objects.filter(username=opts["username"], is_active=True).first()
             if user is None:
-                raise CommandError(f"no user {opts['username']!r}")
-            services.user_deactivate(user=user, acting_user="cli")
-            self.stdout.write(f"{user.username} deactivated; sessions ended and tokens revoked.")
+                raise CommandError(f"no active user {opts['username']!r}")
+            if opts["action"] == "deactivate":
+                services.user_deactivate(user=user, acting_user="cli")
+                self.stdout.write(f"{user.username} deactivated; sessions ended and tokens revoked.")
+            elif opts["action"] == "reset-factor":
+                self._show_factor(services.user_reset_factor(user=user, acting_user="cli"))
+            else:
+                key = parse_private_key(read_secret("Recovery key: ", from_stdin=opts["key_stdin"]))
+                initial = "lr-" + secrets.token_urlsafe(15)
+                try:
+                    n = services.user_reset_password(
+                        user=user, new_password=initial, recovery_private_key=key, acting_user="cli"
+                    )
+                except services.ServiceError as exc:
+                    raise CommandError(str(exc)) from exc
+                self.stdout.write(f"{user.username}: new keys, {n} compartment(s) re-granted, tokens revoked")
+                self.stdout.write(f"initial password: {initial}   (ask them to change it at first login)")
             return
         role = Role(opts["role"])
         keyring = None
@@ -62,7 +85,9 @@ class Command(BaseCommand):
             raise CommandError("; ".join(exc.messages)) from exc
         except services.ServiceError as exc:
             raise CommandError(str(exc)) from exc
-        secret = base64.b32encode(bytes.fromhex(new.totp.key)).decode("ascii")
         self.stdout.write(f"created {new.user.username} ({role.label})")
         self.stdout.write(f"initial password: {initial}   (ask them to change it at first login)")
-        self.stdout.write(f"TOTP secret for their authenticator app: {secret}")
+        self._show_factor(new.totp)
+
+    def _show_factor(self, device: TOTPDevice) -> None:
+        show_totp(device, self.stdout)
