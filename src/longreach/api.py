@@ -16,6 +16,7 @@ from longreach.accounts import selectors
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.accounts.services import token_authenticate
+from longreach.keys.context import activate_for_request
 
 
 class TokenAuth(HttpBearer):
@@ -26,6 +27,7 @@ class TokenAuth(HttpBearer):
         user, keyring = found
         request.user = user
         request.keyring = keyring  # type: ignore[attr-defined]
+        activate_for_request(keyring)
         return user
 
 

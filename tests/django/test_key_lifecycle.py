@@ -147,3 +147,18 @@ def test_keyring_refuses_grants_copied_to_another_user(cast: Any) -> None:
     )
     with pytest.raises(CryptoError):
         Keyring(cast.analyst.pk, cast.privates["analyst"]).compartment_key(comp.pk)
+
+
+def test_api_token_keys_last_only_for_the_request(cast: Any) -> None:
+    from django.test import RequestFactory
+
+    from longreach.api import TokenAuth
+    from longreach.keys.context import active_keyring
+
+    token = services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="t")
+    request = RequestFactory().get("/api/v1/me")
+    with using_keyring(None):
+        assert TokenAuth().authenticate(request, token) == cast.analyst
+        keyring = active_keyring()
+        assert keyring is not None and keyring.compartment_key(cast.compartments["demo-a"].pk)
+    assert active_keyring() is None

@@ -39,6 +39,15 @@ def using_keyring(keyring: Keyring | None) -> Iterator[Keyring | None]:
         _current.reset(token)
 
 
+def activate_for_request(keyring: Keyring) -> None:
+    """Unlock keys for the rest of this request (API token authentication).
+
+    Only valid inside KeyringMiddleware, whose ``using_keyring`` resets the
+    variable when the response leaves, so the keys never outlive the request.
+    """
+    _current.set(keyring)
+
+
 def compartment_key_context(compartment_id: object, version: int) -> str:
     return f"compartment:{compartment_id}:v{version}"
 
