@@ -24,23 +24,27 @@ MEMBERSHIP_ADD = "membership.add"
 class ActionSpec:
     can_approve: Callable[[Any, Any], bool]
     execute: Callable[[Any, Any], None]
+    approved_event: str
+    rejected_event: str
 
 
 _REGISTRY: dict[str, ActionSpec] = {}
 
 
 def register(
-    kind: str, *, can_approve: Callable[[Any, Any], bool], execute: Callable[[Any, Any], None]
+    kind: str,
+    *,
+    can_approve: Callable[[Any, Any], bool],
+    execute: Callable[[Any, Any], None],
+    approved_event: str,
+    rejected_event: str,
 ) -> None:
-    _REGISTRY[kind] = ActionSpec(can_approve, execute)
+    """Declare a kind of pending action: who may approve, what approval does, how it is audited."""
+    _REGISTRY[kind] = ActionSpec(can_approve, execute, approved_event, rejected_event)
 
 
 def spec(kind: str) -> ActionSpec:
     return _REGISTRY[kind]
-
-
-def kinds() -> list[str]:
-    return sorted(_REGISTRY)
 
 
 def refusal(action: PendingAction, approver: User) -> str | None:

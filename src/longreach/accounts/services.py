@@ -429,6 +429,8 @@ approvals.register(
         and (user.role == Role.ADMIN or _is_member(user, action.compartment))
     ),
     execute=_execute_membership_add,
+    approved_event=Event.MEMBERSHIP_APPROVED,
+    rejected_event=Event.MEMBERSHIP_REJECTED,
 )
 
 
@@ -462,7 +464,7 @@ def pending_approve(*, action: PendingAction, acting_user: User) -> None:
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_by", "decided_at"])
         audit_record(
-            Event.MEMBERSHIP_APPROVED,
+            Event(spec.approved_event),
             actor=acting_user,
             compartment=action.compartment,
             object_type="pending_action",
@@ -487,7 +489,7 @@ def pending_reject(*, action: PendingAction, acting_user: User) -> None:
     action.decided_at = timezone.now()
     action.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        Event.MEMBERSHIP_REJECTED,
+        Event(spec.rejected_event),
         actor=acting_user,
         compartment=action.compartment,
         object_type="pending_action",

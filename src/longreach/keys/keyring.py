@@ -26,10 +26,6 @@ class Keyring:
         self._keys: dict[tuple[str, int], bytes] = {}
         self._versions: dict[str, int] = {}
 
-    @property
-    def private_key(self) -> bytes:
-        return self._private
-
     def _grant(self, compartment_id: uuid.UUID | None, version: int) -> bytes:
         # None selects the linkage key (no compartment) or the recovery slot (no user).
         grant = (
@@ -69,9 +65,6 @@ class Keyring:
         """Make a key known without a grant lookup (after creating or rotating it)."""
         self._keys[(str(compartment_id), version)] = key
         self._versions[str(compartment_id)] = version
-
-    def forget_versions(self) -> None:
-        self._versions.clear()
 
     def linkage_key(self) -> bytes:
         version = OrgKeys.get().linkage_key_version

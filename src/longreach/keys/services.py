@@ -155,7 +155,3 @@ def recovery_restore(*, recovery_private_key: bytes, compartment: Compartment, u
     recovery = Keyring(None, recovery_private_key)
     version, key = recovery.compartment_key(compartment.pk)
     compartment_key_grant(compartment=compartment, version=version, key=key, user=user)
-
-
-def recovery_restore_linkage(*, recovery_private_key: bytes, user: User) -> None:
-    linkage_grant(user=user, linkage_key=Keyring(None, recovery_private_key).linkage_key())

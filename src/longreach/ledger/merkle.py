@@ -153,13 +153,6 @@ class MerkleLog:
         return proof
 
 
-def root_of(leaves: Iterable[bytes]) -> bytes:
-    """Root over raw leaf data, by building a fresh in-memory tree."""
-    log = MerkleLog()
-    log.extend(leaves)
-    return log.root()
-
-
 def verify_inclusion(leaf: bytes, index: int, size: int, proof: list[bytes], root: bytes) -> None:
     """RFC 9162 §2.1.3.2; raises ProofError unless ``leaf`` is at ``index`` under ``root``."""
     if not 0 <= index < size:
