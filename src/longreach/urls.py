@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from longreach.accounts import views as accounts
 from longreach.api import api
@@ -24,6 +24,7 @@ urlpatterns = [
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
     path("audit/", audit.audit_view, name="audit"),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler400 = "longreach.core.views.error_400"

@@ -16,10 +16,10 @@ def test_analyst_logs_in_with_password_and_code(server: Any, browser: Any, artif
     assert page.url.endswith("/login/")
     page.fill("#id_username", "analyst")
     page.fill("#id_password", server.password("analyst"))
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/login/code/")
     page.fill("#id_code", server.code("analyst"))
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(server.url + "/")
     assert page.locator("h1").inner_text() == "Welcome, analyst"
     assert "Demo A (synthetic)" in page.content()
@@ -38,20 +38,23 @@ def test_wrong_password_shows_the_uniform_message(server: Any, browser: Any) -> 
     page.goto(server.url + "/login/")
     page.fill("#id_username", "lead")
     page.fill("#id_password", "not the password")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert "Those details were not accepted" in page.locator("[role=alert]").inner_text()
     page.close()
 
 
-@pytest.mark.parametrize("lang", ["ug", "ar", "fa"])
-def test_right_to_left_locales_render_rtl(server: Any, browser: Any, artifacts: Any, lang: str) -> None:
+@pytest.mark.parametrize(("lang", "heading"), [("ug", "كىرىش"), ("ar", "تسجيل الدخول"), ("fa", "ورود")])
+def test_right_to_left_locales_render_rtl(
+    server: Any, browser: Any, artifacts: Any, lang: str, heading: str
+) -> None:
     ctx = browser.new_context(locale=lang, extra_http_headers={"Accept-Language": lang})
     page = ctx.new_page()
     page.goto(server.url + "/login/")
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == lang
-    box = page.locator("button[type=submit]").bounding_box()
-    form = page.locator("form").last.bounding_box()
+    assert page.locator("h1").inner_text() == heading
+    box = page.locator("main button[type=submit]").bounding_box()
+    form = page.locator("main form").bounding_box()
     # In right-to-left layout the button starts at the right edge of the form.
     assert box["x"] + box["width"] > form["x"] + form["width"] - 5
     page.screenshot(path=str(artifacts / f"login-{lang}.png"))
@@ -65,3 +68,18 @@ def test_pages_run_no_inline_script_and_load_nothing_external(server: Any, brows
     page.goto(server.url + "/login/")
     assert all(u.startswith(server.url) for u in requests), requests
     page.close()
+
+
+def test_the_language_menu_works_without_javascript(server: Any, browser: Any, artifacts: Any) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(server.url + "/login/")
+    page.select_option("#lr-language", "ug")
+    page.click(".language button")
+    page.wait_for_url("**/login/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "كىرىش"
+    page.select_option("#lr-language", "zh-hans")
+    page.click(".language button")
+    assert page.locator("h1").inner_text() == "登录"
+    ctx.close()
