@@ -37,7 +37,7 @@ class ServiceError(Exception):
 
 
 class NotAllowed(ServiceError):
-    pass
+    """The acting user lacks the role, membership or independence the action needs."""
 
 
 def kdf_params() -> ck.KdfParams:
