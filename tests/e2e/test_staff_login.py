@@ -83,3 +83,10 @@ def test_the_language_menu_works_without_javascript(server: Any, browser: Any, a
     page.click(".language button")
     assert page.locator("h1").inner_text() == "登录"
     ctx.close()
+
+
+def test_the_server_log_holds_no_password_code_or_address(server: Any) -> None:
+    log = (server.var / "server.log").read_text()
+    assert "listening" in log
+    for secret in (server.password("analyst"), server.password("lead"), "127.0.0.1 -", "Mozilla"):
+        assert secret not in log
