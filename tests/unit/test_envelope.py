@@ -133,3 +133,21 @@ def test_it_refuses_a_value_stored_under_another_type() -> None:
 
 def test_bindings_cannot_collide_by_shifting_separators() -> None:
     assert envelope.binding("ab", "c") != envelope.binding("a", "bc")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_padding_is_exactly_libsodiums(data: bytes) -> None:
+    from nacl import bindings
+
+    padded = envelope._pad(data)
+    assert padded == bindings.sodium_pad(data, envelope.PAD_BLOCK)
+    assert envelope._unpad(padded) == data
+
+
+@pytest.mark.parametrize("bad", [b"", b"\x00" * 32, b"abc" + b"\x00" * 29, b"\x80" + b"\x00" * 40])
+def test_bad_padding_is_refused(bad: bytes) -> None:
+    from longreach.crypto import CryptoError as Err
+
+    with pytest.raises(Err, match="padding"):
+        envelope._unpad(bad)
