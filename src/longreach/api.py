@@ -84,4 +84,4 @@ def compartment(request: HttpRequest, code: str) -> Any:
     user: User = request.auth  # type: ignore[attr-defined]
     if not allowed(user, "compartment.view"):
         raise Http404("not found")
-    return _compartment_out(selectors.compartment_for_user(user=user, code=code[:32]))
+    return _compartment_out(selectors.compartment_for_user(user=user, code=code))

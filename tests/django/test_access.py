@@ -170,3 +170,17 @@ def test_api_hostile_codes_answer_404(cast: Any, code: str) -> None:
     token = services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="t")
     r = Client().get(f"/api/v1/compartments/{code}", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("code", ["%00", "a%00b", "x" * 5000, "..%2f", "%E2%80%AE"])
+def test_hostile_codes_in_page_addresses_answer_404(cast: Any, client_for: Any, code: str) -> None:
+    lead = client_for("lead")
+    a = cast.compartments["demo-a"].code
+    for url in [
+        f"/compartments/{code}/",
+        f"/approvals/{code}/approve/",
+        f"/account/tokens/{code}/revoke/",
+        f"/compartments/{a}/members/{code}/revoke/",
+    ]:
+        r = lead.post(url) if "revoke" in url or "approve" in url else lead.get(url)
+        assert r.status_code == 404, url

@@ -14,6 +14,7 @@ from longreach.accounts.models import ApiToken, Compartment, Membership, Pending
 from longreach.accounts.roles import Role, allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.codes import is_code
 
 
 def compartments_for_user(*, user: User) -> QuerySet[Compartment]:
@@ -26,7 +27,7 @@ def compartments_for_user(*, user: User) -> QuerySet[Compartment]:
 
 
 def compartment_for_user(*, user: User, code: str, action: str = "compartment.view") -> Compartment:
-    compartment = Compartment.objects.filter(code=code).first()
+    compartment = Compartment.objects.filter(code=code).first() if is_code(code) else None
     visible = (
         compartment is not None
         and allowed(user, action)
@@ -75,7 +76,7 @@ def pending_for_user(*, user: User) -> QuerySet[PendingAction]:
 
 
 def pending_for_user_by_code(*, user: User, code: str) -> PendingAction:
-    action = pending_for_user(user=user).filter(code=code).first()
+    action = pending_for_user(user=user).filter(code=code).first() if is_code(code) else None
     if action is None:
         raise Http404("not found")
     return action
@@ -86,7 +87,7 @@ def tokens_of(*, user: User) -> QuerySet[ApiToken]:
 
 
 def token_of(*, user: User, prefix: str) -> ApiToken:
-    token = tokens_of(user=user).filter(prefix=prefix).first()
+    token = tokens_of(user=user).filter(prefix=prefix).first() if is_code(prefix) else None
     if token is None:
         raise Http404("not found")
     return token

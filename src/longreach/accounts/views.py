@@ -20,6 +20,7 @@ from longreach.accounts.forms import CodeForm, LoginForm, MemberRequestForm, Pas
 from longreach.accounts.models import User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.codes import is_code
 from longreach.core.decorators import staff_user, staff_view
 from longreach.crypto import CryptoError
 from longreach.keys.session import keyring_store
@@ -233,7 +234,11 @@ def compartment_view(request: HttpRequest, code: str) -> HttpResponse:
 def member_revoke_view(request: HttpRequest, code: str, user_code: str) -> HttpResponse:
     user = staff_user(request)
     compartment = selectors.compartment_for_user(user=user, code=code, action="membership.revoke")
-    member = selectors.members_of(compartment=compartment).filter(code=user_code).first()
+    member = (
+        selectors.members_of(compartment=compartment).filter(code=user_code).first()
+        if is_code(user_code)
+        else None
+    )
     if member is None:
         raise Http404("not found")
     services.membership_revoke(compartment=compartment, user=member, acting_user=user)
