@@ -48,22 +48,14 @@ def signing_key_file(settings: Any, tmp_path: Path) -> Path:
 @pytest.fixture
 def cast(db: Any, signing_key_file: Path) -> Cast:
     from longreach.accounts import services
-    from longreach.accounts.roles import Role
     from longreach.audit.services import write_signing_key
+    from longreach.core.demo import USERS
     from longreach.keys import services as key_services
     from longreach.keys.context import using_keyring
 
     org = key_services.org_keys_create(signing_public_key=write_signing_key(signing_key_file))
     c = Cast(recovery_private=org.recovery_private_key, linkage_key=org.linkage_key)
-    for username, role in [
-        ("admin", Role.ADMIN),
-        ("lead", Role.LEAD),
-        ("analyst", Role.ANALYST),
-        ("analyst2", Role.ANALYST),
-        ("volunteer", Role.VOLUNTEER),
-        ("researcher", Role.RESEARCHER),
-        ("auditor", Role.AUDITOR),
-    ]:
+    for username, role in USERS:
         new = services.user_create(
             username=username, role=role, password=PASSWORD, acting_user="test", linkage_key=org.linkage_key
         )

@@ -112,11 +112,18 @@ def session_register(*, user: User, session_key: str) -> None:
     UserSession.objects.get_or_create(session_key=session_key, defaults={"user": user})
 
 
-def sessions_end_all(*, user: User) -> int:
+def _end_sessions(*, user: User, acting_user: User | str) -> None:
+    """Log the user out everywhere: delete every server-side session they hold."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     UserSession.objects.filter(user=user).delete()
-    return len(keys)
+    audit_record(
+        Event.SESSIONS_ENDED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"sessions": len(keys)},
+    )
 
 
 @transaction.atomic
@@ -131,31 +138,17 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     user.wrapped_private_key = ck.wrap_with_password(private, new_password, _key_context(user), kdf_params())
     user.set_password(new_password)
     user.save(update_fields=["password", "wrapped_private_key"])
-    ended = sessions_end_all(user=user)
     audit_record(Event.PASSWORD_CHANGED, actor=user, object_type="user", object_code=user.code)
-    audit_record(
-        Event.SESSIONS_ENDED,
-        actor=user,
-        object_type="user",
-        object_code=user.code,
-        detail={"sessions": ended},
-    )
+    _end_sessions(user=user, acting_user=user)
 
 
 @transaction.atomic
 def user_deactivate(*, user: User, acting_user: User | str) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ended = sessions_end_all(user=user)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_record(Event.USER_DEACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
-    audit_record(
-        Event.SESSIONS_ENDED,
-        actor=acting_user,
-        object_type="user",
-        object_code=user.code,
-        detail={"sessions": ended},
-    )
+    _end_sessions(user=user, acting_user=acting_user)
 
 
 @transaction.atomic
@@ -163,7 +156,6 @@ def user_reset_factor(*, user: User, acting_user: User | str) -> TOTPDevice:
     """Replace a lost authenticator: new TOTP secret, every session ended."""
     removed, _ = TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    ended = sessions_end_all(user=user)
     audit_record(
         Event.FACTOR_REMOVED,
         actor=acting_user,
@@ -178,13 +170,7 @@ def user_reset_factor(*, user: User, acting_user: User | str) -> TOTPDevice:
         object_code=user.code,
         detail={"factor": "totp"},
     )
-    audit_record(
-        Event.SESSIONS_ENDED,
-        actor=acting_user,
-        object_type="user",
-        object_code=user.code,
-        detail={"sessions": ended},
-    )
+    _end_sessions(user=user, acting_user=acting_user)
     return device
 
 
@@ -232,7 +218,6 @@ def user_reset_password(
     if linkage is not None:
         key_services.linkage_grant(user=user, linkage_key=linkage)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    ended = sessions_end_all(user=user)
     audit_record(
         Event.PASSWORD_CHANGED,
         actor=acting_user,
@@ -240,13 +225,7 @@ def user_reset_password(
         object_code=user.code,
         detail={"reset": True},
     )
-    audit_record(
-        Event.SESSIONS_ENDED,
-        actor=acting_user,
-        object_type="user",
-        object_code=user.code,
-        detail={"sessions": ended},
-    )
+    _end_sessions(user=user, acting_user=acting_user)
     return len(keys)
 
 
