@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "longreach.accounts",
     "longreach.keys",
     "longreach.audit",
+    "longreach.vocab",
+    "longreach.geo",
 ]
 
 MIDDLEWARE = [

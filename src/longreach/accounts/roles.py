@@ -35,6 +35,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "stats.view": frozenset({Role.ADMIN, Role.LEAD, Role.ANALYST, Role.RESEARCHER}),
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
+    "vocab.manage": frozenset({Role.ADMIN}),
     "token.manage_own": frozenset({Role.ADMIN, Role.LEAD, Role.ANALYST, Role.RESEARCHER, Role.AUDITOR}),
 }
 

@@ -40,6 +40,9 @@ class Event(models.TextChoices):
     AUDIT_VIEWED = "audit.viewed", _("Audit trail viewed")
     HEAD_SIGNED = "ledger.head_signed", _("Tree head signed")
     ORG_SETUP = "org.setup", _("Organisation set up")
+    TERM_ADDED = "term.added", _("Vocabulary term added")
+    TERM_RETIRED = "term.retired", _("Vocabulary term retired")
+    TERM_RESTORED = "term.restored", _("Vocabulary term restored")
 
 
 class _AppendOnly(models.Model):

@@ -1,0 +1,33 @@
+"""Which regional bodies a country belonged to on a date, and who belonged to one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from longreach.geo.countries import normalise
+from longreach.geo.models import RegionalMembership
+
+
+def _on(day: dt.date) -> Q:
+    return Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day))
+
+
+def memberships_of(*, country: str, on: dt.date) -> QuerySet[RegionalMembership]:
+    return RegionalMembership.objects.filter(_on(on), country=normalise(country))
+
+
+def members_of(*, organisation: str, on: dt.date) -> list[str]:
+    return sorted(
+        RegionalMembership.objects.filter(_on(on), organisation=organisation).values_list(
+            "country", flat=True
+        )
+    )
+
+
+def shared_bodies(*, origin: str, host: str, on: dt.date) -> list[str]:
+    """Bodies both countries belonged to on ``on``: a risk flag for co-opting tactics."""
+    a = set(memberships_of(country=origin, on=on).values_list("organisation", flat=True))
+    b = set(memberships_of(country=host, on=on).values_list("organisation", flat=True))
+    return sorted(a & b)

@@ -1,0 +1,13 @@
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from longreach.vocab.codebook import load as load_codebook
+    from longreach.vocab.sync import sync
+
+    sync(apps.get_model("vocab", "Vocabulary"), apps.get_model("vocab", "Term"), load_codebook())
+
+
+class Migration(migrations.Migration):
+    dependencies = [("vocab", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
