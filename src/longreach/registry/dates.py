@@ -57,7 +57,8 @@ class PartialDate:
             raise PartialDateError(f"{text!r} is not a real date: {exc}") from exc
         if start.year < 1900:
             raise PartialDateError(
-                f"{text!r} is before 1900: give a Gregorian year (convert Solar Hijri or other calendars first)"
+                f"{text!r} is before 1900: give a Gregorian year "
+                "(convert Solar Hijri or other calendars first)"
             )
         precision: Precision = "day" if day else "month" if month else "year"
         return cls(start, precision, bool(approx))
