@@ -12,6 +12,16 @@ import pytest
 from longreach.geo import countries, memberships
 from longreach.vocab import codebook
 
+# Freedom House's physical incidents: CODEBOOK.md §2, "direct attacks".
+DIRECT_ATTACKS = {
+    "ASSASSINATION",
+    "ASSAULT",
+    "ABDUCTION",
+    "DETENTION_HOST",
+    "DEPORTATION",
+    "RENDITION",
+    "EXTRADITION",
+}
 SHIPPED = json.loads(codebook.SHIPPED.read_text(encoding="utf-8"))
 
 
@@ -40,15 +50,7 @@ def test_the_shipped_codebook_is_valid_and_complete() -> None:
     tactics = {t.code: t for t in vocabs["tactic"].terms}
     assert len(tactics) == 40
     direct = {c for c, t in tactics.items() if t.family == "DIRECT_ATTACK"}
-    assert direct == {
-        "ASSASSINATION",
-        "ASSAULT",
-        "ABDUCTION",
-        "DETENTION_HOST",
-        "DEPORTATION",
-        "RENDITION",
-        "EXTRADITION",
-    }
+    assert direct == DIRECT_ATTACKS
     assert all(t.family for t in tactics.values())
     assert [t.code for t in vocabs["urgency"].terms] == ["P0", "P1", "P2", "P3"]
     assert "ORIGIN_STATE_ENQUIRY" in {t.code for t in vocabs["task_type"].terms}

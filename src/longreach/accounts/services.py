@@ -438,21 +438,7 @@ def pending_approve(*, action: PendingAction, acting_user: User) -> None:
         if locked.status != PendingAction.Status.PENDING:
             raise ServiceError("this request was already decided")
         spec.execute(action, acting_user)
-        locked.status = PendingAction.Status.APPROVED
-        locked.decided_by = acting_user
-        locked.decided_at = timezone.now()
-        locked.save(update_fields=["status", "decided_by", "decided_at"])
-        audit_record(
-            Event(spec.approved_event),
-            actor=acting_user,
-            compartment=action.compartment,
-            object_type="pending_action",
-            object_code=action.code,
-            detail={
-                "user": action.target_user.code if action.target_user else "",
-                "requested_by": action.requested_by.code,
-            },
-        )
+        _decide(locked, acting_user, PendingAction.Status.APPROVED, Event(spec.approved_event))
 
 
 @transaction.atomic
@@ -463,16 +449,25 @@ def pending_reject(*, action: PendingAction, acting_user: User) -> None:
     spec = approvals.spec(action.kind)
     if action.requested_by_id != acting_user.pk and not spec.can_approve(action, acting_user):
         raise NotAllowed("you are not authorised to decide this")
-    action.status = PendingAction.Status.REJECTED
+    _decide(action, acting_user, PendingAction.Status.REJECTED, Event(spec.rejected_event))
+
+
+def _decide(action: PendingAction, acting_user: User, status: str, event: Event) -> None:
+    """Record the decision on a pending action and audit who asked and who decided."""
+    action.status = status
     action.decided_by = acting_user
     action.decided_at = timezone.now()
     action.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
-        Event(spec.rejected_event),
+        event,
         actor=acting_user,
         compartment=action.compartment,
         object_type="pending_action",
         object_code=action.code,
+        detail={
+            "user": action.target_user.code if action.target_user else "",
+            "requested_by": action.requested_by.code,
+        },
     )
 
 

@@ -62,7 +62,9 @@ class _AppendOnly(models.Model):
 class AuditEntry(_AppendOnly):
     index = models.BigIntegerField(primary_key=True)
     occurred_at = models.DateTimeField()
-    event = models.CharField(max_length=40, choices=Event.choices)
+    # No ``choices`` on the column: audit_record validates through Event, and
+    # adding an event must not need a migration of the append-only table.
+    event = models.CharField(max_length=40)
     actor = models.CharField(max_length=40)
     actor_role = models.CharField(max_length=20, blank=True)
     compartment = models.CharField(max_length=16, blank=True)
@@ -75,6 +77,10 @@ class AuditEntry(_AppendOnly):
     class Meta:
         ordering = ["-index"]
         indexes = [models.Index(fields=["event"]), models.Index(fields=["actor"])]
+
+    @property
+    def event_label(self) -> str:
+        return str(Event(self.event).label) if self.event in Event.values else self.event
 
 
 class LedgerNode(_AppendOnly):

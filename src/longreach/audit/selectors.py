@@ -7,13 +7,9 @@ from django.db.models import QuerySet
 from longreach.audit.models import AuditEntry, TreeHead
 
 
-def audit_entries(*, event: str = "", actor: str = "") -> QuerySet[AuditEntry]:
+def audit_entries(*, event: str = "") -> QuerySet[AuditEntry]:
     qs = AuditEntry.objects.all()
-    if event:
-        qs = qs.filter(event=event)
-    if actor:
-        qs = qs.filter(actor=actor)
-    return qs
+    return qs.filter(event=event) if event else qs
 
 
 def latest_head() -> TreeHead | None:

@@ -8,6 +8,7 @@ receipt or address can be written here by mistake.
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from pathlib import Path
@@ -128,8 +129,6 @@ def load_signing_key(path: Path | None = None) -> bytes:
 
 def write_signing_key(path: Path) -> bytes:
     """Create a new Ed25519 signing key file (mode 0600); returns the public key."""
-    import os
-
     path.parent.mkdir(parents=True, exist_ok=True)
     sk = SigningKey.generate()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -45,9 +45,9 @@ def _translation(language: str) -> gettext.NullTranslations:
 
 def name(code: str, language: str = "en") -> str:
     country = pycountry.countries.get(alpha_2=normalise(code))
-    english = getattr(country, "common_name", None) or country.name  # type: ignore[union-attr]
-    translated = _translation(language).gettext(country.name)  # type: ignore[union-attr]
-    return english if language.startswith("en") else translated
+    if language.startswith("en"):
+        return getattr(country, "common_name", None) or country.name  # type: ignore[union-attr]
+    return _translation(language).gettext(country.name)  # type: ignore[union-attr]
 
 
 def all_codes() -> list[str]:

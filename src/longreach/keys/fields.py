@@ -138,9 +138,6 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
             return value
         raise TypeError(f"{self.name} is sealed: query it through its blind index, not by value")
 
-    def value_from_object(self, obj: models.Model) -> Any:
-        return getattr(obj, self.attname)
-
     def formfield(self, **kwargs: Any) -> Any:
         return {"text": forms.CharField, "json": forms.JSONField, "date": forms.DateField}[self.kind](
             required=not self.blank, label=self.verbose_name, **kwargs

@@ -71,31 +71,24 @@ def term_add(
     return term
 
 
-@transaction.atomic
 def term_retire(*, term: Term, acting_user: User | str) -> None:
     """Hide a term from forms; records already coded with it keep it."""
-    _check(acting_user)
-    if term.retired_at is not None:
-        raise ServiceError(f"{term.code} is already retired")
-    term.retired_at = timezone.now()
-    term.save(update_fields=["retired_at"])
-    audit_record(
-        Event.TERM_RETIRED,
-        actor=acting_user,
-        object_type="term",
-        detail={"vocabulary": term.vocabulary.code, "code": term.code},
-    )
+    _set_retired(term, True, acting_user)
+
+
+def term_restore(*, term: Term, acting_user: User | str) -> None:
+    _set_retired(term, False, acting_user)
 
 
 @transaction.atomic
-def term_restore(*, term: Term, acting_user: User | str) -> None:
+def _set_retired(term: Term, retired: bool, acting_user: User | str) -> None:
     _check(acting_user)
-    if term.retired_at is None:
-        raise ServiceError(f"{term.code} is not retired")
-    term.retired_at = None
+    if (term.retired_at is not None) == retired:
+        raise ServiceError(f"{term.code} is {'already' if retired else 'not'} retired")
+    term.retired_at = timezone.now() if retired else None
     term.save(update_fields=["retired_at"])
     audit_record(
-        Event.TERM_RESTORED,
+        Event.TERM_RETIRED if retired else Event.TERM_RESTORED,
         actor=acting_user,
         object_type="term",
         detail={"vocabulary": term.vocabulary.code, "code": term.code},
