@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "longreach.audit",
     "longreach.vocab",
     "longreach.geo",
+    "longreach.registry",
 ]
 
 MIDDLEWARE = [

@@ -31,6 +31,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "compartment.rotate_key": frozenset({Role.ADMIN, Role.LEAD}),
     "case.read": frozenset({Role.LEAD, Role.ANALYST}),
     "case.write": frozenset({Role.LEAD, Role.ANALYST}),
+    "identity.reveal": frozenset({Role.LEAD, Role.ANALYST}),
+    "history.view": frozenset({Role.LEAD}),
     "triage.view": frozenset({Role.LEAD, Role.VOLUNTEER}),
     "stats.view": frozenset({Role.ADMIN, Role.LEAD, Role.ANALYST, Role.RESEARCHER}),
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),

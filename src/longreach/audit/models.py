@@ -43,6 +43,13 @@ class Event(models.TextChoices):
     TERM_ADDED = "term.added", _("Vocabulary term added")
     TERM_RETIRED = "term.retired", _("Vocabulary term retired")
     TERM_RESTORED = "term.restored", _("Vocabulary term restored")
+    RECORD_CREATED = "record.created", _("Record created")
+    RECORD_UPDATED = "record.updated", _("Record changed")
+    RECORD_VIEWED = "record.viewed", _("Record viewed")
+    HISTORY_VIEWED = "record.history_viewed", _("Record history viewed")
+    IDENTITY_REVEALED = "identity.revealed", _("Identity field revealed")
+    RECORDS_EXPORTED = "records.exported", _("Records exported")
+    RECORDS_IMPORTED = "records.imported", _("Records imported")
 
 
 class _AppendOnly(models.Model):

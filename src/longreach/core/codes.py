@@ -17,3 +17,12 @@ def is_code(value: str) -> bool:
     then answers "not found" like any unknown code.
     """
     return bool(_CODE.match(value))
+
+
+# Crockford's base32 without I, L, O, U: read aloud and typed back without confusion.
+_REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_ref(prefix: str) -> str:
+    """A code people can read out: ``C-7KQ2ZD4M`` (40 random bits)."""
+    return prefix + "-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))

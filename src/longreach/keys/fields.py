@@ -117,8 +117,9 @@ class SealedField(models.BinaryField):  # type: ignore[type-arg]
     def get_default(self) -> Any:
         return _Plain(super().get_default() if self.has_default() else None)
 
-    def from_db_value(self, value: Any, expression: Any, connection: Any) -> _Cipher:
-        return _Cipher(bytes(value))
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> _Cipher | None:
+        # NULL only arrives through an outer join to a missing row, which Django discards.
+        return None if value is None else _Cipher(bytes(value))
 
     def pre_save(self, model_instance: models.Model, add: bool) -> bytes:
         state = model_instance.__dict__.get(self.attname)

@@ -1,0 +1,359 @@
+"""Reading the registry, always inside the compartments the user may read.
+
+Each ``*_for_user`` helper answers the same Http404 for a record that does not
+exist and for one in a compartment the user cannot read, and audits the
+second case. Lists are querysets over coded (plaintext) columns; sealed
+values are opened only for the rows a page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from longreach.accounts.models import Compartment, User
+from longreach.accounts.roles import allowed
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.core.codes import is_code
+from longreach.keys.fields import BlindIndexField
+from longreach.registry.models import (
+    Act,
+    Case,
+    CompartmentRecord,
+    Incident,
+    Organisation,
+    Person,
+    Source,
+    Task,
+    Version,
+)
+
+M = TypeVar("M", bound=CompartmentRecord)
+
+# Text search opens sealed text in the web process; it looks at this many of
+# the newest incidents the user can read (docs/user-guide.md says so).
+TEXT_SEARCH_WINDOW = 5000
+
+
+def readable_compartments(user: User) -> QuerySet[Compartment]:
+    if not allowed(user, "case.read"):
+        return Compartment.objects.none()
+    return Compartment.objects.filter(memberships__user=user)
+
+
+def _scoped(model: type[M], user: User) -> QuerySet[M]:
+    return model._default_manager.filter(compartment__in=readable_compartments(user))
+
+
+def _one(model: type[M], user: User, code: str, kind: str) -> M:
+    found = model._default_manager.filter(code=code).first() if is_code(code) else None
+    if found is not None and _scoped(model, user).filter(pk=found.pk).exists():
+        return found
+    if found is not None:
+        audit_record(
+            Event.AUTHZ_DENIED,
+            actor=user,
+            compartment=Compartment.objects.get(pk=found.compartment_id),
+            object_type=kind,
+            object_code=code,
+            outcome="denied",
+            detail={"action": "case.read"},
+        )
+    raise Http404("not found")
+
+
+def _prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    return qs.select_related("case", "compartment").prefetch_related(
+        "acts__tactics",
+        "acts__demands",
+        "acts__channels",
+        "acts__targets",
+        "acts__perpetrators__person",
+        "acts__perpetrators__organisation",
+        "acts__relatives__person",
+        "acts__relatives__relative_of",
+        "acts__relatives__outcomes",
+    )
+
+
+def incident_for_user(*, user: User, code: str) -> Incident:
+    incident = _one(Incident, user, code, "incident")
+    return _prefetch_incidents(Incident.objects.filter(pk=incident.pk)).get()
+
+
+def case_for_user(*, user: User, code: str) -> Case:
+    return _one(Case, user, code, "case")
+
+
+def person_for_user(*, user: User, code: str) -> Person:
+    return _one(Person, user, code, "person")
+
+
+def organisation_for_user(*, user: User, code: str) -> Organisation:
+    return _one(Organisation, user, code, "organisation")
+
+
+def source_for_user(*, user: User, code: str) -> Source:
+    return _one(Source, user, code, "source")
+
+
+def task_for_user(*, user: User, code: str) -> Task:
+    return _one(Task, user, code, "task")
+
+
+@dataclass
+class IncidentFilters:
+    """Filters of the incident list; empty strings mean "any"."""
+
+    compartment: str = ""
+    origin_state: str = ""
+    host_country: str = ""
+    tactic: str = ""
+    tactic_family: str = ""
+    demand: str = ""
+    channel: str = ""
+    community: str = ""
+    profile: str = ""
+    status: str = ""
+    urgency: str = ""
+    confidence: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    physical: bool | None = None
+    case: str = ""
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def _act_has(**lookup: Any) -> Exists:
+    return Exists(Act.objects.filter(incident=OuterRef("pk"), **lookup))
+
+
+def physical_flag() -> Exists:
+    """Freedom House's physical incident: any act with a direct-attack tactic."""
+    return _act_has(tactics__vocabulary__code="tactic", tactics__family="DIRECT_ATTACK")
+
+
+def incidents_for_user(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
+    f = filters or IncidentFilters()
+    qs = _scoped(Incident, user)
+    if f.compartment:
+        qs = qs.filter(compartment__code=f.compartment)
+    if f.origin_state:
+        qs = qs.filter(origin_state=f.origin_state)
+    if f.host_country:
+        qs = qs.filter(host_country=f.host_country)
+    if f.tactic:
+        qs = qs.filter(_act_has(tactics__vocabulary__code="tactic", tactics__code=f.tactic))
+    if f.tactic_family:
+        qs = qs.filter(_act_has(tactics__vocabulary__code="tactic", tactics__family=f.tactic_family))
+    if f.demand:
+        qs = qs.filter(_act_has(demands__vocabulary__code="demand", demands__code=f.demand))
+    if f.channel:
+        qs = qs.filter(_act_has(channels__vocabulary__code="channel", channels__code=f.channel))
+    if f.confidence:
+        qs = qs.filter(_act_has(origin_confidence=f.confidence))
+    if f.community:
+        qs = qs.filter(Q(case__community=f.community) | _act_has(targets__community=f.community))
+    if f.profile:
+        qs = qs.filter(
+            _act_has(targets__profiles__vocabulary__code="profile", targets__profiles__code=f.profile)
+        )
+    if f.status:
+        qs = qs.filter(case__state=f.status)
+    if f.urgency:
+        qs = qs.filter(case__urgency=f.urgency)
+    if f.case:
+        qs = qs.filter(case__code=f.case)
+    if f.date_from:
+        qs = qs.filter(date_last__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(date_start__lte=f.date_to)
+    qs = qs.annotate(physical=physical_flag())
+    if f.physical is not None:
+        qs = qs.filter(physical=f.physical)
+    return qs.order_by("-date_start", "code")
+
+
+def incident_page(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+    """What a list page shows of each incident (tactics and the case code)."""
+    return qs.select_related("case", "compartment").prefetch_related("acts__tactics")
+
+
+@dataclass
+class CaseFilters:
+    compartment: str = ""
+    state: str = ""
+    urgency: str = ""
+    origin_state: str = ""
+    host_country: str = ""
+    community: str = ""
+    assigned_to_me: bool = False
+    open_only: bool = False
+
+
+def cases_for_user(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    f = filters or CaseFilters()
+    qs = _scoped(Case, user)
+    for name in ("state", "urgency", "origin_state", "host_country", "community"):
+        if getattr(f, name):
+            qs = qs.filter(**{name: getattr(f, name)})
+    if f.compartment:
+        qs = qs.filter(compartment__code=f.compartment)
+    if f.assigned_to_me:
+        qs = qs.filter(assigned=user)
+    if f.open_only:
+        qs = qs.exclude(state="CLOSED")
+    return qs.select_related("compartment", "client").order_by("urgency", "-opened_on", "code")
+
+
+def people_for_user(*, user: User, compartment: Compartment | None = None) -> QuerySet[Person]:
+    qs = _scoped(Person, user)
+    return qs.filter(compartment=compartment) if compartment else qs
+
+
+def organisations_for_user(*, user: User, compartment: Compartment | None = None) -> QuerySet[Organisation]:
+    qs = _scoped(Organisation, user)
+    return qs.filter(compartment=compartment) if compartment else qs
+
+
+def sources_for_user(*, user: User, compartment: Compartment | None = None) -> QuerySet[Source]:
+    qs = _scoped(Source, user).prefetch_related("citations__incident", "citations__act")
+    return qs.filter(compartment=compartment) if compartment else qs
+
+
+def tasks_overdue(*, user: User, today: dt.date | None = None) -> QuerySet[Task]:
+    today = today or timezone.localdate()
+    return (
+        _scoped(Task, user)
+        .filter(done_at__isnull=True, due_on__lt=today)
+        .select_related("case", "assigned_to")
+        .order_by("due_on")
+    )
+
+
+def tasks_open(*, user: User) -> QuerySet[Task]:
+    return (
+        _scoped(Task, user)
+        .filter(done_at__isnull=True)
+        .select_related("case", "assigned_to")
+        .order_by("due_on")
+    )
+
+
+IDENTIFIER_KINDS = {
+    "phone": "phone_index",
+    "email": "email_index",
+    "handle": "handle_index",
+    "name": "name_index",
+}
+
+
+def people_by_identifier(*, user: User, kind: str, value: str) -> list[Person]:
+    """Exact lookup through the blind indexes of each compartment the user reads.
+
+    The index key differs per compartment, so the value is hashed once per
+    compartment; nothing is decrypted to search.
+    """
+    if kind not in IDENTIFIER_KINDS or not value or len(value) > 300:
+        return []
+    field = Person._meta.get_field(IDENTIFIER_KINDS[kind])
+    assert isinstance(field, BlindIndexField)
+    found: list[Person] = []
+    for compartment in readable_compartments(user):
+        try:
+            digest = field.index_for(compartment.pk, value)
+        except ValueError:
+            return []
+        found.extend(Person.objects.filter(compartment=compartment, **{field.name: digest}))
+    return found
+
+
+def incidents_involving(*, user: User, people: Iterable[Person]) -> QuerySet[Incident]:
+    ids = [p.pk for p in people]
+    return (
+        _scoped(Incident, user)
+        .filter(
+            Q(acts__targets__in=ids)
+            | Q(acts__perpetrators__person__in=ids)
+            | Q(acts__relatives__person__in=ids)
+            | Q(case__client__in=ids)
+        )
+        .distinct()
+        .order_by("-date_start", "code")
+    )
+
+
+def incidents_text_search(*, user: User, query: str, limit: int = 100) -> list[Incident]:
+    """Incidents whose title or narrative contains ``query`` (case-insensitive).
+
+    Sealed text cannot be searched by the database, so this opens the titles
+    and narratives of the newest ``TEXT_SEARCH_WINDOW`` incidents in the
+    user's compartments, in this request, and keeps nothing.
+    """
+    needle = query.casefold().strip()
+    if not needle or len(needle) > 200:
+        return []
+    hits: list[Incident] = []
+    window = _scoped(Incident, user).order_by("-date_start", "code")[:TEXT_SEARCH_WINDOW]
+    for incident in window.iterator(chunk_size=500):
+        if needle in (incident.title or "").casefold() or needle in (incident.narrative or "").casefold():
+            hits.append(incident)
+            if len(hits) >= limit:
+                break
+    return hits
+
+
+@dataclass
+class TimelineEntry:
+    when: dt.date
+    kind: str
+    record: Any
+
+
+def case_timeline(*, case: Case) -> list[TimelineEntry]:
+    """Incidents, sources, referrals and tasks of a case in date order."""
+    entries: list[TimelineEntry] = []
+    incidents = _prefetch_incidents(case.incidents.all())
+    for i in incidents:
+        entries.append(TimelineEntry(i.date_start, "incident", i))
+    for s in Source.objects.filter(citations__incident__case=case).distinct():
+        entries.append(TimelineEntry(s.date_start or s.created_at.date(), "source", s))
+    for r in case.referrals.all():
+        entries.append(TimelineEntry(r.made_on or r.created_at.date(), "referral", r))
+    for t in case.tasks.select_related("assigned_to"):
+        entries.append(TimelineEntry(t.due_on, "task", t))
+    for c in case.consents.all():
+        entries.append(TimelineEntry(c.given_on, "consent", c))
+    return sorted(entries, key=lambda e: (e.when, e.kind))
+
+
+def versions_for_user(*, user: User, kind: str, record: Any) -> QuerySet[Version]:
+    """A record's versions, newest first, for leads of its compartment."""
+    if (
+        not allowed(user, "history.view")
+        or not readable_compartments(user).filter(pk=record.compartment_id).exists()
+    ):
+        raise Http404("not found")
+    audit_record(
+        Event.HISTORY_VIEWED,
+        actor=user,
+        compartment=Compartment.objects.get(pk=record.compartment_id),
+        object_type=kind,
+        object_code=record.code,
+    )
+    return Version.objects.filter(object_type=kind, object_id=record.pk).select_related("changed_by")
+
+
+def compare_versions(older: dict[str, Any], newer: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for each field that differs."""
+    return [(k, older.get(k), newer.get(k)) for k in newer if older.get(k) != newer.get(k)]

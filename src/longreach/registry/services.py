@@ -1,0 +1,753 @@
+"""Changing the registry: every write, from the UI, the API or an import, goes here.
+
+Each function checks the user may write in the compartment, cleans its input
+through ``validation`` (so every path refuses the same things with the same
+messages), runs in one transaction, keeps a version of the record and
+appends an audit entry holding codes only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longreach.accounts.models import Compartment, Membership, User
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.registry import serialise, validation
+from longreach.registry.models import (
+    Act,
+    ActPerpetrator,
+    Case,
+    Citation,
+    Consent,
+    Incident,
+    Organisation,
+    Person,
+    Referral,
+    Relative,
+    Reveal,
+    Source,
+    Task,
+    Version,
+    Versioned,
+)
+from longreach.registry.validation import FieldError, PartyRef, RecordInvalid
+from longreach.vocab.models import Term
+
+T = TypeVar("T")
+
+
+class StaleEdit(ServiceError):
+    """Someone saved the record after this edit began; nothing was written."""
+
+
+# Case workflow (CODEBOOK.md §8): where each state may go next.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "NEW": frozenset({"VETTING", "TRIAGED", "CLOSED"}),
+    "VETTING": frozenset({"TRIAGED", "CLOSED"}),
+    "TRIAGED": frozenset({"ASSESSMENT", "CLOSED"}),
+    "ASSESSMENT": frozenset({"SAFETY_PLAN", "REFERRALS_ACTIVE", "CLOSED"}),
+    "SAFETY_PLAN": frozenset({"REFERRALS_ACTIVE", "FOLLOW_UP", "CLOSED"}),
+    "REFERRALS_ACTIVE": frozenset({"FOLLOW_UP", "MONITORING", "CLOSED"}),
+    "FOLLOW_UP": frozenset({"REFERRALS_ACTIVE", "MONITORING", "CLOSED"}),
+    "MONITORING": frozenset({"FOLLOW_UP", "CLOSED"}),
+    "CLOSED": frozenset({"REOPENED"}),
+    "REOPENED": frozenset({"ASSESSMENT", "SAFETY_PLAN", "REFERRALS_ACTIVE", "FOLLOW_UP", "CLOSED"}),
+}
+
+
+def require_writer(user: User | None, compartment: Compartment) -> None:
+    """Raise NotAllowed unless ``user`` may change records in ``compartment``."""
+    if user is None or not allowed(user, "case.write"):
+        raise NotAllowed(_("your role cannot change case records"))
+    if not Membership.objects.filter(user=user, compartment=compartment).exists():
+        raise NotAllowed(_("you are not a member of this compartment"))
+
+
+def _audit(
+    event: Event, user: User | None, compartment: Compartment, kind: str, code: str, **detail: Any
+) -> None:
+    audit_record(
+        event,
+        actor=user or "system",
+        compartment=compartment,
+        object_type=kind,
+        object_code=code,
+        detail=detail,
+    )
+
+
+def _flatten_codes(snapshot: Any) -> set[str]:
+    """Every string in a snapshot; a record may keep terms retired since it was written."""
+    if isinstance(snapshot, dict):
+        return set().union(*(_flatten_codes(v) for v in snapshot.values())) if snapshot else set()
+    if isinstance(snapshot, list):
+        return set().union(*(_flatten_codes(v) for v in snapshot)) if snapshot else set()
+    return {snapshot} if isinstance(snapshot, str) and snapshot.isupper() else set()
+
+
+def _check_version(record: Versioned, expected: int | None) -> None:
+    if expected is not None and expected != record.version:
+        raise StaleEdit(
+            _("%(code)s was changed by someone else (now version %(now)d, you edited %(then)d); reload it")
+            % {"code": record.code, "now": record.version, "then": expected}
+        )
+
+
+def _version(record: Versioned, kind: str, before: dict[str, Any] | None, user: User | None) -> bool:
+    """Keep the record's state as a sealed version; False if nothing changed."""
+    after = serialise.SNAPSHOTS[kind](record)
+    fields = serialise.changed_fields(before, after)
+    if before is not None and not fields:
+        return False
+    if before is not None:
+        record.version += 1
+        type(record)._default_manager.filter(pk=record.pk).update(version=record.version)
+    v = Version(
+        id=uuid.uuid4(),
+        compartment_id=record.compartment_id,
+        object_type=kind,
+        object_id=record.pk,
+        number=record.version,
+        changed_by=user,
+        fields=fields,
+    )
+    v.snapshot = after
+    v.save()
+    return True
+
+
+class _Terms:
+    """Term ids by (vocabulary, code), read once per write."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str], int] = {}
+
+    def ids(self, vocabulary: str, codes: Iterable[str]) -> list[int]:
+        if not any(k[0] == vocabulary for k in self._ids):
+            for code, pk in Term.objects.filter(vocabulary__code=vocabulary).values_list("code", "pk"):
+                self._ids[(vocabulary, code)] = pk
+        return [self._ids[(vocabulary, c)] for c in codes]
+
+
+@dataclass
+class _Writer:
+    """Builds records for one compartment; shared by single saves and imports.
+
+    Codes in the input refer to records already in the compartment, or to
+    records created earlier in the same write (an import file's own codes).
+    """
+
+    user: User | None
+    compartment: Compartment
+    terms: _Terms = field(default_factory=_Terms)
+    people: dict[str, Person] = field(default_factory=dict)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    errors: list[FieldError] = field(default_factory=list)
+
+    def person(self, code: str, path: str) -> Person | None:
+        if code not in self.people:
+            found = Person.objects.filter(compartment=self.compartment, code=code).first()
+            if found is None:
+                self.errors.append(
+                    FieldError(path, _("no person %(code)s in this compartment") % {"code": code})
+                )
+                return None
+            self.people[code] = found
+        return self.people[code]
+
+    def organisation(self, code: str, path: str) -> Organisation | None:
+        if code not in self.organisations:
+            found = Organisation.objects.filter(compartment=self.compartment, code=code).first()
+            if found is None:
+                self.errors.append(
+                    FieldError(path, _("no organisation %(code)s in this compartment") % {"code": code})
+                )
+                return None
+            self.organisations[code] = found
+        return self.organisations[code]
+
+    def new_person(self, data: validation.PersonData) -> Person:
+        p = Person(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
+        _fill_person(p, data)
+        if data.code and not Person.objects.filter(code=data.code).exists():
+            p.code = data.code
+        p.save()
+        p.profiles.set(self.terms.ids("profile", data.profiles))
+        _version(p, "person", None, self.user)
+        self.people[data.code or p.code] = p
+        return p
+
+    def new_organisation(self, data: validation.OrganisationData) -> Organisation:
+        o = Organisation(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
+        _fill_organisation(o, data)
+        if data.code and not Organisation.objects.filter(code=data.code).exists():
+            o.code = data.code
+        o.save()
+        _version(o, "organisation", None, self.user)
+        self.organisations[data.code or o.code] = o
+        return o
+
+    def party_person(self, party: PartyRef, path: str) -> Person | None:
+        if party.new_person is not None:
+            return self.new_person(party.new_person)
+        return self.person(party.code, path) if party.code else None
+
+    def case(self, code: str, path: str) -> Case | None:
+        if not code:
+            return None
+        found = Case.objects.filter(compartment=self.compartment, code=code).first()
+        if found is None:
+            self.errors.append(FieldError(path, _("no case %(code)s in this compartment") % {"code": code}))
+        return found
+
+    def raise_errors(self) -> None:
+        if self.errors:
+            raise RecordInvalid(self.errors)
+
+    def write_acts(self, incident: Incident, acts: list[validation.ActData]) -> None:
+        existing = {a.code: a for a in incident.acts.all()} if incident.pk else {}
+        kept: set[str] = set()
+        for position, data in enumerate(acts):
+            path = f"acts[{position}]"
+            act = existing.get(data.code)
+            if act is None:
+                act = Act(id=uuid.uuid4(), compartment=self.compartment, incident=incident)
+            kept.add(act.code)
+            act.position = position
+            for name in (
+                "origin_state",
+                "origin_confidence",
+                "host_country",
+                "host_confidence",
+                "harm_country",
+                "harm_confidence",
+                "executing_state",
+                "executing_confidence",
+                "description",
+                "outcome",
+            ):
+                setattr(act, name, getattr(data, name))
+            act.date = data.date
+            act.save()
+            act.tactics.set(self.terms.ids("tactic", data.tactics))
+            act.demands.set(self.terms.ids("demand", data.demands))
+            act.channels.set(self.terms.ids("channel", data.channels))
+            targets = [
+                self.party_person(t, f"{path}.targets[{i}].person") for i, t in enumerate(data.targets)
+            ]
+            act.targets.set([t for t in targets if t is not None])
+            act.perpetrators.all().delete()
+            for i, p in enumerate(data.perpetrators):
+                ppath = f"{path}.perpetrators[{i}]"
+                person = self.party_person(p.party, f"{ppath}.person")
+                org = (
+                    self.new_organisation(p.party.new_organisation)
+                    if p.party.new_organisation is not None
+                    else self.organisation(p.party.organisation, f"{ppath}.organisation")
+                    if p.party.organisation
+                    else None
+                )
+                row = ActPerpetrator(
+                    id=uuid.uuid4(),
+                    compartment=self.compartment,
+                    act=act,
+                    person=person,
+                    organisation=org,
+                    perpetrator_type=p.perpetrator_type,
+                    confidence=p.confidence,
+                )
+                row.basis = p.basis
+                row.save()
+            act.relatives.all().delete()
+            for i, r in enumerate(data.relatives):
+                rpath = f"{path}.relatives[{i}]"
+                person = self.party_person(r.party, f"{rpath}.person")
+                of = self.person(r.relative_of, f"{rpath}.relative_of") if r.relative_of else None
+                if person is None:
+                    continue
+                rel = Relative(
+                    id=uuid.uuid4(),
+                    compartment=self.compartment,
+                    act=act,
+                    person=person,
+                    relative_of=of,
+                    relationship=r.relationship,
+                    is_minor=r.is_minor,
+                )
+                rel.save()
+                rel.outcomes.set(self.terms.ids("relative_outcome", r.outcomes))
+        for code, act in existing.items():
+            if code not in kept:
+                act.delete()
+
+
+def _fill_person(p: Person, data: validation.PersonData) -> None:
+    for name in (
+        "name",
+        "phone",
+        "email",
+        "handle",
+        "location",
+        "notes",
+        "residence_country",
+        "community",
+        "immigration_status",
+        "is_minor",
+    ):
+        setattr(p, name, getattr(data, name))
+    p.aliases = data.aliases
+
+
+def _fill_organisation(o: Organisation, data: validation.OrganisationData) -> None:
+    for name in ("name", "perpetrator_type", "country", "notes"):
+        setattr(o, name, getattr(data, name))
+
+
+# People and organisations ------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Person:
+    require_writer(user, compartment)
+    cleaned = validation.clean_person(data)
+    person = _Writer(user, compartment).new_person(cleaned)
+    _audit(Event.RECORD_CREATED, user, compartment, "person", person.code)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, user: User, person: Person, data: Mapping[str, Any], expected_version: int | None = None
+) -> Person:
+    require_writer(user, person.compartment)
+    _check_version(person, expected_version)
+    before = serialise.person_dict(person)
+    cleaned = validation.clean_person(data, keep=_flatten_codes(before))
+    _fill_person(person, cleaned)
+    person.save()
+    person.profiles.set(_Terms().ids("profile", cleaned.profiles))
+    if _version(person, "person", before, user):
+        _audit(Event.RECORD_UPDATED, user, person.compartment, "person", person.code)
+    return person
+
+
+@transaction.atomic
+def organisation_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Organisation:
+    require_writer(user, compartment)
+    org = _Writer(user, compartment).new_organisation(validation.clean_organisation(data))
+    _audit(Event.RECORD_CREATED, user, compartment, "organisation", org.code)
+    return org
+
+
+# Incidents ---------------------------------------------------------------------------
+
+
+def _fill_incident(i: Incident, data: validation.IncidentData, case: Case | None) -> None:
+    i.case = case
+    i.title, i.narrative = data.title, data.narrative
+    i.origin_state, i.host_country = data.origin_state, data.host_country
+    i.date, i.until = data.date, data.until
+    i.date_last = max(data.date.end, data.until.end) if data.until else data.date.end
+
+
+@transaction.atomic
+def incident_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Incident:
+    require_writer(user, compartment)
+    cleaned = validation.clean_incident(data)
+    writer = _Writer(user, compartment)
+    incident = _write_incident(writer, cleaned)
+    _audit(Event.RECORD_CREATED, user, compartment, "incident", incident.code, acts=len(cleaned.acts))
+    return incident
+
+
+def _write_incident(writer: _Writer, cleaned: validation.IncidentData) -> Incident:
+    case = writer.case(cleaned.case, "case")
+    incident = Incident(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
+    _fill_incident(incident, cleaned, case)
+    if cleaned.code and not Incident.objects.filter(code=cleaned.code).exists():
+        incident.code = cleaned.code
+    incident.save()
+    writer.write_acts(incident, cleaned.acts)
+    writer.raise_errors()
+    _version(incident, "incident", None, writer.user)
+    return incident
+
+
+@transaction.atomic
+def incident_update(
+    *, user: User, incident: Incident, data: Mapping[str, Any], expected_version: int | None = None
+) -> Incident:
+    require_writer(user, incident.compartment)
+    _check_version(incident, expected_version)
+    before = serialise.incident_dict(incident)
+    cleaned = validation.clean_incident(data, keep=_flatten_codes(before))
+    writer = _Writer(user, incident.compartment)
+    _fill_incident(incident, cleaned, writer.case(cleaned.case, "case"))
+    incident.save()
+    writer.write_acts(incident, cleaned.acts)
+    writer.raise_errors()
+    incident = Incident.objects.get(pk=incident.pk)
+    if _version(incident, "incident", before, user):
+        _audit(Event.RECORD_UPDATED, user, incident.compartment, "incident", incident.code)
+    return incident
+
+
+# Cases -------------------------------------------------------------------------------
+
+
+def _check_transition(before: str, after: str) -> None:
+    if before != after and after not in TRANSITIONS.get(before, frozenset()):
+        raise RecordInvalid(
+            [
+                FieldError(
+                    "state",
+                    _("a case cannot move from %(before)s to %(after)s; next can be %(next)s")
+                    % {
+                        "before": before,
+                        "after": after,
+                        "next": ", ".join(sorted(TRANSITIONS.get(before, ()))) or "-",
+                    },
+                )
+            ]
+        )
+
+
+def _fill_case(c: Case, data: validation.CaseData, client: Person | None) -> None:
+    c.client = client
+    for name in (
+        "state",
+        "urgency",
+        "closure",
+        "origin_state",
+        "host_country",
+        "community",
+        "summary",
+        "opened_on",
+    ):
+        setattr(c, name, getattr(data, name))
+    if c.state == "CLOSED" and c.closed_on is None:
+        c.closed_on = timezone.localdate()
+    elif c.state != "CLOSED":
+        c.closed_on = None
+
+
+@transaction.atomic
+def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Case:
+    require_writer(user, compartment)
+    cleaned = validation.clean_case(data)
+    writer = _Writer(user, compartment)
+    client = writer.party_person(cleaned.client, "client.person") if cleaned.client else None
+    writer.raise_errors()
+    case = Case(id=uuid.uuid4(), compartment=compartment, created_by=user)
+    _fill_case(case, cleaned, client)
+    if cleaned.code and not Case.objects.filter(code=cleaned.code).exists():
+        case.code = cleaned.code
+    case.save()
+    if user is not None:
+        case.assigned.add(user)
+    _version(case, "case", None, user)
+    _audit(Event.RECORD_CREATED, user, compartment, "case", case.code)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *, user: User, case: Case, data: Mapping[str, Any], expected_version: int | None = None
+) -> Case:
+    require_writer(user, case.compartment)
+    _check_version(case, expected_version)
+    before = serialise.case_dict(case)
+    cleaned = validation.clean_case(data, keep=_flatten_codes(before))
+    _check_transition(case.state, cleaned.state)
+    writer = _Writer(user, case.compartment)
+    client = writer.party_person(cleaned.client, "client.person") if cleaned.client else None
+    writer.raise_errors()
+    _fill_case(case, cleaned, client)
+    case.save()
+    if _version(case, "case", before, user):
+        _audit(Event.RECORD_UPDATED, user, case.compartment, "case", case.code, state=case.state)
+    return case
+
+
+def case_assign(*, user: User, case: Case, assignees: Iterable[User]) -> None:
+    require_writer(user, case.compartment)
+    members = [
+        a for a in assignees if Membership.objects.filter(user=a, compartment=case.compartment).exists()
+    ]
+    case.assigned.set(members)
+    _audit(Event.RECORD_UPDATED, user, case.compartment, "case", case.code, assigned=len(members))
+
+
+# Sources -----------------------------------------------------------------------------
+
+
+def _write_citations(source: Source, citations: list[validation.CitationData]) -> None:
+    source.citations.all().delete()
+    errors: list[FieldError] = []
+    for i, c in enumerate(citations):
+        incident = Incident.objects.filter(compartment=source.compartment, code=c.incident).first()
+        act = None
+        if incident is None:
+            errors.append(
+                FieldError(
+                    f"citations[{i}].incident",
+                    _("no incident %(code)s in this compartment") % {"code": c.incident},
+                )
+            )
+            continue
+        if c.act:
+            act = Act.objects.filter(incident=incident, code=c.act).first()
+            if act is None:
+                errors.append(
+                    FieldError(
+                        f"citations[{i}].act",
+                        _("incident %(i)s has no act %(a)s") % {"i": c.incident, "a": c.act},
+                    )
+                )
+                continue
+        row = Citation(
+            id=uuid.uuid4(),
+            compartment=source.compartment,
+            source=source,
+            incident=incident,
+            act=act,
+            credibility=c.credibility,
+            locator=c.locator,
+        )
+        row.statement = c.statement
+        row.save()
+    if errors:
+        raise RecordInvalid(errors)
+
+
+def _fill_source(s: Source, data: validation.SourceData) -> None:
+    for name in ("source_type", "reliability", "title", "reference", "notes"):
+        setattr(s, name, getattr(data, name))
+    s.date = data.date
+
+
+@transaction.atomic
+def source_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Source:
+    require_writer(user, compartment)
+    cleaned = validation.clean_source(data)
+    source = Source(id=uuid.uuid4(), compartment=compartment, created_by=user)
+    _fill_source(source, cleaned)
+    if cleaned.code and not Source.objects.filter(code=cleaned.code).exists():
+        source.code = cleaned.code
+    source.save()
+    _write_citations(source, cleaned.citations)
+    _version(source, "source", None, user)
+    _audit(Event.RECORD_CREATED, user, compartment, "source", source.code)
+    return source
+
+
+@transaction.atomic
+def source_update(
+    *, user: User, source: Source, data: Mapping[str, Any], expected_version: int | None = None
+) -> Source:
+    require_writer(user, source.compartment)
+    _check_version(source, expected_version)
+    before = serialise.source_dict(source)
+    cleaned = validation.clean_source(data, keep=_flatten_codes(before))
+    _fill_source(source, cleaned)
+    source.save()
+    _write_citations(source, cleaned.citations)
+    if _version(source, "source", before, user):
+        _audit(Event.RECORD_UPDATED, user, source.compartment, "source", source.code)
+    return source
+
+
+# Consent, referrals and tasks --------------------------------------------------------
+
+
+def _clean(data: Mapping[str, Any], reader: Callable[[validation.Checker], T]) -> T:
+    c = validation.Checker(data, "", validation.Vocabularies())
+    value = reader(c)
+    c.finish()
+    if c.errors:
+        raise RecordInvalid(c.errors)
+    return value
+
+
+@transaction.atomic
+def consent_record(*, user: User, case: Case, data: Mapping[str, Any]) -> Consent:
+    require_writer(user, case.compartment)
+
+    def read(c: validation.Checker) -> Consent:
+        consent = Consent(
+            id=uuid.uuid4(),
+            compartment=case.compartment,
+            case=case,
+            purpose=c.code("purpose", "consent_purpose", required=True),
+            method=c.choice("method", [m.value.upper() for m in Consent.Method], "ORAL").lower(),
+            given_on=c.date("given_on") or timezone.localdate(),
+            expires_on=c.date("expires_on"),
+            recorded_by=user,
+        )
+        consent.recipient = c.text("recipient")
+        if consent.purpose == "REFERRAL" and not consent.recipient:
+            c.fail("recipient", _("consent to a referral names the organisation it is for"))
+        if consent.expires_on and consent.expires_on < consent.given_on:
+            c.fail("expires_on", _("is before the day consent was given"))
+        return consent
+
+    consent = _clean(data, read)
+    consent.save()
+    _audit(Event.RECORD_CREATED, user, case.compartment, "consent", consent.code, purpose=consent.purpose)
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, user: User, consent: Consent, on: dt.date | None = None) -> Consent:
+    require_writer(user, consent.compartment)
+    consent.withdrawn_on = on or timezone.localdate()
+    consent.save(update_fields=["withdrawn_on"])
+    _audit(Event.RECORD_UPDATED, user, consent.compartment, "consent", consent.code, withdrawn=True)
+    return consent
+
+
+@transaction.atomic
+def referral_save(
+    *, user: User, case: Case, data: Mapping[str, Any], referral: Referral | None = None
+) -> Referral:
+    require_writer(user, case.compartment)
+    statuses = [s.value.upper() for s in Referral.Status]
+
+    def read(c: validation.Checker) -> Referral:
+        r = referral or Referral(id=uuid.uuid4(), compartment=case.compartment, case=case)
+        r.referral_type = c.code("referral_type", "referral_type", required=True, default=r.referral_type)
+        r.status = c.choice("status", statuses, r.status.upper()).lower()
+        r.made_on = c.date("made_on") or r.made_on
+        r.recipient = c.text("recipient")
+        r.notes = c.text("notes", "long")
+        if r.status != "planned" and r.made_on is None:
+            r.made_on = timezone.localdate()
+        return r
+
+    saved = _clean(data, read)
+    saved.save()
+    event = Event.RECORD_UPDATED if referral else Event.RECORD_CREATED
+    _audit(event, user, case.compartment, "referral", saved.code, status=saved.status)
+    return saved
+
+
+@transaction.atomic
+def task_add(*, user: User, case: Case, data: Mapping[str, Any]) -> Task:
+    require_writer(user, case.compartment)
+
+    def read(c: validation.Checker) -> Task:
+        t = Task(
+            id=uuid.uuid4(),
+            compartment=case.compartment,
+            case=case,
+            task_type=c.code("task_type", "task_type", default="FOLLOW_UP"),
+            due_on=c.date("due_on", required=True) or timezone.localdate(),
+        )
+        t.title = c.text("title", required=True)
+        t.risk_note = c.text("risk_note", "long")
+        consent_code = c.ref("consent")
+        if consent_code:
+            t.consent = Consent.objects.filter(case=case, code=consent_code).first()
+            if t.consent is None:
+                c.fail("consent", _("no consent %(code)s on this case") % {"code": consent_code})
+        assignee = c.ref("assigned_to")
+        if assignee:
+            t.assigned_to = User.objects.filter(
+                code=assignee, memberships__compartment=case.compartment
+            ).first()
+            if t.assigned_to is None:
+                c.fail("assigned_to", _("is not a member of this compartment"))
+        return t
+
+    task = _clean(data, read)
+    task.save()
+    _audit(Event.RECORD_CREATED, user, case.compartment, "task", task.code, type=task.task_type)
+    return task
+
+
+@transaction.atomic
+def task_mark_sent(*, user: User, task: Task) -> Task:
+    """Record that an enquiry went out; an origin-state enquiry needs consent and a risk review."""
+    require_writer(user, task.compartment)
+    if task.task_type == "ORIGIN_STATE_ENQUIRY":
+        errors = []
+        today = timezone.localdate()
+        if task.consent is None or not task.consent.active_on(today):
+            errors.append(
+                FieldError(
+                    "consent",
+                    _("an enquiry to the origin state needs the client's recorded, current consent"),
+                )
+            )
+        if not (task.risk_note or "").strip():
+            errors.append(FieldError("risk_note", _("write the risk review before the enquiry is sent")))
+        if errors:
+            raise RecordInvalid(errors)
+    task.sent_at = timezone.now()
+    task.save(update_fields=["sent_at"])
+    _audit(Event.RECORD_UPDATED, user, task.compartment, "task", task.code, sent=True)
+    return task
+
+
+@transaction.atomic
+def task_done(*, user: User, task: Task) -> Task:
+    require_writer(user, task.compartment)
+    if task.task_type == "ORIGIN_STATE_ENQUIRY" and task.sent_at is None:
+        raise RecordInvalid([FieldError("sent_at", _("mark the enquiry as sent before closing it"))])
+    task.done_at = timezone.now()
+    task.save(update_fields=["done_at"])
+    _audit(Event.RECORD_UPDATED, user, task.compartment, "task", task.code, done=True)
+    return task
+
+
+# Reveal ------------------------------------------------------------------------------
+
+REVEALABLE = {
+    "person": ("name", "aliases", "phone", "email", "handle", "location"),
+    "organisation": ("name",),
+}
+
+
+def identity_reveal(*, user: User, record: Person | Organisation, field_name: str, reason: str) -> Any:
+    """Show one sealed identity field, with a stated reason, in the audit trail."""
+    kind = "person" if isinstance(record, Person) else "organisation"
+    if not allowed(user, "identity.reveal"):
+        raise NotAllowed(_("your role cannot reveal identities"))
+    if not Membership.objects.filter(user=user, compartment_id=record.compartment_id).exists():
+        raise NotAllowed(_("you are not a member of this compartment"))
+    if field_name not in REVEALABLE[kind]:
+        raise ServiceError(_("%(field)s is not an identity field") % {"field": field_name})
+    reason = (reason or "").strip()
+    if len(reason) < 5 or len(reason) > 500:
+        raise RecordInvalid([FieldError("reason", _("say why you need to see this (5 to 500 characters)"))])
+    log = Reveal(
+        id=uuid.uuid4(),
+        compartment_id=record.compartment_id,
+        user=user,
+        object_type=kind,
+        object_code=record.code,
+        field_name=field_name,
+    )
+    log.reason = reason
+    log.save()
+    # The reason is free text, so the ledger keeps the sealed row's place, not the words.
+    audit_record(
+        Event.IDENTITY_REVEALED,
+        actor=user,
+        compartment=Compartment.objects.get(pk=record.compartment_id),
+        object_type=kind,
+        object_code=record.code,
+        detail={"field": field_name},
+    )
+    return getattr(record, field_name)
