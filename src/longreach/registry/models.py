@@ -242,8 +242,10 @@ class ActPerpetrator(CompartmentRecord):
     perpetrator_type = CODE()
     confidence = _confidence()
     basis = SealedTextField(blank=True)  # why we attribute it: the indicators, as text
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        ordering = ["position"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(person__isnull=True) | models.Q(organisation__isnull=True),
@@ -261,6 +263,10 @@ class Relative(CompartmentRecord):
     relationship = CODE()
     outcomes = models.ManyToManyField("vocab.Term", related_name="+", blank=True)
     is_minor = models.BooleanField(default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
 
 
 class Source(Versioned):
@@ -291,6 +297,10 @@ class Citation(CompartmentRecord):
     credibility = models.CharField(max_length=1, default="6")
     statement = SealedTextField(blank=True)  # what this source says, in its words
     locator = models.CharField(max_length=80, blank=True)  # page, paragraph, timestamp
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
 
 
 class Consent(CompartmentRecord):

@@ -69,7 +69,7 @@ def _one(model: type[M], user: User, code: str, kind: str) -> M:
     raise Http404("not found")
 
 
-def _prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
+def prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
     return qs.select_related("case", "compartment").prefetch_related(
         "acts__tactics",
         "acts__demands",
@@ -85,7 +85,7 @@ def _prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
 
 def incident_for_user(*, user: User, code: str) -> Incident:
     incident = _one(Incident, user, code, "incident")
-    return _prefetch_incidents(Incident.objects.filter(pk=incident.pk)).get()
+    return prefetch_incidents(Incident.objects.filter(pk=incident.pk)).get()
 
 
 def case_for_user(*, user: User, code: str) -> Case:
@@ -323,7 +323,7 @@ class TimelineEntry:
 def case_timeline(*, case: Case) -> list[TimelineEntry]:
     """Incidents, sources, referrals and tasks of a case in date order."""
     entries: list[TimelineEntry] = []
-    incidents = _prefetch_incidents(case.incidents.all())
+    incidents = prefetch_incidents(case.incidents.all())
     for i in incidents:
         entries.append(TimelineEntry(i.date_start, "incident", i))
     for s in Source.objects.filter(citations__incident__case=case).distinct():

@@ -69,7 +69,9 @@ def act_dict(a: Act) -> dict[str, Any]:
         "date": _date(a.date),
         "description": a.description or "",
         "outcome": a.outcome or "",
-        "targets": [{"person": p.code} for p in sorted(a.targets.all(), key=lambda p: p.code)],
+        "targets": [
+            {"person": p.code} for p in sorted(a.targets.all(), key=lambda p: (p.created_at, p.code))
+        ],
         "perpetrators": [
             {
                 **({"person": x.person.code} if x.person else {}),

@@ -23,7 +23,7 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.registry import serialise, validation
+from longreach.registry import serialise, tabular, validation
 from longreach.registry.models import (
     Act,
     ActPerpetrator,
@@ -153,6 +153,9 @@ class _Writer:
     terms: _Terms = field(default_factory=_Terms)
     people: dict[str, Person] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
+    cases: dict[str, Case] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    acts: dict[str, Act] = field(default_factory=dict)
     errors: list[FieldError] = field(default_factory=list)
 
     def person(self, code: str, path: str) -> Person | None:
@@ -206,10 +209,15 @@ class _Writer:
     def case(self, code: str, path: str) -> Case | None:
         if not code:
             return None
-        found = Case.objects.filter(compartment=self.compartment, code=code).first()
-        if found is None:
-            self.errors.append(FieldError(path, _("no case %(code)s in this compartment") % {"code": code}))
-        return found
+        if code not in self.cases:
+            found = Case.objects.filter(compartment=self.compartment, code=code).first()
+            if found is None:
+                self.errors.append(
+                    FieldError(path, _("no case %(code)s in this compartment") % {"code": code})
+                )
+                return None
+            self.cases[code] = found
+        return self.cases[code]
 
     def raise_errors(self) -> None:
         if self.errors:
@@ -223,6 +231,8 @@ class _Writer:
             act = existing.get(data.code)
             if act is None:
                 act = Act(id=uuid.uuid4(), compartment=self.compartment, incident=incident)
+                if data.code and not Act.objects.filter(code=data.code).exists():
+                    act.code = data.code
             kept.add(act.code)
             act.position = position
             for name in (
@@ -240,6 +250,8 @@ class _Writer:
                 setattr(act, name, getattr(data, name))
             act.date = data.date
             act.save()
+            if data.code:
+                self.acts[data.code] = act
             act.tactics.set(self.terms.ids("tactic", data.tactics))
             act.demands.set(self.terms.ids("demand", data.demands))
             act.channels.set(self.terms.ids("channel", data.channels))
@@ -266,6 +278,7 @@ class _Writer:
                     organisation=org,
                     perpetrator_type=p.perpetrator_type,
                     confidence=p.confidence,
+                    position=i,
                 )
                 row.basis = p.basis
                 row.save()
@@ -284,6 +297,7 @@ class _Writer:
                     relative_of=of,
                     relationship=r.relationship,
                     is_minor=r.is_minor,
+                    position=i,
                 )
                 rel.save()
                 rel.outcomes.set(self.terms.ids("relative_outcome", r.outcomes))
@@ -381,6 +395,7 @@ def _write_incident(writer: _Writer, cleaned: validation.IncidentData) -> Incide
     writer.write_acts(incident, cleaned.acts)
     writer.raise_errors()
     _version(incident, "incident", None, writer.user)
+    writer.incidents[cleaned.code or incident.code] = incident
     return incident
 
 
@@ -442,21 +457,25 @@ def _fill_case(c: Case, data: validation.CaseData, client: Person | None) -> Non
         c.closed_on = None
 
 
-@transaction.atomic
-def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Case:
-    require_writer(user, compartment)
-    cleaned = validation.clean_case(data)
-    writer = _Writer(user, compartment)
+def _write_case(writer: _Writer, cleaned: validation.CaseData) -> Case:
     client = writer.party_person(cleaned.client, "client.person") if cleaned.client else None
     writer.raise_errors()
-    case = Case(id=uuid.uuid4(), compartment=compartment, created_by=user)
+    case = Case(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
     _fill_case(case, cleaned, client)
     if cleaned.code and not Case.objects.filter(code=cleaned.code).exists():
         case.code = cleaned.code
     case.save()
-    if user is not None:
-        case.assigned.add(user)
-    _version(case, "case", None, user)
+    if writer.user is not None:
+        case.assigned.add(writer.user)
+    _version(case, "case", None, writer.user)
+    writer.cases[cleaned.code or case.code] = case
+    return case
+
+
+@transaction.atomic
+def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Case:
+    require_writer(user, compartment)
+    case = _write_case(_Writer(user, compartment), validation.clean_case(data))
     _audit(Event.RECORD_CREATED, user, compartment, "case", case.code)
     return case
 
@@ -492,11 +511,15 @@ def case_assign(*, user: User, case: Case, assignees: Iterable[User]) -> None:
 # Sources -----------------------------------------------------------------------------
 
 
-def _write_citations(source: Source, citations: list[validation.CitationData]) -> None:
+def _write_citations(source: Source, citations: list[validation.CitationData], writer: _Writer) -> None:
+    """Replace a source's citations; the writer knows the codes of a file being imported."""
     source.citations.all().delete()
     errors: list[FieldError] = []
     for i, c in enumerate(citations):
-        incident = Incident.objects.filter(compartment=source.compartment, code=c.incident).first()
+        incident = (
+            writer.incidents.get(c.incident)
+            or Incident.objects.filter(compartment=source.compartment, code=c.incident).first()
+        )
         act = None
         if incident is None:
             errors.append(
@@ -507,7 +530,9 @@ def _write_citations(source: Source, citations: list[validation.CitationData]) -
             )
             continue
         if c.act:
-            act = Act.objects.filter(incident=incident, code=c.act).first()
+            act = writer.acts.get(c.act) or Act.objects.filter(incident=incident, code=c.act).first()
+            if act is not None and act.incident_id != incident.pk:
+                act = None
             if act is None:
                 errors.append(
                     FieldError(
@@ -524,6 +549,7 @@ def _write_citations(source: Source, citations: list[validation.CitationData]) -
             act=act,
             credibility=c.credibility,
             locator=c.locator,
+            position=i,
         )
         row.statement = c.statement
         row.save()
@@ -537,17 +563,21 @@ def _fill_source(s: Source, data: validation.SourceData) -> None:
     s.date = data.date
 
 
-@transaction.atomic
-def source_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Source:
-    require_writer(user, compartment)
-    cleaned = validation.clean_source(data)
-    source = Source(id=uuid.uuid4(), compartment=compartment, created_by=user)
+def _write_source(writer: _Writer, cleaned: validation.SourceData) -> Source:
+    source = Source(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
     _fill_source(source, cleaned)
     if cleaned.code and not Source.objects.filter(code=cleaned.code).exists():
         source.code = cleaned.code
     source.save()
-    _write_citations(source, cleaned.citations)
-    _version(source, "source", None, user)
+    _write_citations(source, cleaned.citations, writer)
+    _version(source, "source", None, writer.user)
+    return source
+
+
+@transaction.atomic
+def source_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Source:
+    require_writer(user, compartment)
+    source = _write_source(_Writer(user, compartment), validation.clean_source(data))
     _audit(Event.RECORD_CREATED, user, compartment, "source", source.code)
     return source
 
@@ -562,7 +592,7 @@ def source_update(
     cleaned = validation.clean_source(data, keep=_flatten_codes(before))
     _fill_source(source, cleaned)
     source.save()
-    _write_citations(source, cleaned.citations)
+    _write_citations(source, cleaned.citations, _Writer(user, source.compartment))
     if _version(source, "source", before, user):
         _audit(Event.RECORD_UPDATED, user, source.compartment, "source", source.code)
     return source
@@ -751,3 +781,172 @@ def identity_reveal(*, user: User, record: Person | Organisation, field_name: st
         detail={"field": field_name},
     )
     return getattr(record, field_name)
+
+
+# Imports -----------------------------------------------------------------------------
+
+KINDS = ("people", "organisations", "cases", "incidents", "sources")
+
+
+@dataclass
+class ImportRecord:
+    """One record of an import file and how to name where it came from."""
+
+    kind: str
+    data: Mapping[str, Any]
+    locate: Callable[[str], str]
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, int]
+    renamed: int
+    dry_run: bool
+
+
+class ImportFailed(ServiceError):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s); nothing was imported")
+
+
+_CLEANERS: dict[str, Callable[..., Any]] = {
+    "people": validation.clean_person,
+    "organisations": validation.clean_organisation,
+    "cases": validation.clean_case,
+    "incidents": validation.clean_incident,
+    "sources": validation.clean_source,
+}
+
+
+def records_import(
+    *,
+    user: User,
+    compartment: Compartment,
+    records: list[ImportRecord],
+    dry_run: bool = False,
+    max_problems: int = 50,
+) -> ImportReport:
+    """All or nothing: every record is checked first, then written in one transaction.
+
+    Codes in the file link its records; a code already taken in this
+    database is replaced by a new one (counted in ``renamed``). A dry run
+    writes inside the transaction, so references are checked too, then
+    rolls it back.
+    """
+    require_writer(user, compartment)
+    problems: list[str] = []
+    cleaned: list[tuple[ImportRecord, Any]] = []
+    for record in records:
+        try:
+            cleaned.append((record, _CLEANERS[record.kind](record.data)))
+        except RecordInvalid as exc:
+            problems.extend(record.locate(e.path) + ": " + e.message for e in exc.errors)
+        if len(problems) >= max_problems:
+            break
+    if problems:
+        raise ImportFailed(problems[:max_problems])
+    order = {k: i for i, k in enumerate(KINDS)}
+    cleaned.sort(key=lambda rc: order[rc[0].kind])
+    counts = dict.fromkeys(KINDS, 0)
+    renamed = 0
+    with transaction.atomic():
+        writer = _Writer(user, compartment)
+        for record, data in cleaned:
+            writer.errors = []
+            try:
+                written: Any
+                if record.kind == "people":
+                    written = writer.new_person(data)
+                elif record.kind == "organisations":
+                    written = writer.new_organisation(data)
+                elif record.kind == "cases":
+                    written = _write_case(writer, data)
+                elif record.kind == "incidents":
+                    written = _write_incident(writer, data)
+                else:
+                    written = _write_source(writer, data)
+            except RecordInvalid as exc:
+                problems.extend(record.locate(e.path) + ": " + e.message for e in exc.errors)
+                if len(problems) >= max_problems:
+                    break
+                continue
+            counts[record.kind] += 1
+            renamed += bool(data.code) and written.code != data.code
+        if problems:
+            transaction.set_rollback(True)
+            raise ImportFailed(problems[:max_problems])
+        audit_record(
+            Event.RECORDS_IMPORTED,
+            actor=user,
+            compartment=compartment,
+            object_type="import",
+            detail={**{k: v for k, v in counts.items()}, "dry_run": dry_run},
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    return ImportReport(counts=counts, renamed=renamed, dry_run=dry_run)
+
+
+def records_export(
+    *, user: User, compartment: Compartment, fmt: str, kind: str, out: Any, exported_at: str
+) -> int:
+    """Write one compartment's records to ``out``; audited with the count, never the content."""
+    import json
+
+    # exchange builds on this module's import records, so it is imported here.
+    from longreach.registry import exchange, selectors
+    from longreach.vocab.selectors import terms
+
+    if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+        raise NotAllowed(_("you cannot read this compartment"))
+    # Creation order, so that an export imported elsewhere exports again in the same order.
+    people = (
+        selectors.people_for_user(user=user, compartment=compartment)
+        .prefetch_related("profiles")
+        .order_by("created_at", "code")
+    )
+    incidents = selectors.prefetch_incidents(
+        selectors.incidents_for_user(
+            user=user, filters=selectors.IncidentFilters(compartment=compartment.code)
+        )
+    ).order_by("date_start", "created_at", "code")
+    sources = selectors.sources_for_user(user=user, compartment=compartment).order_by("created_at", "code")
+    organisations = selectors.organisations_for_user(user=user, compartment=compartment).order_by(
+        "created_at", "code"
+    )
+    cases = selectors.cases_for_user(
+        user=user, filters=selectors.CaseFilters(compartment=compartment.code)
+    ).order_by("created_at", "code")
+    if fmt == "json":
+        data = exchange.bundle(
+            people=people,
+            organisations=organisations,
+            cases=cases,
+            incidents=incidents,
+            sources=sources,
+            exported_at=exported_at,
+        )
+        json.dump(data, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        count = sum(len(data[k]) for k in KINDS)
+    elif fmt == "flat":
+        families = dict(terms(vocabulary="tactic", include_retired=True).values_list("code", "family"))
+        count = tabular.write(exchange.flat_rows(incidents, families), exchange.FLAT_COLUMNS, out)
+    else:
+        rows = {
+            "people": lambda: exchange.people_rows(people),
+            "organisations": lambda: exchange.plain_rows(organisations, serialise.organisation_dict),
+            "cases": lambda: exchange.plain_rows(cases, serialise.case_dict),
+            "incidents": lambda: exchange.incident_rows(incidents),
+            "sources": lambda: exchange.source_rows(sources),
+        }[kind]()
+        count = exchange.write_csv(kind, rows, out)
+    audit_record(
+        Event.RECORDS_EXPORTED,
+        actor=user,
+        compartment=compartment,
+        object_type="export",
+        detail={"format": fmt, "kind": kind if fmt == "csv" else fmt, "rows": count},
+    )
+    return count

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from longreach.accounts.models import Compartment
+from longreach.core.secrets_input import unlock_user
+from longreach.keys.context import using_keyring
+from longreach.registry import exchange, selectors, services
+
+
+class Command(BaseCommand):
+    help = (
+        "Export a compartment's registry: a JSON bundle of everything, a CSV of people, incidents "
+        "(one row per act) or sources, or the flat research CSV (one row per incident, coded fields only)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--compartment", required=True)
+        parser.add_argument("--user", required=True)
+        parser.add_argument("--password-stdin", action="store_true")
+        parser.add_argument("--format", choices=["json", "csv", "flat"], default="json")
+        parser.add_argument(
+            "--kind", choices=list(exchange.CSV_KINDS), default="incidents", help="for --format csv"
+        )
+        parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        compartment = Compartment.objects.filter(slug=opts["compartment"]).first()
+        if compartment is None:
+            raise CommandError(f"no compartment {opts['compartment']!r}")
+        user, keyring = unlock_user(opts["user"], from_stdin=opts["password_stdin"])
+        if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+            raise CommandError(f"{user.username} cannot read {compartment.slug}")
+        out = opts["out"].open("w", encoding="utf-8", newline="") if opts["out"] else sys.stdout
+        try:
+            with using_keyring(keyring):
+                count = services.records_export(
+                    user=user,
+                    compartment=compartment,
+                    fmt=opts["format"],
+                    kind=opts["kind"],
+                    out=out,
+                    exported_at=timezone.now().isoformat(timespec="seconds"),
+                )
+        finally:
+            if opts["out"]:
+                out.close()
+        if opts["out"]:
+            self.stdout.write(f"exported {count} record(s) from {compartment.slug} to {opts['out']}")

@@ -1,0 +1,233 @@
+"""Import and export: round trips, all-or-nothing, hostile files."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from longreach.accounts import services as account_services
+from longreach.keys.context import using_keyring
+from longreach.registry import services
+from longreach.registry.models import Incident, Person
+from tests.conftest import PASSWORD
+from tests.django.registry_data import incident_input
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def filled(cast: Any) -> Any:
+    with using_keyring(cast.keyring("analyst")):
+        comp = cast.compartments["demo-a"]
+        case = services.case_create(
+            user=cast.analyst,
+            compartment=comp,
+            data={"origin_state": "CN", "host_country": "TR", "summary": "Family in Kashgar"},
+        )
+        incident = services.incident_create(
+            user=cast.analyst, compartment=comp, data=incident_input(case=case.code)
+        )
+        services.incident_create(
+            user=cast.analyst,
+            compartment=comp,
+            data=incident_input(
+                title="=cmd|' /C calc'!A0", acts=[{"tactics": ["SMEAR"], "channels": ["X_TWITTER"]}]
+            ),
+        )
+        act = incident.acts.first()
+        services.source_create(
+            user=cast.analyst,
+            compartment=comp,
+            data={
+                "source_type": "VICTIM_TESTIMONY",
+                "reliability": "B",
+                "title": "Interview",
+                "citations": [
+                    {
+                        "incident": incident.code,
+                        "act": act.code,
+                        "credibility": "2",
+                        "statement": "He called twice.",
+                    }
+                ],
+            },
+        )
+    return cast
+
+
+def run(monkeypatch: Any, *args: str, password: str = PASSWORD) -> str:
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    out = io.StringIO()
+    err = io.StringIO()
+    try:
+        call_command(*args, "--password-stdin", stdout=out, stderr=err)
+    except CommandError as exc:
+        raise CommandError(f"{exc}\n{err.getvalue()}") from exc
+    return out.getvalue()
+
+
+def export(
+    monkeypatch: Any, tmp_path: Path, slug: str, user: str, fmt: str = "json", kind: str = "incidents"
+) -> Path:
+    path = tmp_path / f"{slug}-{fmt}-{kind}.{'json' if fmt == 'json' else 'csv'}"
+    run(
+        monkeypatch,
+        "export",
+        "--compartment",
+        slug,
+        "--user",
+        user,
+        "--format",
+        fmt,
+        "--kind",
+        kind,
+        "--out",
+        str(path),
+    )
+    return path
+
+
+def fresh_compartment(cast: Any) -> Any:
+    return account_services.compartment_create(
+        slug="empty", name="Empty", lead=cast.analyst, acting_user="test"
+    )
+
+
+def normalised(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The bundle without the export time and with codes replaced by their order of appearance."""
+    text = json.dumps({k: v for k, v in bundle.items() if k != "exported_at"}, sort_keys=True)
+    import re
+
+    names: dict[str, str] = {}
+    return json.loads(
+        re.sub(
+            r"(?<![0-9A-Z])[PIOCASKT]-[0-9A-Z]{8}(?![0-9A-Z])",
+            lambda m: names.setdefault(m.group(0), f"#{len(names)}"),
+            text,
+        )
+    )
+
+
+def test_json_export_imports_into_an_empty_compartment_exactly(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    first = export(monkeypatch, tmp_path, "demo-a", "analyst")
+    fresh_compartment(filled)
+    out = run(monkeypatch, "import", str(first), "--compartment", "empty", "--user", "analyst")
+    assert "imported" in out and "2 incidents" in out
+    second = export(monkeypatch, tmp_path, "empty", "analyst")
+    a, b = json.loads(first.read_text()), json.loads(second.read_text())
+    assert normalised(a) == normalised(b)
+    assert a["incidents"][0]["acts"][0]["relatives"][0]["relationship"] == "MOTHER"
+
+
+def test_csv_exports_round_trip_and_neutralise_formulas(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    kinds = ["people", "organisations", "cases", "incidents", "sources"]
+    first = {k: export(monkeypatch, tmp_path, "demo-a", "analyst", "csv", k) for k in kinds}
+    assert "'=cmd|" in first["incidents"].read_text()
+    fresh_compartment(filled)
+    # Files in any order: the import writes people before the incidents that name them.
+    files = [str(first[k]) for k in reversed(kinds)]
+    run(monkeypatch, "import", *files, "--compartment", "empty", "--user", "analyst")
+    again = {k: export(monkeypatch, tmp_path, "empty", "analyst", "csv", k) for k in kinds}
+    assert normalised({k: p.read_text() for k, p in first.items()}) == normalised(
+        {k: p.read_text() for k, p in again.items()}
+    )
+    assert Incident.objects.filter(compartment__slug="empty").count() == 2
+
+
+def test_flat_csv_is_one_coded_row_per_incident(filled: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    text = export(monkeypatch, tmp_path, "demo-a", "analyst", "flat").read_text()
+    rows = text.strip().splitlines()
+    assert len(rows) == 3 and rows[0].startswith("incident,case,date")
+    assert "Aynur" not in text and "Urumqi" not in text and "cmd" not in text
+    assert "DIRECT_ATTACK" in text and ",true," in text
+
+
+def test_import_is_all_or_nothing_and_names_file_line_column(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    incidents = (
+        export(monkeypatch, tmp_path, "demo-a", "analyst", "csv", "incidents").read_text().splitlines()
+    )
+    people = export(monkeypatch, tmp_path, "demo-a", "analyst", "csv", "people")
+    bad = tmp_path / "bad.csv"
+    header = incidents[0].split(",")
+    broken = incidents[2].split(",")
+    broken[header.index("tactics")] = "NOT_A_TACTIC"
+    bad.write_text("\n".join([incidents[0], incidents[1], ",".join(broken)]) + "\n", encoding="utf-8")
+    fresh_compartment(filled)
+    before = Person.objects.count()
+    err = io.StringIO()
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command(
+            "import",
+            str(people),
+            str(bad),
+            "--compartment",
+            "empty",
+            "--user",
+            "analyst",
+            "--password-stdin",
+            stdout=io.StringIO(),
+            stderr=err,
+        )
+    assert (
+        f"{bad}, line 3, column tactics: NOT_A_TACTIC is not a code of the tactic vocabulary"
+        in err.getvalue()
+    )
+    assert Person.objects.count() == before
+
+
+def test_dry_run_writes_nothing(filled: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    bundle = export(monkeypatch, tmp_path, "demo-a", "analyst")
+    fresh_compartment(filled)
+    before = (Incident.objects.count(), Person.objects.count())
+    out = run(monkeypatch, "import", str(bundle), "--compartment", "empty", "--user", "analyst", "--dry-run")
+    assert out.startswith("would import")
+    assert (Incident.objects.count(), Person.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xff\xfe{}", "not UTF-8"),
+        (b'{"format": "other"}', "not a Longreach registry bundle"),
+        (b'{"format": "longreach-registry/1", "incidents": {}}', "must be a list"),
+        (b'{"format": "longreach-registry/1", "people": ' + b"[" * 5000 + b"]" * 5000 + b"}", "nested"),
+        (b"{not json", "line 1, column 2: not valid JSON"),
+    ],
+)
+def test_hostile_json_is_refused_clearly(
+    filled: Any, monkeypatch: Any, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_bytes(content)
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "import",
+            str(path),
+            "--compartment",
+            "demo-a",
+            "--user",
+            "analyst",
+            "--password-stdin",
+            stdout=io.StringIO(),
+        )
+
+
+def test_wrong_password_and_non_member_are_refused(filled: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="does not unlock"):
+        run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst", password="wrong")
+    with pytest.raises(CommandError, match="cannot read"):
+        run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst2")
