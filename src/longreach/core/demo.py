@@ -15,12 +15,13 @@ from django.conf import settings
 from django.db import transaction
 
 from longreach.accounts import services
-from longreach.accounts.models import User
+from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import Role
 from longreach.audit.services import ledger_sign_head, write_signing_key
 from longreach.keys import services as key_services
 from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
+from longreach.registry.demo import demo_fill
 
 USERS = [
     ("admin", Role.ADMIN),
@@ -83,6 +84,19 @@ def demo_create() -> Path:
                 compartment=demo_a, user=users[member], acting_user=users["lead"]
             )
         services.pending_approve(action=action, acting_user=users["admin"])
+    demo_b = Compartment.objects.get(slug="demo-b")
+    for username, compartment, count, prefix in (
+        ("analyst", demo_a, 200, "A"),
+        ("analyst2", demo_b, 100, "B"),
+    ):
+        with using_keyring(Keyring(users[username].pk, privates[username])):
+            demo_fill(
+                user=users[username],
+                compartment=compartment,
+                incidents=count,
+                seed=ord(prefix),
+                prefix=prefix,
+            )
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(
             user=users[username], private_key=privates[username], name="demo"
