@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -12,13 +13,15 @@ from longreach.registry.models import Case
 from longreach.registry.services import ImportRecord
 
 
+def _locator(kind: str) -> Callable[[str], str]:
+    return lambda path: f"synthetic {kind}: {path}"
+
+
 def demo_fill(*, user: User, compartment: Compartment, incidents: int, seed: int, prefix: str) -> int:
     """Import a synthetic bundle, then give cases the consents, referrals and tasks their state implies."""
     generated = synthetic.generate(incidents=incidents, seed=seed, prefix=prefix)
     records = [
-        ImportRecord(kind, item, lambda path, kind=kind: f"synthetic {kind}: {path}")
-        for kind in services.KINDS
-        for item in generated.bundle[kind]
+        ImportRecord(kind, item, _locator(kind)) for kind in services.KINDS for item in generated.bundle[kind]
     ]
     services.records_import(user=user, compartment=compartment, records=records)
     today = timezone.localdate()
