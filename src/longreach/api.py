@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
+from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
 from longreach.accounts import selectors
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import token_authenticate
+from longreach.accounts.services import NotAllowed, ServiceError, token_authenticate
 from longreach.keys.context import activate_for_request
+from longreach.registry.api import router as registry_router
+from longreach.registry.services import StaleEdit
+from longreach.registry.validation import RecordInvalid
 
 
 class TokenAuth(HttpBearer):
@@ -44,6 +48,42 @@ class ErrorOut(Schema):
     detail: str
 
 
+def _invalid(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "the input is not valid; see errors", "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(ValidationError)
+def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    # The same shape as the registry's own checks, with the field as a dotted path.
+    errors = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path", "q")]
+        errors.append({"field": ".".join(loc) or "request", "message": str(e.get("msg", "invalid"))[:300]})
+    return _invalid(request, errors)
+
+
+@api.exception_handler(RecordInvalid)
+def _record_invalid(request: HttpRequest, exc: RecordInvalid) -> HttpResponse:
+    return _invalid(request, [{"field": e.path, "message": e.message} for e in exc.errors])
+
+
+@api.exception_handler(StaleEdit)
+def _stale(request: HttpRequest, exc: StaleEdit) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(NotAllowed)
+def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(ServiceError)
+def _service_error(request: HttpRequest, exc: ServiceError) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc)}, status=400)
+
+
 class MeOut(Schema):
     code: str
     username: str
@@ -68,20 +108,23 @@ def _compartment_out(c: Any) -> dict[str, Any]:
     }
 
 
-@api.get("/me", response=MeOut)
+@api.get("/me", response={200: MeOut, 401: ErrorOut})
 def me(request: HttpRequest) -> dict[str, Any]:
     user: User = request.auth  # type: ignore[attr-defined]
     return {"code": user.code, "username": user.username, "role": user.role}
 
 
-@api.get("/compartments", response=list[CompartmentOut])
+@api.get("/compartments", response={200: list[CompartmentOut], 401: ErrorOut})
 def compartments(request: HttpRequest) -> list[dict[str, Any]]:
     return [_compartment_out(c) for c in selectors.compartments_for_user(user=request.auth)]  # type: ignore[attr-defined]
 
 
-@api.get("/compartments/{code}", response={200: CompartmentOut, 404: ErrorOut})
+@api.get("/compartments/{code}", response={401: ErrorOut, 200: CompartmentOut, 404: ErrorOut})
 def compartment(request: HttpRequest, code: str) -> Any:
     user: User = request.auth  # type: ignore[attr-defined]
     if not allowed(user, "compartment.view"):
         raise Http404("not found")
     return _compartment_out(selectors.compartment_for_user(user=user, code=code))
+
+
+api.add_router("/", registry_router)

@@ -55,6 +55,13 @@ def _scoped(model: type[M], user: User) -> QuerySet[M]:
 def _one(model: type[M], user: User, code: str, kind: str) -> M:
     found = model._default_manager.filter(code=code).first() if is_code(code) else None
     if found is not None and _scoped(model, user).filter(pk=found.pk).exists():
+        audit_record(
+            Event.RECORD_VIEWED,
+            actor=user,
+            compartment=Compartment.objects.get(pk=found.compartment_id),
+            object_type=kind,
+            object_code=code,
+        )
         return found
     if found is not None:
         audit_record(
@@ -84,8 +91,14 @@ def prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def incident_for_user(*, user: User, code: str) -> Incident:
-    incident = _one(Incident, user, code, "incident")
-    return prefetch_incidents(Incident.objects.filter(pk=incident.pk)).get()
+    """The incident with its acts and links, and its ``physical`` flag."""
+    return incident_full(_one(Incident, user, code, "incident"))
+
+
+def incident_full(incident: Incident) -> Incident:
+    return (
+        prefetch_incidents(Incident.objects.filter(pk=incident.pk)).annotate(physical=physical_flag()).get()
+    )
 
 
 def case_for_user(*, user: User, code: str) -> Case:

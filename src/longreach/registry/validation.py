@@ -507,10 +507,6 @@ def read_act(c: Checker, incident_origin: str = "", incident_host: str = "") -> 
             if (r := c.nested("relatives", i, item, read_relative)) is not None
         ],
     )
-    if not origin:
-        c.fail("origin_state", _("is required (or set it on the incident)"))
-    if not host:
-        c.fail("host_country", _("is required (or set it on the incident)"))
     if executing == "" and c.data.get("executing_confidence") not in (None, ""):
         c.fail("executing_confidence", _("needs an executing state"))
     c.finish()

@@ -1,0 +1,636 @@
+"""Registry routes of the HTTP API: the same services, selectors and checks as the UI.
+
+Input schemas describe the shape for the OpenAPI document; the meaning
+(codes, countries, dates, references) is checked by ``validation`` so the
+API refuses exactly what a form or an import refuses, with the same field
+paths. People come out as pseudonymous codes; identity fields are shown only
+through the audited reveal route.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from longreach.accounts import selectors as account_selectors
+from longreach.accounts.models import User
+from longreach.registry import selectors, serialise, services
+from longreach.registry.models import Case, Incident, Person, Source
+from longreach.registry.validation import FieldError, RecordInvalid
+
+router = Router(tags=["registry"])
+# Dates travel as YYYY-MM-DD text: pydantic's date type would also take "0" (a Unix time).
+ISO_DAY = r"^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+
+
+class InvalidOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+# Input -------------------------------------------------------------------------------
+
+
+class PersonIn(Schema):
+    name: str = ""
+    aliases: list[str] = []
+    phone: str = ""
+    email: str = ""
+    handle: str = ""
+    location: str = ""
+    notes: str = ""
+    residence_country: str = ""
+    community: str = ""
+    immigration_status: str = ""
+    profiles: list[str] = []
+    is_minor: bool = False
+
+
+class OrganisationIn(Schema):
+    name: str
+    perpetrator_type: str = ""
+    country: str = ""
+    notes: str = ""
+
+
+class PartyIn(Schema):
+    person: str | None = Field(None, description="code of a person in the same compartment")
+    new_person: PersonIn | None = None
+
+
+class PerpetratorIn(PartyIn):
+    organisation: str | None = Field(None, description="code of an organisation in the same compartment")
+    new_organisation: OrganisationIn | None = None
+    perpetrator_type: str = "UNKNOWN"
+    confidence: str = "UNKNOWN"
+    basis: str = ""
+
+
+class RelativeIn(PartyIn):
+    relative_of: str = ""
+    relationship: str
+    outcomes: list[str] = []
+    is_minor: bool = False
+
+
+class ActIn(Schema):
+    code: str = Field("", description="an existing act of this incident, to keep its code when editing")
+    tactics: list[str]
+    demands: list[str] = []
+    channels: list[str] = []
+    origin_state: str = ""
+    origin_confidence: str = "UNKNOWN"
+    host_country: str = ""
+    host_confidence: str = "CONFIRMED"
+    harm_country: str = ""
+    harm_confidence: str = "CONFIRMED"
+    executing_state: str = ""
+    executing_confidence: str = ""
+    date: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD; a leading ~ marks it approximate")
+    description: str = ""
+    outcome: str = ""
+    targets: list[PartyIn] = []
+    perpetrators: list[PerpetratorIn] = []
+    relatives: list[RelativeIn] = []
+
+
+class IncidentIn(Schema):
+    case: str = ""
+    title: str = ""
+    narrative: str = ""
+    origin_state: str
+    host_country: str
+    date: str
+    until: str = ""
+    acts: list[ActIn]
+
+
+class IncidentUpdateIn(IncidentIn):
+    version: int = Field(description="the version you edited; a newer one on the server answers 409")
+
+
+class CaseIn(Schema):
+    client: str = ""
+    state: str = "NEW"
+    urgency: str = "P3"
+    closure: str = ""
+    origin_state: str
+    host_country: str = ""
+    community: str = ""
+    summary: str = ""
+    opened_on: str = Field("", pattern=ISO_DAY)
+
+
+class CaseUpdateIn(CaseIn):
+    version: int
+
+
+class PersonUpdateIn(PersonIn):
+    version: int
+
+
+class CitationIn(Schema):
+    incident: str
+    act: str = ""
+    credibility: str = "6"
+    statement: str = ""
+    locator: str = ""
+
+
+class SourceIn(Schema):
+    source_type: str
+    reliability: str = "F"
+    title: str = ""
+    reference: str = ""
+    notes: str = ""
+    date: str = ""
+    citations: list[CitationIn] = []
+
+
+class SourceUpdateIn(SourceIn):
+    version: int
+
+
+class RevealIn(Schema):
+    field: str
+    reason: str
+
+
+# Output ------------------------------------------------------------------------------
+
+
+class TargetOut(Schema):
+    person: str
+
+
+class PerpetratorOut(Schema):
+    person: str | None = None
+    organisation: str | None = None
+    perpetrator_type: str
+    confidence: str
+    basis: str
+
+
+class RelativeOut(Schema):
+    person: str
+    relative_of: str
+    relationship: str
+    outcomes: list[str]
+    is_minor: bool
+
+
+class ActOut(Schema):
+    code: str
+    tactics: list[str]
+    demands: list[str]
+    channels: list[str]
+    origin_state: str
+    origin_confidence: str
+    host_country: str
+    host_confidence: str
+    harm_country: str
+    harm_confidence: str
+    executing_state: str
+    executing_confidence: str
+    date: str
+    description: str
+    outcome: str
+    targets: list[TargetOut]
+    perpetrators: list[PerpetratorOut]
+    relatives: list[RelativeOut]
+
+
+class IncidentOut(Schema):
+    code: str
+    compartment: str
+    version: int
+    physical: bool
+    case: str
+    title: str
+    narrative: str
+    origin_state: str
+    host_country: str
+    date: str
+    until: str
+    acts: list[ActOut]
+
+
+class IncidentSummaryOut(Schema):
+    code: str
+    compartment: str
+    case: str
+    date: str
+    origin_state: str
+    host_country: str
+    physical: bool
+    tactics: list[str]
+
+
+class IncidentPageOut(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[IncidentSummaryOut]
+
+
+class CaseOut(Schema):
+    code: str
+    compartment: str
+    version: int
+    client: str
+    state: str
+    urgency: str
+    closure: str
+    origin_state: str
+    host_country: str
+    community: str
+    summary: str
+    opened_on: str
+    closed_on: str
+
+
+class PersonOut(Schema):
+    """A person as a pseudonym: coded fields, and which identity fields are on file."""
+
+    code: str
+    compartment: str
+    version: int
+    residence_country: str
+    community: str
+    immigration_status: str
+    profiles: list[str]
+    is_minor: bool
+    identity_fields: list[str]
+
+
+class SourceOut(Schema):
+    code: str
+    compartment: str
+    version: int
+    source_type: str
+    reliability: str
+    title: str
+    reference: str
+    notes: str
+    date: str
+    citations: list[CitationIn]
+
+
+class RevealOut(Schema):
+    field: str
+    value: Any
+
+
+class LookupOut(Schema):
+    people: list[str]
+    incidents: list[str]
+
+
+# Helpers -----------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def _incident_out(incident: Incident) -> dict[str, Any]:
+    fresh = selectors.incident_full(incident)
+    return {
+        **serialise.incident_dict(fresh),
+        "compartment": fresh.compartment.code,
+        "version": fresh.version,
+        "physical": getattr(fresh, "physical"),  # noqa: B009 (annotated by the selector)
+    }
+
+
+def _case_out(case: Case) -> dict[str, Any]:
+    return {
+        **serialise.case_dict(case),
+        "compartment": case.compartment.code,
+        "version": case.version,
+        "closed_on": case.closed_on.isoformat() if case.closed_on else "",
+    }
+
+
+def _person_out(person: Person) -> dict[str, Any]:
+    data = serialise.person_dict(person)
+    return {
+        "code": person.code,
+        "compartment": person.compartment.code,
+        "version": person.version,
+        "residence_country": person.residence_country,
+        "community": person.community,
+        "immigration_status": person.immigration_status,
+        "profiles": data["profiles"],
+        "is_minor": person.is_minor,
+        "identity_fields": [f for f in services.REVEALABLE["person"] if data.get(f)],
+    }
+
+
+def _source_out(source: Source) -> dict[str, Any]:
+    return {
+        **serialise.source_dict(source),
+        "compartment": source.compartment.code,
+        "version": source.version,
+    }
+
+
+def _known_params(request: HttpRequest, schema: type[Schema]) -> None:
+    """Refuse filters we do not have: a misspelt filter would otherwise widen the answer silently."""
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        raise RecordInvalid(
+            [FieldError(name[:40] or "(empty)", "is not a filter of this list") for name in unknown]
+        )
+
+
+def _day(name: str, text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise RecordInvalid([FieldError(name, "is not a real date (YYYY-MM-DD)")]) from None
+
+
+def _writable(request: HttpRequest, code: str) -> Any:
+    return account_selectors.compartment_for_user(user=_user(request), code=code, action="case.write")
+
+
+# Incidents ---------------------------------------------------------------------------
+
+
+class IncidentQuery(Schema):
+    compartment: str = ""
+    origin_state: str = ""
+    host_country: str = ""
+    tactic: str = ""
+    tactic_family: str = ""
+    demand: str = ""
+    channel: str = ""
+    community: str = ""
+    profile: str = ""
+    status: str = ""
+    urgency: str = ""
+    confidence: str = ""
+    date_from: str = Field("", pattern=ISO_DAY)
+    date_to: str = Field("", pattern=ISO_DAY)
+    physical: bool | None = None
+    case: str = ""
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+@router.get("/incidents", response={200: IncidentPageOut, 401: ErrorOut, 422: InvalidOut})
+def incident_list(request: HttpRequest, q: Query[IncidentQuery]) -> dict[str, Any]:
+    _known_params(request, IncidentQuery)
+    params = q.dict()
+    page, per_page = params.pop("page"), params.pop("per_page")
+    for name in ("date_from", "date_to"):
+        params[name] = _day(name, params[name])
+    qs = selectors.incidents_for_user(user=_user(request), filters=selectors.IncidentFilters(**params))
+    count = qs.count()
+    rows = selectors.incident_page(qs[(page - 1) * per_page : page * per_page])
+    return {
+        "count": count,
+        "page": page,
+        "per_page": per_page,
+        "results": [
+            {
+                "code": i.code,
+                "compartment": i.compartment.code,
+                "case": i.case.code if i.case else "",
+                "date": str(i.date),
+                "origin_state": i.origin_state,
+                "host_country": i.host_country,
+                "physical": getattr(i, "physical"),  # noqa: B009 (annotated by the selector)
+                "tactics": sorted({t.code for a in i.acts.all() for t in a.tactics.all()}),
+            }
+            for i in rows
+        ],
+    }
+
+
+@router.post(
+    "/compartments/{code}/incidents",
+    response={400: ErrorOut, 401: ErrorOut, 201: IncidentOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def incident_create(request: HttpRequest, code: str, payload: IncidentIn) -> Any:
+    incident = services.incident_create(
+        user=_user(request), compartment=_writable(request, code), data=payload.dict(exclude_none=True)
+    )
+    return Status(201, _incident_out(incident))
+
+
+@router.get("/incidents/{code}", response={401: ErrorOut, 200: IncidentOut, 404: ErrorOut})
+def incident_read(request: HttpRequest, code: str) -> Any:
+    return _incident_out(selectors.incident_for_user(user=_user(request), code=code))
+
+
+@router.put(
+    "/incidents/{code}",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        200: IncidentOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidOut,
+    },
+)
+def incident_update(request: HttpRequest, code: str, payload: IncidentUpdateIn) -> Any:
+    incident = selectors.incident_for_user(user=_user(request), code=code)
+    data = payload.dict(exclude_none=True)
+    version = data.pop("version")
+    updated = services.incident_update(
+        user=_user(request), incident=incident, data=data, expected_version=version
+    )
+    return _incident_out(updated)
+
+
+# Cases -------------------------------------------------------------------------------
+
+
+class CaseQuery(Schema):
+    compartment: str = ""
+    state: str = ""
+    urgency: str = ""
+    origin_state: str = ""
+    host_country: str = ""
+    community: str = ""
+    page: int = Field(1, ge=1, le=100_000)
+    per_page: int = Field(50, ge=1, le=200)
+
+
+class CasePageOut(Schema):
+    count: int
+    page: int
+    per_page: int
+    results: list[CaseOut]
+
+
+@router.get("/cases", response={200: CasePageOut, 401: ErrorOut, 422: InvalidOut})
+def case_list(request: HttpRequest, q: Query[CaseQuery]) -> dict[str, Any]:
+    _known_params(request, CaseQuery)
+    params = q.dict()
+    page, per_page = params.pop("page"), params.pop("per_page")
+    qs = selectors.cases_for_user(user=_user(request), filters=selectors.CaseFilters(**params))
+    return {
+        "count": qs.count(),
+        "page": page,
+        "per_page": per_page,
+        "results": [_case_out(c) for c in qs[(page - 1) * per_page : page * per_page]],
+    }
+
+
+@router.post(
+    "/compartments/{code}/cases",
+    response={400: ErrorOut, 401: ErrorOut, 201: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def case_create(request: HttpRequest, code: str, payload: CaseIn) -> Any:
+    case = services.case_create(
+        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+    )
+    return Status(201, _case_out(case))
+
+
+@router.get("/cases/{code}", response={401: ErrorOut, 200: CaseOut, 404: ErrorOut})
+def case_read(request: HttpRequest, code: str) -> Any:
+    return _case_out(selectors.case_for_user(user=_user(request), code=code))
+
+
+@router.put(
+    "/cases/{code}",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        200: CaseOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidOut,
+    },
+)
+def case_update(request: HttpRequest, code: str, payload: CaseUpdateIn) -> Any:
+    case = selectors.case_for_user(user=_user(request), code=code)
+    data = _plain(payload)
+    version = data.pop("version")
+    return _case_out(
+        services.case_update(user=_user(request), case=case, data=data, expected_version=version)
+    )
+
+
+def _plain(payload: Schema) -> dict[str, Any]:
+    return payload.dict(exclude_none=True)
+
+
+# People ------------------------------------------------------------------------------
+
+
+@router.post(
+    "/compartments/{code}/people",
+    response={400: ErrorOut, 401: ErrorOut, 201: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
+    person = services.person_create(
+        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+    )
+    return Status(201, _person_out(person))
+
+
+@router.get("/people/{code}", response={401: ErrorOut, 200: PersonOut, 404: ErrorOut})
+def person_read(request: HttpRequest, code: str) -> Any:
+    return _person_out(selectors.person_for_user(user=_user(request), code=code))
+
+
+@router.put(
+    "/people/{code}",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        200: PersonOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidOut,
+    },
+)
+def person_update(request: HttpRequest, code: str, payload: PersonUpdateIn) -> Any:
+    person = selectors.person_for_user(user=_user(request), code=code)
+    data = _plain(payload)
+    version = data.pop("version")
+    updated = services.person_update(user=_user(request), person=person, data=data, expected_version=version)
+    return _person_out(updated)
+
+
+@router.post(
+    "/people/{code}/reveal",
+    response={401: ErrorOut, 200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def person_reveal(request: HttpRequest, code: str, payload: RevealIn) -> Any:
+    person = selectors.person_for_user(user=_user(request), code=code)
+    value = services.identity_reveal(
+        user=_user(request), record=person, field_name=payload.field, reason=payload.reason
+    )
+    return {"field": payload.field, "value": value}
+
+
+@router.get("/lookup", response={200: LookupOut, 401: ErrorOut, 422: InvalidOut})
+def lookup(request: HttpRequest, kind: str, value: str) -> dict[str, Any]:
+    """Exact lookup of a phone number, e-mail, handle or name through the blind indexes."""
+    people = selectors.people_by_identifier(user=_user(request), kind=kind, value=value)
+    incidents = selectors.incidents_involving(user=_user(request), people=people)[:200]
+    return {"people": [p.code for p in people], "incidents": [i.code for i in incidents]}
+
+
+# Sources -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/compartments/{code}/sources",
+    response={400: ErrorOut, 401: ErrorOut, 201: SourceOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+)
+def source_create(request: HttpRequest, code: str, payload: SourceIn) -> Any:
+    source = services.source_create(
+        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+    )
+    return Status(201, _source_out(source))
+
+
+@router.get("/sources/{code}", response={401: ErrorOut, 200: SourceOut, 404: ErrorOut})
+def source_read(request: HttpRequest, code: str) -> Any:
+    return _source_out(selectors.source_for_user(user=_user(request), code=code))
+
+
+@router.put(
+    "/sources/{code}",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        200: SourceOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: InvalidOut,
+    },
+)
+def source_update(request: HttpRequest, code: str, payload: SourceUpdateIn) -> Any:
+    source = selectors.source_for_user(user=_user(request), code=code)
+    data = _plain(payload)
+    version = data.pop("version")
+    return _source_out(
+        services.source_update(user=_user(request), source=source, data=data, expected_version=version)
+    )
