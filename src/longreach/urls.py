@@ -4,6 +4,7 @@ from longreach.accounts import views as accounts
 from longreach.api import api
 from longreach.audit import views as audit
 from longreach.core import views as core
+from longreach.registry import views as registry
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -20,6 +21,20 @@ urlpatterns = [
         accounts.member_revoke_view,
         name="member_revoke",
     ),
+    path("compartments/<str:code>/incidents/new/", registry.incident_new, name="incident_new"),
+    path("compartments/<str:code>/cases/new/", registry.case_new, name="case_new"),
+    path("incidents/", registry.incident_list, name="incidents"),
+    path("incidents/export/", registry.incident_export, name="incident_export"),
+    path("incidents/<str:code>/", registry.incident_detail, name="incident_detail"),
+    path("incidents/<str:code>/edit/", registry.incident_edit, name="incident_edit"),
+    path("cases/", registry.case_list, name="cases"),
+    path("cases/<str:code>/", registry.case_detail, name="case_detail"),
+    path("cases/<str:code>/edit/", registry.case_edit, name="case_edit"),
+    path("cases/<str:code>/do/<str:action>/", registry.case_action, name="case_action"),
+    path("tasks/", registry.tasks_view, name="tasks"),
+    path("people/<str:code>/", registry.person_detail, name="person_detail"),
+    path("search/", registry.search_view, name="search"),
+    path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
     path("audit/", audit.audit_view, name="audit"),

@@ -9,6 +9,10 @@ from longreach.accounts.roles import allowed
 
 NAV = [
     ("home", _("Home"), None),
+    ("cases", _("Cases"), "case.read"),
+    ("incidents", _("Incidents"), "case.read"),
+    ("tasks", _("Tasks"), "case.read"),
+    ("search", _("Search"), "case.read"),
     ("compartments", _("Compartments"), "compartment.list"),
     ("approvals", _("Approvals"), "membership.approve"),
     ("audit", _("Audit trail"), "audit.view"),

@@ -10,7 +10,7 @@ through the audited reveal route.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -588,10 +588,16 @@ def person_reveal(request: HttpRequest, code: str, payload: RevealIn) -> Any:
     return {"field": payload.field, "value": value}
 
 
+class LookupQuery(Schema):
+    kind: Literal["phone", "email", "handle", "name"]
+    value: str = Field(min_length=1, max_length=300)
+
+
 @router.get("/lookup", response={200: LookupOut, 401: ErrorOut, 422: InvalidOut})
-def lookup(request: HttpRequest, kind: str, value: str) -> dict[str, Any]:
+def lookup(request: HttpRequest, q: Query[LookupQuery]) -> dict[str, Any]:
     """Exact lookup of a phone number, e-mail, handle or name through the blind indexes."""
-    people = selectors.people_by_identifier(user=_user(request), kind=kind, value=value)
+    _known_params(request, LookupQuery)
+    people = selectors.people_by_identifier(user=_user(request), kind=q.kind, value=q.value)
     incidents = selectors.incidents_involving(user=_user(request), people=people)[:200]
     return {"people": [p.code for p in people], "incidents": [i.code for i in incidents]}
 

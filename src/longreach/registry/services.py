@@ -950,3 +950,17 @@ def records_export(
         detail={"format": fmt, "kind": kind if fmt == "csv" else fmt, "rows": count},
     )
     return count
+
+
+def incidents_export_csv(*, user: User, incidents: Iterable[Incident], out: Any) -> int:
+    """The incident CSV (one row per act) of incidents the caller already scoped to ``user``."""
+    from longreach.registry import exchange
+
+    count = exchange.write_csv("incidents", exchange.incident_rows(incidents), out)
+    audit_record(
+        Event.RECORDS_EXPORTED,
+        actor=user,
+        object_type="export",
+        detail={"format": "csv", "kind": "incidents", "rows": count},
+    )
+    return count

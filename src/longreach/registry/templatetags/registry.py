@@ -1,0 +1,47 @@
+"""Template helpers for registry pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get(mapping: Any, key: Any) -> Any:
+    """``mapping[key]`` or "" (labels, country names, field errors)."""
+    if isinstance(mapping, dict):
+        return mapping.get(key, "")
+    return ""
+
+
+@register.filter
+def labelled(codes: Any, labels: Any) -> str:
+    """Codes joined as their labels: ``act.tactics|labelled:labels.tactic``."""
+    if isinstance(codes, str):
+        codes = [codes] if codes else []
+    return ", ".join(str(labels.get(c, c)) if isinstance(labels, dict) else str(c) for c in codes or [])
+
+
+@register.filter
+def codes_of(manager: Any) -> list[str]:
+    return sorted(t.code for t in manager.all())
+
+
+@register.filter
+def contains(values: Any, value: Any) -> bool:
+    return isinstance(values, list | tuple | set) and value in values
+
+
+@register.simple_tag
+def field_name(*parts: Any) -> str:
+    """``{% field_name "acts" i "tactics" %}`` -> ``acts-0-tactics``."""
+    return "-".join(str(p) for p in parts)
+
+
+@register.simple_tag
+def field_error(errors: Any, *parts: Any) -> str:
+    """The message for one field, or ""; the caller wraps it."""
+    return str(errors.get("-".join(str(p) for p in parts), "")) if isinstance(errors, dict) else ""

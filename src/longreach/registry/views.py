@@ -1,0 +1,570 @@
+"""Staff pages of the registry: thin views over services and selectors.
+
+Every page works without JavaScript: repeatable parts of a form (acts,
+targets, relatives, perpetrators) grow with an "add" button that posts the
+form back, and nothing is saved until "Save".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from longreach.accounts import selectors as account_selectors
+from longreach.accounts.models import Compartment
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.core.decorators import staff_user, staff_view
+from longreach.geo import countries
+from longreach.registry import forms, selectors, serialise, services
+from longreach.registry.models import Case, Consent, Incident, Person, Referral
+from longreach.registry.validation import RecordInvalid
+from longreach.vocab.models import Term
+
+PER_PAGE = 25
+UI_EXPORT_LIMIT = 200
+
+FILTER_VOCABS = {
+    "tactic": "tactic",
+    "tactic_family": "tactic_family",
+    "demand": "demand",
+    "channel": "channel",
+    "community": "community",
+    "profile": "profile",
+    "status": "case_state",
+    "urgency": "urgency",
+}
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    """Code -> label in the active language, for every vocabulary a page prints."""
+    out: dict[str, dict[str, str]] = {}
+    for t in Term.objects.select_related("vocabulary"):
+        out.setdefault(t.vocabulary.code, {})[t.code] = t.display()
+    return out
+
+
+def _country_names() -> dict[str, str]:
+    language = get_language() or "en"
+    return {c: countries.name(c, language) for c in countries.all_codes()}
+
+
+def _form_context(user: Any, compartment: Compartment) -> dict[str, Any]:
+    language = get_language() or "en"
+    return {
+        "vocab": forms.vocab_choices(
+            "tactic",
+            "demand",
+            "channel",
+            "perpetrator_type",
+            "relationship",
+            "relative_outcome",
+            "community",
+            "case_state",
+            "urgency",
+            "closure",
+            "profile",
+            "immigration_status",
+        ),  # fmt: skip
+        "countries": forms.country_choices(language),
+        "confidences": [(c, _(c.capitalize())) for c in ("CONFIRMED", "PROBABLE", "POSSIBLE", "UNKNOWN")],
+        "organisations": [
+            (o.code, o.name) for o in selectors.organisations_for_user(user=user, compartment=compartment)
+        ],
+        "cases": list(
+            selectors.cases_for_user(
+                user=user, filters=selectors.CaseFilters(compartment=compartment.code)
+            ).values_list("code", flat=True)[:500]
+        ),
+        "compartment": compartment,
+    }
+
+
+def _filters_from(request: HttpRequest) -> tuple[selectors.IncidentFilters, dict[str, str]]:
+    """Filters from the query string; a value that cannot be a filter is dropped and reported."""
+    get = request.GET
+    f = selectors.IncidentFilters()
+    problems: dict[str, str] = {}
+    for name in ("compartment", "origin_state", "host_country", "confidence", "case", *FILTER_VOCABS):
+        value = get.get(name, "").strip()[:64]
+        if value:
+            setattr(f, name, value)
+    for name in ("date_from", "date_to"):
+        value = get.get(name, "").strip()
+        if value:
+            try:
+                setattr(f, name, dt.date.fromisoformat(value[:10]))
+            except ValueError:
+                problems[name] = _("Give a date as YYYY-MM-DD.")
+    if get.get("physical") in ("yes", "no"):
+        f.physical = get["physical"] == "yes"
+    return f, problems
+
+
+@staff_view("case.read")
+def incident_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    filters, problems = _filters_from(request)
+    qs = selectors.incidents_for_user(user=user, filters=filters)
+    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.incident_page(page.object_list)  # type: ignore[arg-type]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/incident_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "filters": filters,
+            "problems": problems,
+            "query": query.urlencode(),
+            "vocab": forms.vocab_choices(*FILTER_VOCABS.values()),
+            "countries": forms.country_choices(get_language() or "en"),
+            "labels": _labels(),
+            "names": _country_names(),
+            "compartments": selectors.readable_compartments(user),
+            "writable": allowed(user, "case.write"),
+            "export_limit": UI_EXPORT_LIMIT,
+        },
+    )
+
+
+@staff_view("case.read")
+def incident_export(request: HttpRequest) -> HttpResponse:
+    """The filtered incidents as the incident CSV (one row per act), within a size limit."""
+    user = staff_user(request)
+    filters, _problems = _filters_from(request)
+    qs = selectors.incidents_for_user(user=user, filters=filters)
+    count = qs.count()
+    if count > UI_EXPORT_LIMIT:
+        messages.error(
+            request,
+            _(
+                "%(n)d incidents match; narrow the filters to %(max)d or fewer, "
+                "or ask an administrator for a bulk export."
+            )
+            % {"n": count, "max": UI_EXPORT_LIMIT},
+        )
+        return redirect(f"{reverse('incidents')}?{request.GET.urlencode()}")
+    buffer = io.StringIO()
+    rows = services.incidents_export_csv(user=user, incidents=selectors.prefetch_incidents(qs), out=buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="longreach-incidents-{stamp}.csv"'
+    response["X-Longreach-Rows"] = str(rows)
+    return response
+
+
+@staff_view("case.read")
+def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    incident = selectors.incident_for_user(user=user, code=code)
+    return render(
+        request,
+        "registry/incident_detail.html",
+        {
+            "incident": incident,
+            "acts": incident.acts.all(),
+            "citations": incident.citations.select_related("source", "act"),
+            "labels": _labels(),
+            "names": _country_names(),
+            "writable": allowed(user, "case.write"),
+            "history": allowed(user, "history.view"),
+        },
+    )
+
+
+def _incident_form(request: HttpRequest, compartment: Compartment, incident: Incident | None) -> HttpResponse:
+    user = staff_user(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = forms.unflatten(request.POST, skip={"add", "version", "save"})
+        adding = request.POST.get("add", "")
+        if adding:
+            _add_slot(data, adding)
+        else:
+            try:
+                if incident is None:
+                    saved = services.incident_create(user=user, compartment=compartment, data=data)
+                    messages.success(request, _("Incident %(code)s recorded.") % {"code": saved.code})
+                else:
+                    saved = services.incident_update(
+                        user=user,
+                        incident=incident,
+                        data=data,
+                        expected_version=_int(request.POST.get("version")),
+                    )
+                    messages.success(request, _("Incident %(code)s saved.") % {"code": saved.code})
+                return redirect("incident_detail", code=saved.code)
+            except RecordInvalid as exc:
+                errors = forms.field_errors(exc)
+            except services.StaleEdit as exc:
+                errors = {"form": str(exc)}
+    else:
+        data = (
+            serialise.incident_dict(incident)
+            if incident
+            else {"acts": [{}], "case": request.GET.get("case", "")[:16], "date": ""}
+        )
+        if incident is None and data["case"]:
+            case = Case.objects.filter(code=data["case"], compartment=compartment).first()
+            if case:
+                data.update(origin_state=case.origin_state, host_country=case.host_country)
+    data.setdefault("acts", [{}])
+    if not data["acts"]:
+        data["acts"] = [{}]
+    for act in data["acts"]:
+        for slot in ("targets", "relatives", "perpetrators"):
+            if not isinstance(act.get(slot), list):
+                act[slot] = []
+            if not act[slot]:
+                act[slot].append({})
+    return render(
+        request,
+        "registry/incident_form.html",
+        {
+            **_form_context(user, compartment),
+            "data": data,
+            "errors": errors,
+            "incident": incident,
+            "version": incident.version if incident else "",
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _add_slot(data: dict[str, Any], adding: str) -> None:
+    """Grow a repeatable part: "act", or "acts-N-targets" / "-relatives" / "-perpetrators"."""
+    acts = data.setdefault("acts", [])
+    if not isinstance(acts, list):
+        data["acts"] = acts = []
+    if adding == "act" and len(acts) < 50:
+        acts.append({})
+        return
+    parts = adding.split("-")
+    if (
+        len(parts) == 3
+        and parts[0] == "acts"
+        and parts[1].isdigit()
+        and parts[2]
+        in (
+            "targets",
+            "relatives",
+            "perpetrators",
+        )
+    ):
+        index = int(parts[1])
+        while len(acts) <= index and len(acts) < 50:
+            acts.append({})
+        if index < len(acts):
+            slot = acts[index].setdefault(parts[2], [])
+            if isinstance(slot, list) and len(slot) < 50:
+                slot.append({})
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@staff_view("case.write")
+@require_http_methods(["GET", "POST"])
+def incident_new(request: HttpRequest, code: str) -> HttpResponse:
+    compartment = account_selectors.compartment_for_user(
+        user=staff_user(request), code=code, action="case.write"
+    )
+    return _incident_form(request, compartment, None)
+
+
+@staff_view("case.write")
+@require_http_methods(["GET", "POST"])
+def incident_edit(request: HttpRequest, code: str) -> HttpResponse:
+    incident = selectors.incident_for_user(user=staff_user(request), code=code)
+    return _incident_form(request, incident.compartment, incident)
+
+
+# Cases -------------------------------------------------------------------------------
+
+
+@staff_view("case.read")
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    get = request.GET
+    filters = selectors.CaseFilters(
+        compartment=get.get("compartment", "")[:16],
+        state=get.get("state", "")[:64],
+        urgency=get.get("urgency", "")[:4],
+        origin_state=get.get("origin_state", "")[:2],
+        host_country=get.get("host_country", "")[:2],
+        community=get.get("community", "")[:64],
+        assigned_to_me=get.get("mine") == "1",
+        open_only=get.get("open") == "1",
+    )
+    qs = selectors.cases_for_user(user=user, filters=filters)
+    page = Paginator(qs, PER_PAGE).get_page(get.get("page"))
+    query = get.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/case_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "vocab": forms.vocab_choices("case_state", "urgency", "community"),
+            "countries": forms.country_choices(get_language() or "en"),
+            "labels": _labels(),
+            "names": _country_names(),
+            "compartments": selectors.readable_compartments(user),
+            "writable": allowed(user, "case.write"),
+            "overdue": selectors.tasks_overdue(user=user).count(),
+        },
+    )
+
+
+@staff_view("case.read")
+def case_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    case = selectors.case_for_user(user=user, code=code)
+    return render(
+        request,
+        "registry/case_detail.html",
+        {
+            "case": case,
+            "timeline": selectors.case_timeline(case=case),
+            "consents": case.consents.all(),
+            "today": timezone.localdate(),
+            "labels": _labels(),
+            "names": _country_names(),
+            "writable": allowed(user, "case.write"),
+            "history": allowed(user, "history.view"),
+            "next_states": sorted(services.TRANSITIONS.get(case.state, ())),
+            "vocab": forms.vocab_choices("referral_type", "consent_purpose", "task_type", "closure"),
+            "referral_statuses": [(s.value, s.label) for s in Referral.Status],
+            "members": account_selectors.members_of(compartment=case.compartment),
+        },
+    )
+
+
+def _case_form(request: HttpRequest, compartment: Compartment, case: Case | None) -> HttpResponse:
+    user = staff_user(request)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = forms.unflatten(request.POST, skip={"version", "save"})
+        client = data.get("client")
+        if isinstance(client, dict) and isinstance(client.get("new_person"), dict):
+            if forms._empty(client["new_person"]):
+                data["client"] = client.get("person", "")
+        try:
+            if case is None:
+                saved = services.case_create(user=user, compartment=compartment, data=data)
+            else:
+                saved = services.case_update(
+                    user=user, case=case, data=data, expected_version=_int(request.POST.get("version"))
+                )
+            messages.success(request, _("Case %(code)s saved.") % {"code": saved.code})
+            return redirect("case_detail", code=saved.code)
+        except RecordInvalid as exc:
+            errors = forms.field_errors(exc)
+        except services.StaleEdit as exc:
+            errors = {"form": str(exc)}
+    else:
+        data = serialise.case_dict(case) if case else {"state": "NEW", "urgency": "P3"}
+    if isinstance(data.get("client"), str):
+        data["client"] = {"person": data["client"]}
+    return render(
+        request,
+        "registry/case_form.html",
+        {
+            **_form_context(user, compartment),
+            "data": data,
+            "errors": errors,
+            "case": case,
+            "version": case.version if case else "",
+        },
+        status=400 if errors else 200,
+    )
+
+
+@staff_view("case.write")
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest, code: str) -> HttpResponse:
+    compartment = account_selectors.compartment_for_user(
+        user=staff_user(request), code=code, action="case.write"
+    )
+    return _case_form(request, compartment, None)
+
+
+@staff_view("case.write")
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, code: str) -> HttpResponse:
+    case = selectors.case_for_user(user=staff_user(request), code=code)
+    return _case_form(request, case.compartment, case)
+
+
+@staff_view("case.write")
+@require_POST
+def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """Small changes from the case page: referrals, consents, tasks."""
+    user = staff_user(request)
+    case = selectors.case_for_user(user=user, code=code)
+    data = forms.unflatten(request.POST)
+    try:
+        if action == "referral":
+            services.referral_save(user=user, case=case, data=data)
+            messages.success(request, _("Referral recorded."))
+        elif action == "consent":
+            services.consent_record(user=user, case=case, data=data)
+            messages.success(request, _("Consent recorded."))
+        elif action == "withdraw":
+            consent = Consent.objects.filter(case=case, code=str(data.get("consent", ""))[:16]).first()
+            if consent is None:
+                raise Http404("not found")
+            services.consent_withdraw(user=user, consent=consent)
+            messages.success(request, _("Consent withdrawn."))
+        elif action == "task":
+            services.task_add(user=user, case=case, data=data)
+            messages.success(request, _("Task added."))
+        elif action in ("task_sent", "task_done"):
+            task = case.tasks.filter(code=str(data.get("task", ""))[:16]).first()
+            if task is None:
+                raise Http404("not found")
+            if action == "task_sent":
+                services.task_mark_sent(user=user, task=task)
+            else:
+                services.task_done(user=user, task=task)
+            messages.success(request, _("Task updated."))
+        else:
+            raise Http404("not found")
+    except RecordInvalid as exc:
+        for e in exc.errors:
+            messages.error(request, f"{e.path}: {e.message}")
+    except (NotAllowed, ServiceError) as exc:
+        messages.error(request, str(exc))
+    return redirect("case_detail", code=case.code)
+
+
+@staff_view("case.read")
+def tasks_view(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    overdue = request.GET.get("show") != "open"
+    tasks = selectors.tasks_overdue(user=user) if overdue else selectors.tasks_open(user=user)
+    return render(
+        request,
+        "registry/tasks.html",
+        {"tasks": tasks[:500], "overdue": overdue, "labels": _labels(), "today": timezone.localdate()},
+    )
+
+
+# People, search, history --------------------------------------------------------------
+
+
+@staff_view("case.read")
+@require_http_methods(["GET", "POST"])
+def person_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    person = selectors.person_for_user(user=user, code=code)
+    revealed: dict[str, Any] = {}
+    error = ""
+    if request.method == "POST":
+        try:
+            field = request.POST.get("field", "")[:20]
+            revealed[field] = services.identity_reveal(
+                user=user, record=person, field_name=field, reason=request.POST.get("reason", "")[:600]
+            )
+        except RecordInvalid as exc:
+            error = exc.errors[0].message
+        except (NotAllowed, ServiceError) as exc:
+            error = str(exc)
+    data = serialise.person_dict(person)
+    present = [f for f in services.REVEALABLE["person"] if data.get(f)]
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "present": present,
+            "revealed": revealed,
+            "error": error,
+            "incidents": selectors.incidents_involving(user=user, people=[person])[:100],
+            "labels": _labels(),
+            "names": _country_names(),
+            "can_reveal": allowed(user, "identity.reveal"),
+        },
+        status=400 if error else 200,
+    )
+
+
+@staff_view("case.read")
+def search_view(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    kind = request.GET.get("kind", "phone")
+    value = request.GET.get("value", "").strip()[:300]
+    text = request.GET.get("q", "").strip()[:200]
+    people: list[Person] = []
+    incidents: list[Incident] = []
+    if value:
+        people = selectors.people_by_identifier(user=user, kind=kind, value=value)
+        incidents = list(selectors.incidents_involving(user=user, people=people)[:200])
+    text_hits = selectors.incidents_text_search(user=user, query=text) if text else []
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "kind": kind,
+            "value": value,
+            "q": text,
+            "kinds": [
+                ("phone", _("Phone number")),
+                ("email", _("E-mail")),
+                ("handle", _("Handle")),
+                ("name", _("Name")),
+            ],
+            "people": people,
+            "incidents": incidents,
+            "text_hits": text_hits,
+            "window": selectors.TEXT_SEARCH_WINDOW,
+            "searched": bool(value or text),
+            "names": _country_names(),
+        },
+    )
+
+
+HISTORY_KINDS = {
+    "incident": selectors.incident_for_user,
+    "case": selectors.case_for_user,
+    "person": selectors.person_for_user,
+    "source": selectors.source_for_user,
+}
+
+
+@staff_view("history.view")
+def history_view(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    user = staff_user(request)
+    if kind not in HISTORY_KINDS:
+        raise Http404("not found")
+    record = HISTORY_KINDS[kind](user=user, code=code)
+    versions = list(selectors.versions_for_user(user=user, kind=kind, record=record))
+    numbers = [v.number for v in versions]
+    newer = _int(request.GET.get("b")) or (numbers[0] if numbers else None)
+    older = _int(request.GET.get("a")) or (numbers[1] if len(numbers) > 1 else newer)
+    by_number = {v.number: v for v in versions}
+    diff = []
+    if newer in by_number and older in by_number:
+        diff = selectors.compare_versions(by_number[older].snapshot, by_number[newer].snapshot)
+    return render(
+        request,
+        "registry/history.html",
+        {"kind": kind, "record": record, "versions": versions, "a": older, "b": newer, "diff": diff},
+    )
