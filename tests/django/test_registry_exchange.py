@@ -231,3 +231,19 @@ def test_wrong_password_and_non_member_are_refused(filled: Any, monkeypatch: Any
         run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst", password="wrong")
     with pytest.raises(CommandError, match="cannot read"):
         run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst2")
+
+
+def test_deidentified_counts_suppress_small_cells(filled: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    out = tmp_path / "stats.csv"
+    run(monkeypatch, "stats", "--user", "researcher", "--out", str(out))
+    rows = out.read_text().splitlines()
+    families = "DIRECT_ATTACK,CO_OPTING,MOBILITY,THREAT_AT_DISTANCE"
+    assert rows[0] == f"year,origin_state,host_country,incidents,physical,{families}"
+    # Two incidents in all: every non-zero count is below 10 and hidden, the totals too.
+    assert rows[1].startswith("all,CN,TR,suppressed,suppressed")
+    assert rows[-1].startswith("all,ALL,ALL,suppressed")
+    assert "I-" not in out.read_text() and "Aynur" not in out.read_text()
+    run(monkeypatch, "stats", "--user", "researcher", "--threshold", "1", "--out", str(out))
+    assert out.read_text().splitlines()[1].startswith("all,CN,TR,2,1,1,0,0,2")
+    with pytest.raises(CommandError, match="cannot see statistics"):
+        run(monkeypatch, "stats", "--user", "auditor")

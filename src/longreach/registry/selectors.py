@@ -370,3 +370,42 @@ def versions_for_user(*, user: User, kind: str, record: Any) -> QuerySet[Version
 def compare_versions(older: dict[str, Any], newer: dict[str, Any]) -> list[tuple[str, Any, Any]]:
     """(field, before, after) for each field that differs."""
     return [(k, older.get(k), newer.get(k)) for k in newer if older.get(k) != newer.get(k)]
+
+
+FAMILIES = ("DIRECT_ATTACK", "CO_OPTING", "MOBILITY", "THREAT_AT_DISTANCE")
+
+
+def stats_compartments(user: User) -> QuerySet[Compartment]:
+    """Whose incidents a user's statistics count: the organisation's for researchers
+    and administrators (they publish its numbers), otherwise the user's own compartments."""
+    if not allowed(user, "stats.view"):
+        return Compartment.objects.none()
+    if user.role in ("researcher", "administrator"):
+        return Compartment.objects.all()
+    return readable_compartments(user)
+
+
+def incident_counts(*, user: User, year: int | None = None) -> dict[tuple[str, str], dict[str, int]]:
+    """Incidents per (origin state, host country): all, physical, and per tactic family.
+
+    Coded columns only: nothing sealed is read, so no keys are needed.
+    """
+    qs = Incident.objects.filter(compartment__in=stats_compartments(user))
+    if year is not None:
+        qs = qs.filter(date_start__year=year)
+    qs = qs.annotate(
+        physical=physical_flag(),
+        **{
+            f"f_{family}": _act_has(tactics__vocabulary__code="tactic", tactics__family=family)
+            for family in FAMILIES
+        },
+    )
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    fields = ["origin_state", "host_country", "physical", *(f"f_{f}" for f in FAMILIES)]
+    for row in qs.values_list(*fields).iterator(chunk_size=5000):
+        cell = counts.setdefault((row[0], row[1]), dict.fromkeys(["incidents", "physical", *FAMILIES], 0))
+        cell["incidents"] += 1
+        cell["physical"] += int(bool(row[2]))
+        for family, flag in zip(FAMILIES, row[3:], strict=True):
+            cell[family] += int(bool(flag))
+    return counts

@@ -964,3 +964,35 @@ def incidents_export_csv(*, user: User, incidents: Iterable[Incident], out: Any)
         detail={"format": "csv", "kind": "incidents", "rows": count},
     )
     return count
+
+
+def deidentified_export(*, user: User, out: Any, threshold: int, year: int | None = None) -> int:
+    """Published counts: incidents per origin and host, by tactic family, small cells suppressed.
+
+    Totals are part of the table, so a hidden cell cannot be recovered from them.
+    """
+    from longreach.registry import disclosure, selectors
+
+    if not allowed(user, "stats.view"):
+        raise NotAllowed(_("your role cannot see statistics"))
+    counts = selectors.incident_counts(user=user, year=year)
+    columns = ["incidents", "physical", *selectors.FAMILIES]
+    table: dict[Any, dict[str, int]] = {key: dict(value) for key, value in counts.items()}
+    total = {c: sum(v[c] for v in counts.values()) for c in columns}
+    table[("ALL", "ALL")] = total
+    published = disclosure.suppress(table, threshold)
+    rows = []
+    for key in sorted(published, key=lambda k: (k == ("ALL", "ALL"), k)):
+        origin, host = key
+        cells = published[key]
+        row = {"origin_state": origin, "host_country": host, "year": str(year) if year else "all"}
+        row.update({c: "suppressed" if cells[c] is None else str(cells[c]) for c in columns})
+        rows.append(row)
+    count = tabular.write(rows, ["year", "origin_state", "host_country", *columns], out)
+    audit_record(
+        Event.RECORDS_EXPORTED,
+        actor=user,
+        object_type="export",
+        detail={"format": "deidentified", "rows": count, "threshold": threshold},
+    )
+    return count

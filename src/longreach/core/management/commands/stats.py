@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from longreach.accounts.services import NotAllowed
+from longreach.core.secrets_input import unlock_user
+from longreach.registry import services
+
+
+class Command(BaseCommand):
+    help = (
+        "De-identified counts for publication: incidents per origin state and host country, by tactic "
+        "family, with counts below the threshold (and cells that would reveal them) suppressed."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--user", required=True, help="a researcher, administrator, lead or analyst")
+        parser.add_argument("--password-stdin", action="store_true")
+        parser.add_argument("--threshold", type=int, default=10, help="smallest count published (default 10)")
+        parser.add_argument("--year", type=int, help="only incidents that started in this year")
+        parser.add_argument("--out", type=Path, help="CSV file to write (default: standard output)")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["threshold"] < 1:
+            raise CommandError("--threshold must be at least 1")
+        user, _keyring = unlock_user(opts["user"], from_stdin=opts["password_stdin"])
+        out = opts["out"].open("w", encoding="utf-8", newline="") if opts["out"] else sys.stdout
+        try:
+            count = services.deidentified_export(
+                user=user, out=out, threshold=opts["threshold"], year=opts["year"]
+            )
+        except NotAllowed as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            if opts["out"]:
+                out.close()
+        if opts["out"]:
+            self.stdout.write(f"wrote {count} rows to {opts['out']}")
