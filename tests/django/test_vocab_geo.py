@@ -28,6 +28,18 @@ def test_the_migration_loaded_every_shipped_term(db: Any) -> None:
     assert (report.vocabularies_added, report.terms_added, report.terms_updated) == (0, 0, 0)
 
 
+@pytest.mark.parametrize("lang", ["zh-hans", "ug", "ru", "tr", "ar", "fa"])
+def test_every_shipped_term_has_a_label_in_every_language(db: Any, lang: str) -> None:
+    missing = [
+        f"{t.vocabulary.code}.{t.code}"
+        for t in Term.objects.select_related("vocabulary")
+        if not t.labels.get(lang)
+    ]
+    assert not missing
+    with translation.override(lang):
+        assert Term.objects.get(vocabulary__code="relationship", code="MOTHER").display() != "Mother"
+
+
 def test_administrators_add_retire_and_restore_terms(cast: Any) -> None:
     term = services.term_add(
         vocabulary="channel", code="VK", label="VKontakte", labels={"ru": "ВКонтакте"}, acting_user=cast.admin

@@ -31,6 +31,7 @@ class Server:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGREACH_", "DJANGO_"))}
         self.env.update(LONGREACH_MODE="demo", LONGREACH_VAR_DIR=str(var))
         self.exe = str(Path(sys.executable).parent / "longreach")
+        self.used_steps: dict[str, int] = {}
 
     def cli(self, *args: str) -> str:
         r = subprocess.run([self.exe, *args], env=self.env, capture_output=True, text=True, timeout=60)
@@ -41,6 +42,13 @@ class Server:
         return self.cli("totp", username, "--password").splitlines()[0].split(": ", 1)[1]
 
     def code(self, username: str) -> str:
+        # A code is accepted once per 30-second step: a second login of the same
+        # user waits for the next step instead of failing as a replay.
+        step = int(time.time() // 30)
+        if self.used_steps.get(username) == step:
+            time.sleep(30 - time.time() % 30 + 0.5)
+            step = int(time.time() // 30)
+        self.used_steps[username] = step
         return self.cli("totp", username).strip()
 
 

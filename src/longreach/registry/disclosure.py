@@ -11,11 +11,13 @@ visible (they reveal nothing about a person).
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from typing import TypeVar
 
-Table = Mapping[Hashable, Mapping[Hashable, int]]
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
 
 
-def suppress(table: Table, threshold: int = 10) -> dict[Hashable, dict[Hashable, int | None]]:
+def suppress(table: Mapping[R, Mapping[C, int]], threshold: int = 10) -> dict[R, dict[C, int | None]]:
     """The table with hidden cells as None."""
     if threshold < 1:
         raise ValueError("the threshold must be at least 1")

@@ -977,7 +977,7 @@ def deidentified_export(*, user: User, out: Any, threshold: int, year: int | Non
         raise NotAllowed(_("your role cannot see statistics"))
     counts = selectors.incident_counts(user=user, year=year)
     columns = ["incidents", "physical", *selectors.FAMILIES]
-    table: dict[Any, dict[str, int]] = {key: dict(value) for key, value in counts.items()}
+    table: dict[tuple[str, str], dict[str, int]] = {key: dict(value) for key, value in counts.items()}
     total = {c: sum(v[c] for v in counts.values()) for c in columns}
     table[("ALL", "ALL")] = total
     published = disclosure.suppress(table, threshold)
