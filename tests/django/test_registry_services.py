@@ -206,3 +206,13 @@ def test_reveal_needs_a_reason_and_is_audited(as_analyst: Any) -> None:
     )
     assert shown == "Secret Name"
     assert AuditEntry.objects.filter(event="identity.revealed", object_code=person.code).exists()
+
+
+def test_first_version_from_memory_equals_what_the_database_holds(as_analyst: Any) -> None:
+    # Incidents are written in bulk and their first version serialised from memory;
+    # it must be exactly what reading the rows back gives.
+    from longreach.registry.models import Incident as IncidentModel
+
+    incident = create(as_analyst)
+    snapshot = Version.objects.get(object_id=incident.pk).snapshot
+    assert snapshot == serialise.incident_dict(IncidentModel.objects.get(pk=incident.pk))

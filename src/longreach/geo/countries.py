@@ -50,5 +50,22 @@ def name(code: str, language: str = "en") -> str:
     return _translation(language).gettext(country.name)  # type: ignore[union-attr]
 
 
+@functools.lru_cache(maxsize=1)
+def _codes() -> tuple[str, ...]:
+    return tuple(sorted(c.alpha_2 for c in pycountry.countries))
+
+
 def all_codes() -> list[str]:
-    return sorted(c.alpha_2 for c in pycountry.countries)
+    return list(_codes())
+
+
+@functools.lru_cache(maxsize=16)
+def names(language: str = "en") -> dict[str, str]:
+    """Every code's name in one language (cached: the catalogues do not change at run time)."""
+    return {code: name(code, language) for code in all_codes()}
+
+
+@functools.lru_cache(maxsize=16)
+def choices(language: str = "en") -> tuple[tuple[str, str], ...]:
+    """(code, name) sorted by name in that language, for select boxes."""
+    return tuple(sorted(names(language).items(), key=lambda item: item[1]))

@@ -17,7 +17,6 @@ from django.http import QueryDict
 
 from longreach.geo import countries
 from longreach.registry.validation import RecordInvalid
-from longreach.vocab.selectors import choices
 
 # Fields posted as several values (a multi-select or repeated checkboxes).
 MULTI = {"tactics", "demands", "channels", "outcomes", "profiles"}
@@ -96,9 +95,5 @@ def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def vocab_choices(*names: str) -> dict[str, list[tuple[str, str]]]:
-    return {name: choices(vocabulary=name) for name in names}
-
-
 def country_choices(language: str) -> list[tuple[str, str]]:
-    return sorted(((c, countries.name(c, language)) for c in countries.all_codes()), key=lambda x: x[1])
+    return list(countries.choices(language))

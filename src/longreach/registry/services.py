@@ -23,6 +23,7 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.codes import new_ref
 from longreach.registry import serialise, tabular, validation
 from longreach.registry.models import (
     Act,
@@ -113,6 +114,13 @@ def _version(record: Versioned, kind: str, before: dict[str, Any] | None, user: 
     if before is not None:
         record.version += 1
         type(record)._default_manager.filter(pk=record.pk).update(version=record.version)
+    _version_row(record, kind, after, before, user).save()
+    return True
+
+
+def _version_row(
+    record: Versioned, kind: str, after: dict[str, Any], before: dict[str, Any] | None, user: User | None
+) -> Version:
     v = Version(
         id=uuid.uuid4(),
         compartment_id=record.compartment_id,
@@ -120,24 +128,28 @@ def _version(record: Versioned, kind: str, before: dict[str, Any] | None, user: 
         object_id=record.pk,
         number=record.version,
         changed_by=user,
-        fields=fields,
+        fields=serialise.changed_fields(before, after),
     )
     v.snapshot = after
-    v.save()
-    return True
+    return v
 
 
 class _Terms:
-    """Term ids by (vocabulary, code), read once per write."""
+    """Terms by (vocabulary, code), read once per write."""
 
     def __init__(self) -> None:
-        self._ids: dict[tuple[str, str], int] = {}
+        self._terms: dict[tuple[str, str], Term] = {}
+        self._loaded: set[str] = set()
+
+    def get(self, vocabulary: str, codes: Iterable[str]) -> list[Term]:
+        if vocabulary not in self._loaded:
+            for term in Term.objects.filter(vocabulary__code=vocabulary):
+                self._terms[(vocabulary, term.code)] = term
+            self._loaded.add(vocabulary)
+        return [self._terms[(vocabulary, c)] for c in codes]
 
     def ids(self, vocabulary: str, codes: Iterable[str]) -> list[int]:
-        if not any(k[0] == vocabulary for k in self._ids):
-            for code, pk in Term.objects.filter(vocabulary__code=vocabulary).values_list("code", "pk"):
-                self._ids[(vocabulary, code)] = pk
-        return [self._ids[(vocabulary, c)] for c in codes]
+        return [t.pk for t in self.get(vocabulary, codes)]
 
 
 @dataclass
@@ -223,87 +235,212 @@ class _Writer:
         if self.errors:
             raise RecordInvalid(self.errors)
 
+    def preload(self, cleaned: Iterable[validation.IncidentData]) -> None:
+        """Fetch every person, organisation and case the incidents name, in three queries."""
+        people: set[str] = set()
+        orgs: set[str] = set()
+        cases: set[str] = set()
+        for incident in cleaned:
+            if incident.case:
+                cases.add(incident.case)
+            for act in incident.acts:
+                people.update(t.code for t in act.targets if t.code)
+                people.update(p.party.code for p in act.perpetrators if p.party.code)
+                orgs.update(p.party.organisation for p in act.perpetrators if p.party.organisation)
+                people.update(r.party.code for r in act.relatives if r.party.code)
+                people.update(r.relative_of for r in act.relatives if r.relative_of)
+        caches: list[tuple[type[Versioned], set[str], dict[str, Any]]] = [
+            (Person, people, self.people),
+            (Organisation, orgs, self.organisations),
+            (Case, cases, self.cases),
+        ]
+        for model, codes, cache in caches:
+            missing = [c for c in codes if c not in cache]
+            for i in range(0, len(missing), 500):
+                chunk = missing[i : i + 500]
+                for found in model._default_manager.filter(compartment=self.compartment, code__in=chunk):
+                    cache[found.code] = found
+
+    def build_act(self, act: Act, data: validation.ActData, path: str, links: _Links) -> None:
+        """Set an act's fields and queue its links (terms, targets, perpetrators, relatives)."""
+        for name in (
+            "origin_state", "origin_confidence", "host_country", "host_confidence", "harm_country",
+            "harm_confidence", "executing_state", "executing_confidence", "description", "outcome",
+        ):  # fmt: skip
+            setattr(act, name, getattr(data, name))
+        act.date = data.date
+        if data.code:
+            self.acts[data.code] = act
+        # What was linked is also kept in the act's prefetch cache, so the first
+        # version is serialised from memory by the same code as every later one.
+        cache: dict[str, list[Any]] = {"perpetrators": [], "relatives": [], "targets": []}
+        for vocabulary, codes, name in (
+            ("tactic", data.tactics, "tactics"),
+            ("demand", data.demands, "demands"),
+            ("channel", data.channels, "channels"),
+        ):
+            through = getattr(Act, name).through
+            cache[name] = self.terms.get(vocabulary, codes)
+            links.rows.extend(through(act_id=act.pk, term_id=t.pk) for t in cache[name])
+        for i, t in enumerate(data.targets):
+            person = self.party_person(t, f"{path}.targets[{i}].person")
+            if person is not None and person not in cache["targets"]:
+                cache["targets"].append(person)
+                links.rows.append(Act.targets.through(act_id=act.pk, person_id=person.pk))
+        for i, p in enumerate(data.perpetrators):
+            ppath = f"{path}.perpetrators[{i}]"
+            person = self.party_person(p.party, f"{ppath}.person")
+            org = (
+                self.new_organisation(p.party.new_organisation)
+                if p.party.new_organisation is not None
+                else self.organisation(p.party.organisation, f"{ppath}.organisation")
+                if p.party.organisation
+                else None
+            )
+            row = ActPerpetrator(
+                id=uuid.uuid4(),
+                compartment=self.compartment,
+                act=act,
+                person=person,
+                organisation=org,
+                perpetrator_type=p.perpetrator_type,
+                confidence=p.confidence,
+                position=i,
+            )
+            row.basis = p.basis
+            links.perpetrators.append(row)
+            cache["perpetrators"].append(row)
+        for i, r in enumerate(data.relatives):
+            rpath = f"{path}.relatives[{i}]"
+            person = self.party_person(r.party, f"{rpath}.person")
+            of = self.person(r.relative_of, f"{rpath}.relative_of") if r.relative_of else None
+            if person is None:
+                continue
+            rel = Relative(
+                id=uuid.uuid4(),
+                compartment=self.compartment,
+                act=act,
+                person=person,
+                relative_of=of,
+                relationship=r.relationship,
+                is_minor=r.is_minor,
+                position=i,
+            )
+            outcomes = self.terms.get("relative_outcome", r.outcomes)
+            rel._prefetched_objects_cache = {"outcomes": _cached(Term, outcomes)}  # type: ignore[attr-defined]
+            links.relatives.append(rel)
+            cache["relatives"].append(rel)
+            links.rows.extend(Relative.outcomes.through(relative_id=rel.pk, term_id=t.pk) for t in outcomes)
+        act._prefetched_objects_cache = {  # type: ignore[attr-defined]
+            "tactics": _cached(Term, cache["tactics"]),
+            "demands": _cached(Term, cache["demands"]),
+            "channels": _cached(Term, cache["channels"]),
+            "targets": _cached(Person, cache["targets"]),
+            "perpetrators": _cached(ActPerpetrator, cache["perpetrators"]),
+            "relatives": _cached(Relative, cache["relatives"]),
+        }
+
     def write_acts(self, incident: Incident, acts: list[validation.ActData]) -> None:
-        existing = {a.code: a for a in incident.acts.all()} if incident.pk else {}
-        kept: set[str] = set()
+        """Replace an existing incident's acts, keeping the rows (and codes) of acts that stay."""
+        existing = {a.code: a for a in incident.acts.all()}
+        links = _Links()
+        kept: list[Act] = []
         for position, data in enumerate(acts):
-            path = f"acts[{position}]"
-            act = existing.get(data.code)
-            if act is None:
-                act = Act(id=uuid.uuid4(), compartment=self.compartment, incident=incident)
-                if data.code and not Act.objects.filter(code=data.code).exists():
-                    act.code = data.code
-            kept.add(act.code)
+            act = existing.get(data.code) or Act(
+                id=uuid.uuid4(), code=new_ref("A"), compartment=self.compartment, incident=incident
+            )
             act.position = position
-            for name in (
-                "origin_state",
-                "origin_confidence",
-                "host_country",
-                "host_confidence",
-                "harm_country",
-                "harm_confidence",
-                "executing_state",
-                "executing_confidence",
-                "description",
-                "outcome",
-            ):
-                setattr(act, name, getattr(data, name))
-            act.date = data.date
+            self.build_act(act, data, f"acts[{position}]", links)
             act.save()
-            if data.code:
-                self.acts[data.code] = act
-            act.tactics.set(self.terms.ids("tactic", data.tactics))
-            act.demands.set(self.terms.ids("demand", data.demands))
-            act.channels.set(self.terms.ids("channel", data.channels))
-            targets = [
-                self.party_person(t, f"{path}.targets[{i}].person") for i, t in enumerate(data.targets)
-            ]
-            act.targets.set([t for t in targets if t is not None])
-            act.perpetrators.all().delete()
-            for i, p in enumerate(data.perpetrators):
-                ppath = f"{path}.perpetrators[{i}]"
-                person = self.party_person(p.party, f"{ppath}.person")
-                org = (
-                    self.new_organisation(p.party.new_organisation)
-                    if p.party.new_organisation is not None
-                    else self.organisation(p.party.organisation, f"{ppath}.organisation")
-                    if p.party.organisation
-                    else None
-                )
-                row = ActPerpetrator(
-                    id=uuid.uuid4(),
-                    compartment=self.compartment,
-                    act=act,
-                    person=person,
-                    organisation=org,
-                    perpetrator_type=p.perpetrator_type,
-                    confidence=p.confidence,
-                    position=i,
-                )
-                row.basis = p.basis
-                row.save()
-            act.relatives.all().delete()
-            for i, r in enumerate(data.relatives):
-                rpath = f"{path}.relatives[{i}]"
-                person = self.party_person(r.party, f"{rpath}.person")
-                of = self.person(r.relative_of, f"{rpath}.relative_of") if r.relative_of else None
-                if person is None:
-                    continue
-                rel = Relative(
-                    id=uuid.uuid4(),
-                    compartment=self.compartment,
-                    act=act,
-                    person=person,
-                    relative_of=of,
-                    relationship=r.relationship,
-                    is_minor=r.is_minor,
-                    position=i,
-                )
-                rel.save()
-                rel.outcomes.set(self.terms.ids("relative_outcome", r.outcomes))
+            kept.append(act)
         for code, act in existing.items():
-            if code not in kept:
+            if code not in {a.code for a in kept}:
                 act.delete()
+        ids = [a.pk for a in kept]
+        for through in (Act.tactics.through, Act.demands.through, Act.channels.through, Act.targets.through):
+            through.objects.filter(act_id__in=ids).delete()
+        ActPerpetrator.objects.filter(act_id__in=ids).delete()
+        Relative.objects.filter(act_id__in=ids).delete()
+        links.save()
+
+    def create_incidents(
+        self, batch: list[validation.IncidentData]
+    ) -> tuple[list[Incident], dict[int, list[FieldError]]]:
+        """Write new incidents with their acts in bulk; problems by position in ``batch``.
+
+        One path for a single incident from a form and for 10,000 from a file:
+        references are fetched together, rows go in with ``bulk_create``, and
+        each incident's first version is taken from what was written.
+        """
+        self.preload(batch)
+        taken_incidents = set(
+            Incident.objects.filter(code__in=[d.code for d in batch if d.code]).values_list("code", flat=True)
+        )
+        act_codes = [a.code for d in batch for a in d.acts if a.code]
+        taken_acts = (
+            set(Act.objects.filter(code__in=act_codes).values_list("code", flat=True)) if act_codes else set()
+        )
+        problems: dict[int, list[FieldError]] = {}
+        incidents: list[Incident] = []
+        acts: list[Act] = []
+        links = _Links()
+        for n, data in enumerate(batch):
+            self.errors = []
+            incident = Incident(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
+            _fill_incident(incident, data, self.case(data.case, "case"))
+            incident.code = data.code if data.code and data.code not in taken_incidents else new_ref("I")
+            own: list[Act] = []
+            for position, act_data in enumerate(data.acts):
+                act = Act(id=uuid.uuid4(), compartment=self.compartment, incident=incident, position=position)
+                act.code = (
+                    act_data.code if act_data.code and act_data.code not in taken_acts else new_ref("A")
+                )
+                self.build_act(act, act_data, f"acts[{position}]", links)
+                own.append(act)
+            incident._prefetched_objects_cache = {"acts": _cached(Act, own)}  # type: ignore[attr-defined]
+            acts.extend(own)
+            if self.errors:
+                problems[n] = self.errors
+                continue
+            incidents.append(incident)
+            self.incidents[data.code or incident.code] = incident
+        self.errors = []
+        if problems:
+            return incidents, problems
+        Incident.objects.bulk_create(incidents, batch_size=500)
+        Act.objects.bulk_create(acts, batch_size=500)
+        links.save()
+        versions = [
+            _version_row(i, "incident", serialise.incident_dict(i), None, self.user) for i in incidents
+        ]
+        Version.objects.bulk_create(versions, batch_size=500)
+        return incidents, problems
+
+
+def _cached(model: type[Any], items: list[Any]) -> Any:
+    """A queryset that already holds ``items``, as prefetch_related leaves it."""
+    qs = model._default_manager.all()
+    qs._result_cache = list(items)
+    qs._prefetch_done = True
+    return qs
+
+
+@dataclass
+class _Links:
+    """Rows that hang off acts, saved together after the acts exist."""
+
+    rows: list[Any] = field(default_factory=list)
+    perpetrators: list[ActPerpetrator] = field(default_factory=list)
+    relatives: list[Relative] = field(default_factory=list)
+
+    def save(self) -> None:
+        ActPerpetrator.objects.bulk_create(self.perpetrators, batch_size=500)
+        Relative.objects.bulk_create(self.relatives, batch_size=500)
+        by_model: dict[type[Any], list[Any]] = {}
+        for row in self.rows:
+            by_model.setdefault(type(row), []).append(row)
+        for model, rows in by_model.items():
+            model._default_manager.bulk_create(rows, batch_size=1000)
 
 
 def _fill_person(p: Person, data: validation.PersonData) -> None:
@@ -386,17 +523,10 @@ def incident_create(*, user: User, compartment: Compartment, data: Mapping[str, 
 
 
 def _write_incident(writer: _Writer, cleaned: validation.IncidentData) -> Incident:
-    case = writer.case(cleaned.case, "case")
-    incident = Incident(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
-    _fill_incident(incident, cleaned, case)
-    if cleaned.code and not Incident.objects.filter(code=cleaned.code).exists():
-        incident.code = cleaned.code
-    incident.save()
-    writer.write_acts(incident, cleaned.acts)
-    writer.raise_errors()
-    _version(incident, "incident", None, writer.user)
-    writer.incidents[cleaned.code or incident.code] = incident
-    return incident
+    written, problems = writer.create_incidents([cleaned])
+    if problems:
+        raise RecordInvalid(problems[0])
+    return written[0]
 
 
 @transaction.atomic
@@ -837,9 +967,10 @@ def records_import(
     require_writer(user, compartment)
     problems: list[str] = []
     cleaned: list[tuple[ImportRecord, Any]] = []
+    vocab = validation.Vocabularies()
     for record in records:
         try:
-            cleaned.append((record, _CLEANERS[record.kind](record.data)))
+            cleaned.append((record, _CLEANERS[record.kind](record.data, vocab=vocab)))
         except RecordInvalid as exc:
             problems.extend(record.locate(e.path) + ": " + e.message for e in exc.errors)
         if len(problems) >= max_problems:
@@ -852,7 +983,29 @@ def records_import(
     renamed = 0
     with transaction.atomic():
         writer = _Writer(user, compartment)
+        pending: list[tuple[ImportRecord, Any]] = []
+
+        def flush_incidents() -> int:
+            written, failed = writer.create_incidents([d for _, d in pending])
+            for n, errors in failed.items():
+                problems.extend(pending[n][0].locate(e.path) + ": " + e.message for e in errors)
+            moved = sum(
+                int(bool(d.code) and i.code != d.code) for (_, d), i in zip(pending, written, strict=False)
+            )
+            counts["incidents"] += len(pending) - len(failed)
+            pending.clear()
+            return moved
+
         for record, data in cleaned:
+            if len(problems) >= max_problems:
+                break
+            if record.kind == "incidents":
+                pending.append((record, data))
+                if len(pending) >= 500:
+                    renamed += flush_incidents()
+                continue
+            if pending:
+                renamed += flush_incidents()
             writer.errors = []
             try:
                 written: Any
@@ -862,17 +1015,15 @@ def records_import(
                     written = writer.new_organisation(data)
                 elif record.kind == "cases":
                     written = _write_case(writer, data)
-                elif record.kind == "incidents":
-                    written = _write_incident(writer, data)
                 else:
                     written = _write_source(writer, data)
             except RecordInvalid as exc:
                 problems.extend(record.locate(e.path) + ": " + e.message for e in exc.errors)
-                if len(problems) >= max_problems:
-                    break
                 continue
             counts[record.kind] += 1
             renamed += bool(data.code) and written.code != data.code
+        if pending and len(problems) < max_problems:
+            renamed += flush_incidents()
         if problems:
             transaction.set_rollback(True)
             raise ImportFailed(problems[:max_problems])

@@ -531,8 +531,10 @@ class IncidentData:
     code: str = ""
 
 
-def clean_incident(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "") -> IncidentData:
-    c = Checker(data, prefix, Vocabularies(), keep)
+def clean_incident(
+    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
+) -> IncidentData:
+    c = Checker(data, prefix, vocab or Vocabularies(), keep)
     origin = c.country("origin_state", required=True)
     host = c.country("host_country", required=True)
     date = c.partial_date("date", required=True)
@@ -564,8 +566,10 @@ def clean_incident(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix:
     return cleaned
 
 
-def clean_person(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "") -> PersonData:
-    c = Checker(data, prefix, Vocabularies(), keep)
+def clean_person(
+    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
+) -> PersonData:
+    c = Checker(data, prefix, vocab or Vocabularies(), keep)
     person = read_person(c)
     c.finish()
     if c.errors:
@@ -573,8 +577,10 @@ def clean_person(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: s
     return person
 
 
-def clean_organisation(data: Mapping[str, Any], *, prefix: str = "") -> OrganisationData:
-    c = Checker(data, prefix, Vocabularies())
+def clean_organisation(
+    data: Mapping[str, Any], *, prefix: str = "", vocab: Vocabularies | None = None
+) -> OrganisationData:
+    c = Checker(data, prefix, vocab or Vocabularies())
     org = read_organisation(c)
     c.finish()
     if c.errors:
@@ -596,8 +602,10 @@ class CaseData:
     code: str = ""
 
 
-def clean_case(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "") -> CaseData:
-    c = Checker(data, prefix, Vocabularies(), keep)
+def clean_case(
+    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
+) -> CaseData:
+    c = Checker(data, prefix, vocab or Vocabularies(), keep)
     client_raw = c.raw("client")
     client = None
     if isinstance(client_raw, str) and client_raw:
@@ -665,8 +673,10 @@ def read_citation(c: Checker) -> CitationData:
     return data
 
 
-def clean_source(data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "") -> SourceData:
-    c = Checker(data, prefix, Vocabularies(), keep)
+def clean_source(
+    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
+) -> SourceData:
+    c = Checker(data, prefix, vocab or Vocabularies(), keep)
     cleaned = SourceData(
         source_type=c.code("source_type", "source_type", required=True),
         reliability=c.choice("reliability", RELIABILITY, "F"),

@@ -30,11 +30,15 @@ from longreach.geo import countries
 from longreach.registry import forms, selectors, serialise, services
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
 from longreach.registry.validation import RecordInvalid
-from longreach.vocab.models import Term
+from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25
 UI_EXPORT_LIMIT = 200
 
+FORM_VOCABS = (
+    "tactic", "demand", "channel", "perpetrator_type", "relationship", "relative_outcome",
+    "community", "case_state", "urgency", "closure", "profile", "immigration_status",
+)  # fmt: skip
 FILTER_VOCABS = {
     "tactic": "tactic",
     "tactic_family": "tactic_family",
@@ -47,36 +51,20 @@ FILTER_VOCABS = {
 }
 
 
-def _labels() -> dict[str, dict[str, str]]:
-    """Code -> label in the active language, for every vocabulary a page prints."""
-    out: dict[str, dict[str, str]] = {}
-    for t in Term.objects.select_related("vocabulary"):
-        out.setdefault(t.vocabulary.code, {})[t.code] = t.display()
-    return out
+def _vocab(*names: str) -> tuple[dict[str, dict[str, str]], dict[str, list[tuple[str, str]]]]:
+    """(labels of every vocabulary, active choices of the named ones) from one query."""
+    cat = catalogue()
+    return cat.labels, {n: cat.choices.get(n, []) for n in names}
 
 
 def _country_names() -> dict[str, str]:
-    language = get_language() or "en"
-    return {c: countries.name(c, language) for c in countries.all_codes()}
+    return countries.names(get_language() or "en")
 
 
 def _form_context(user: Any, compartment: Compartment) -> dict[str, Any]:
     language = get_language() or "en"
     return {
-        "vocab": forms.vocab_choices(
-            "tactic",
-            "demand",
-            "channel",
-            "perpetrator_type",
-            "relationship",
-            "relative_outcome",
-            "community",
-            "case_state",
-            "urgency",
-            "closure",
-            "profile",
-            "immigration_status",
-        ),  # fmt: skip
+        "vocab": _vocab(*FORM_VOCABS)[1],  # fmt: skip
         "countries": forms.country_choices(language),
         "confidences": [(c, _(c.capitalize())) for c in ("CONFIRMED", "PROBABLE", "POSSIBLE", "UNKNOWN")],
         "organisations": [
@@ -121,6 +109,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.incident_page(page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
+    labels, vocab = _vocab(*FILTER_VOCABS.values())
     return render(
         request,
         "registry/incident_list.html",
@@ -130,9 +119,9 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "problems": problems,
             "query": query.urlencode(),
-            "vocab": forms.vocab_choices(*FILTER_VOCABS.values()),
+            "vocab": vocab,
             "countries": forms.country_choices(get_language() or "en"),
-            "labels": _labels(),
+            "labels": labels,
             "names": _country_names(),
             "compartments": selectors.readable_compartments(user),
             "writable": allowed(user, "case.write"),
@@ -178,7 +167,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
             "incident": incident,
             "acts": incident.acts.all(),
             "citations": incident.citations.select_related("source", "act"),
-            "labels": _labels(),
+            "labels": catalogue().labels,
             "names": _country_names(),
             "writable": allowed(user, "case.write"),
             "history": allowed(user, "history.view"),
@@ -315,6 +304,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, PER_PAGE).get_page(get.get("page"))
     query = get.copy()
     query.pop("page", None)
+    labels, vocab = _vocab("case_state", "urgency", "community")
     return render(
         request,
         "registry/case_list.html",
@@ -322,9 +312,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
-            "vocab": forms.vocab_choices("case_state", "urgency", "community"),
+            "vocab": vocab,
             "countries": forms.country_choices(get_language() or "en"),
-            "labels": _labels(),
+            "labels": labels,
             "names": _country_names(),
             "compartments": selectors.readable_compartments(user),
             "writable": allowed(user, "case.write"),
@@ -337,6 +327,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     case = selectors.case_for_user(user=user, code=code)
+    labels, vocab = _vocab("referral_type", "consent_purpose", "task_type", "closure")
     return render(
         request,
         "registry/case_detail.html",
@@ -345,12 +336,12 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "timeline": selectors.case_timeline(case=case),
             "consents": case.consents.all(),
             "today": timezone.localdate(),
-            "labels": _labels(),
+            "labels": labels,
             "names": _country_names(),
             "writable": allowed(user, "case.write"),
             "history": allowed(user, "history.view"),
             "next_states": sorted(services.TRANSITIONS.get(case.state, ())),
-            "vocab": forms.vocab_choices("referral_type", "consent_purpose", "task_type", "closure"),
+            "vocab": vocab,
             "referral_statuses": [(s.value, s.label) for s in Referral.Status],
             "members": account_selectors.members_of(compartment=case.compartment),
         },
@@ -463,7 +454,12 @@ def tasks_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/tasks.html",
-        {"tasks": tasks[:500], "overdue": overdue, "labels": _labels(), "today": timezone.localdate()},
+        {
+            "tasks": tasks[:500],
+            "overdue": overdue,
+            "labels": catalogue().labels,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -498,7 +494,7 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
             "revealed": revealed,
             "error": error,
             "incidents": selectors.incidents_involving(user=user, people=[person])[:100],
-            "labels": _labels(),
+            "labels": catalogue().labels,
             "names": _country_names(),
             "can_reveal": allowed(user, "identity.reveal"),
         },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -36,3 +38,24 @@ def physical_tactics() -> set[str]:
 
 def vocabularies() -> QuerySet[Vocabulary]:
     return Vocabulary.objects.all()
+
+
+@dataclass
+class Catalogue:
+    """Every vocabulary at once in the active language: labels of all terms (old
+    records may use retired ones) and the active choices, from one query."""
+
+    labels: dict[str, dict[str, str]]
+    choices: dict[str, list[tuple[str, str]]]
+
+
+def catalogue() -> Catalogue:
+    labels: dict[str, dict[str, str]] = {}
+    active: dict[str, list[tuple[str, str]]] = {}
+    rows = Term.objects.select_related("vocabulary").order_by("vocabulary__code", "position", "code")
+    for t in rows:
+        label = t.display()
+        labels.setdefault(t.vocabulary.code, {})[t.code] = label
+        if t.retired_at is None:
+            active.setdefault(t.vocabulary.code, []).append((t.code, label))
+    return Catalogue(labels=labels, choices=active)
