@@ -45,6 +45,7 @@ test: $(VENV)/.installed-test chromium
 
 bench: $(VENV)/.installed-test
 	LONGREACH_MODE=test $(BIN)/python benchmarks/crypto.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/registry.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

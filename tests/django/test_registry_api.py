@@ -119,3 +119,22 @@ def test_api_fuzz_finds_no_server_error_or_schema_violation(case: Any, bearer: d
     # Schema-valid input may still be refused with 422: the schema cannot say which codes,
     # dates and references exist, so "positive data acceptance" does not apply here.
     case.call_and_validate(headers=bearer, excluded_checks=[positive_data_acceptance])
+
+
+def test_organisations_through_the_api(cast: Any, api: Any) -> None:
+    auth = api("analyst")
+    r = post(
+        f"/api/v1/compartments/{cast.compartments['demo-a'].code}/organisations",
+        {"name": "A consulate", "perpetrator_type": "EMBASSY_CONSULAR", "country": "cn"},
+        auth,
+    )
+    assert r.status_code == 201 and r.json()["country"] == "CN"
+    code = r.json()["code"]
+    assert Client().get(f"/api/v1/organisations/{code}", **auth).json()["name"] == "A consulate"
+    assert Client().get(f"/api/v1/organisations/{code}", **api("analyst2")).status_code == 404
+    r = post(
+        f"/api/v1/compartments/{cast.compartments['demo-a'].code}/organisations",
+        {"name": "", "perpetrator_type": "NOPE"},
+        auth,
+    )
+    assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == {"name", "perpetrator_type"}

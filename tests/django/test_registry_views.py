@@ -169,3 +169,28 @@ def test_case_pages_and_enquiry_rule(cast: Any, client_for: Any) -> None:
     assert "consent" in r.content.decode() and Task.objects.get().sent_at is None
     assert task.code and c.get("/tasks/").status_code == 200
     assert c.get("/cases/?state=NEW").status_code == 200
+
+
+def test_add_a_source_with_admiralty_grades(recorded: Incident, client_for: Any) -> None:
+    c = client_for("analyst")
+    act = recorded.acts.first()
+    r = c.post(
+        f"/incidents/{recorded.code}/", {"source_type": "WITNESS", "reliability": "Z", "act": act.code}
+    )
+    assert r.status_code == 200 and "must be one of" in r.content.decode()
+    r = c.post(
+        f"/incidents/{recorded.code}/",
+        {
+            "source_type": "WITNESS",
+            "reliability": "B",
+            "credibility": "2",
+            "act": act.code,
+            "statement": "Saw it.",
+        },
+    )
+    assert r.status_code == 302
+    page = c.get(f"/incidents/{recorded.code}/").content.decode()
+    assert "B2" in page and "Saw it." in page
+    assert client_for("lead").post(
+        f"/incidents/{recorded.code}/", {"source_type": "WITNESS"}
+    ).status_code in (200, 302)

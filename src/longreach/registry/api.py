@@ -640,3 +640,43 @@ def source_update(request: HttpRequest, code: str, payload: SourceUpdateIn) -> A
     return _source_out(
         services.source_update(user=_user(request), source=source, data=data, expected_version=version)
     )
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+class OrganisationOut(Schema):
+    code: str
+    compartment: str
+    version: int
+    name: str
+    perpetrator_type: str
+    country: str
+    notes: str
+
+
+def _organisation_out(org: Any) -> dict[str, Any]:
+    return {**serialise.organisation_dict(org), "compartment": org.compartment.code, "version": org.version}
+
+
+@router.post(
+    "/compartments/{code}/organisations",
+    response={
+        400: ErrorOut,
+        401: ErrorOut,
+        201: OrganisationOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: InvalidOut,
+    },
+)
+def organisation_create(request: HttpRequest, code: str, payload: OrganisationIn) -> Any:
+    org = services.organisation_create(
+        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+    )
+    return Status(201, _organisation_out(org))
+
+
+@router.get("/organisations/{code}", response={401: ErrorOut, 200: OrganisationOut, 404: ErrorOut})
+def organisation_read(request: HttpRequest, code: str) -> Any:
+    return _organisation_out(selectors.organisation_for_user(user=_user(request), code=code))

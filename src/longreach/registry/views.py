@@ -157,17 +157,53 @@ def incident_export(request: HttpRequest) -> HttpResponse:
 
 
 @staff_view("case.read")
+@require_http_methods(["GET", "POST"])
 def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """An incident; a POST adds a source for it (or for one of its acts)."""
     user = staff_user(request)
     incident = selectors.incident_for_user(user=user, code=code)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not allowed(user, "case.write"):
+            raise Http404("not found")
+        post = request.POST
+        data = {
+            "source_type": post.get("source_type", ""),
+            "reliability": post.get("reliability", ""),
+            "title": post.get("title", ""),
+            "reference": post.get("reference", ""),
+            "date": post.get("date", ""),
+            "citations": [
+                {
+                    "incident": incident.code,
+                    "act": post.get("act", ""),
+                    "credibility": post.get("credibility", ""),
+                    "statement": post.get("statement", ""),
+                    "locator": post.get("locator", ""),
+                }
+            ],
+        }
+        try:
+            source = services.source_create(user=user, compartment=incident.compartment, data=data)
+        except RecordInvalid as exc:
+            errors = {e.path.split(".")[-1]: e.message for e in exc.errors}
+        else:
+            messages.success(request, _("Source %(code)s added.") % {"code": source.code})
+            return redirect("incident_detail", code=incident.code)
+    labels, vocab = _vocab("source_type")
     return render(
         request,
         "registry/incident_detail.html",
         {
+            "errors": errors,
+            "source_form": request.POST if errors else {},
+            "vocab": vocab,
+            "reliabilities": list(labels.get("source_reliability", {}).items()),
+            "credibilities": list(labels.get("information_credibility", {}).items()),
             "incident": incident,
             "acts": incident.acts.all(),
             "citations": incident.citations.select_related("source", "act"),
-            "labels": catalogue().labels,
+            "labels": labels,
             "names": _country_names(),
             "writable": allowed(user, "case.write"),
             "history": allowed(user, "history.view"),
