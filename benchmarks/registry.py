@@ -270,6 +270,8 @@ def main() -> None:
     print(f"Registry benchmarks on {vendor}")
     t0 = time.perf_counter()
     fill(org, args.incidents)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")  # fresh statistics for both sides, as a live database would have
     print(f"  setup: {args.incidents:,} incidents written in {time.perf_counter() - t0:.1f} s (not measured)")
     ours, peer = bench_list(org, args.repeats)
     print(

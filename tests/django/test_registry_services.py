@@ -63,8 +63,11 @@ def test_incident_with_two_acts_four_places_and_a_relative(as_analyst: Any) -> N
 def test_physical_flag_follows_direct_attack_tactics(as_analyst: Any) -> None:
     physical = create(as_analyst)
     not_physical = create(as_analyst, acts=[{"tactics": ["SMEAR"]}])
-    rows = dict(selectors.incidents_for_user(user=as_analyst.analyst).values_list("code", "physical"))
+    page = selectors.incident_page(selectors.incidents_for_user(user=as_analyst.analyst))
+    rows = {i.code: i.physical for i in page}
     assert rows[physical.code] is True and rows[not_physical.code] is False
+    only = selectors.incidents_for_user(user=as_analyst.analyst, filters=selectors.IncidentFilters(physical=True))
+    assert list(only.values_list("code", flat=True)) == [physical.code]
 
 
 def test_every_problem_is_named_with_its_path(as_analyst: Any) -> None:

@@ -191,15 +191,22 @@ def incidents_for_user(*, user: User, filters: IncidentFilters | None = None) ->
         qs = qs.filter(date_last__gte=f.date_from)
     if f.date_to:
         qs = qs.filter(date_start__lte=f.date_to)
-    qs = qs.annotate(physical=physical_flag())
     if f.physical is not None:
-        qs = qs.filter(physical=f.physical)
+        qs = qs.filter(physical_flag() if f.physical else ~physical_flag())
+    # The physical flag is annotated on the page's rows only (incident_page): as an
+    # annotation here it would be computed for every row the count looks at.
     return qs.order_by("-date_start", "code")
 
 
 def incident_page(qs: QuerySet[Incident]) -> QuerySet[Incident]:
-    """What a list page shows of each incident (tactics and the case code)."""
-    return qs.select_related("case", "compartment").prefetch_related("acts__tactics")
+    """What a list page shows of each incident: the physical flag, tactics, the case code."""
+    return (
+        Incident.objects.filter(pk__in=[i.pk for i in qs])
+        .annotate(physical=physical_flag())
+        .select_related("case", "compartment")
+        .prefetch_related("acts__tactics")
+        .order_by("-date_start", "code")
+    )
 
 
 @dataclass
