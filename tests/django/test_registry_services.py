@@ -66,7 +66,9 @@ def test_physical_flag_follows_direct_attack_tactics(as_analyst: Any) -> None:
     page = selectors.incident_page(selectors.incidents_for_user(user=as_analyst.analyst))
     rows = {i.code: i.physical for i in page}
     assert rows[physical.code] is True and rows[not_physical.code] is False
-    only = selectors.incidents_for_user(user=as_analyst.analyst, filters=selectors.IncidentFilters(physical=True))
+    only = selectors.incidents_for_user(
+        user=as_analyst.analyst, filters=selectors.IncidentFilters(physical=True)
+    )
     assert list(only.values_list("code", flat=True)) == [physical.code]
 
 

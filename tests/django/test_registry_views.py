@@ -169,6 +169,12 @@ def test_case_pages_and_enquiry_rule(cast: Any, client_for: Any) -> None:
     assert "consent" in r.content.decode() and Task.objects.get().sent_at is None
     assert task.code and c.get("/tasks/").status_code == 200
     assert c.get("/cases/?state=NEW").status_code == 200
+    c.post(f"/cases/{code}/do/assign/", {"assigned": [cast.lead.code, cast.analyst2.code]})
+    from longreach.registry.models import Case
+
+    # Only members of the compartment can be assigned; analyst2 is not one.
+    assert list(Case.objects.get(code=code).assigned.values_list("username", flat=True)) == ["lead"]
+    assert code in client_for("lead").get("/cases/?mine=1").content.decode()
 
 
 def test_add_a_source_with_admiralty_grades(recorded: Incident, client_for: Any) -> None:

@@ -463,6 +463,14 @@ def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         elif action == "task":
             services.task_add(user=user, case=case, data=data)
             messages.success(request, _("Task added."))
+        elif action == "assign":
+            codes = request.POST.getlist("assigned")[:50]
+            services.case_assign(
+                user=user,
+                case=case,
+                assignees=account_selectors.members_of(compartment=case.compartment).filter(code__in=codes),
+            )
+            messages.success(request, _("Assignments saved."))
         elif action in ("task_sent", "task_done"):
             task = case.tasks.filter(code=str(data.get("task", ""))[:16]).first()
             if task is None:

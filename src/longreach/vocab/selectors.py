@@ -22,11 +22,6 @@ def term(*, vocabulary: str, code: str) -> Term:
     return found
 
 
-def choices(*, vocabulary: str) -> list[tuple[str, str]]:
-    """(code, label in the active language) for the active terms of a vocabulary."""
-    return [(t.code, t.display()) for t in terms(vocabulary=vocabulary)]
-
-
 def physical_tactics() -> set[str]:
     """Tactics Freedom House counts as physical incidents (the direct-attack family)."""
     return set(
