@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
@@ -106,11 +108,19 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
 
 
 @pytest.fixture
-def bearer(cast: Any, api: Any) -> dict[str, str]:
-    post(
-        f"/api/v1/compartments/{cast.compartments['demo-a'].code}/incidents", incident_input(), api("analyst")
-    )
-    return {"Authorization": api("analyst")["HTTP_AUTHORIZATION"]}
+def bearer(cast: Any, api: Any) -> Any:
+    comp = cast.compartments["demo-a"].code
+    post(f"/api/v1/compartments/{comp}/incidents", incident_input(), api("analyst"))
+    header = {"Authorization": api("analyst")["HTTP_AUTHORIZATION"]}
+    # The WSGI handler closes database connections when a request ends; inside a
+    # test's transaction on PostgreSQL that would end the test. Django's test
+    # client disconnects the same handler for the same reason (and reconnects it
+    # after each of its own requests, so this comes after the post above).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield header
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
