@@ -105,6 +105,12 @@ def _check_version(record: Versioned, expected: int | None) -> None:
         )
 
 
+def _keep_code(record: Versioned, wanted: str) -> None:
+    """Use the code a file gave the record if it is free here; ``save`` draws one otherwise."""
+    if wanted and not type(record)._default_manager.filter(code=wanted).exists():
+        record.code = wanted
+
+
 def _version(record: Versioned, kind: str, before: dict[str, Any] | None, user: User | None) -> bool:
     """Keep the record's state as a sealed version; False if nothing changed."""
     after = serialise.SNAPSHOTS[kind](record)
@@ -195,8 +201,7 @@ class _Writer:
     def new_person(self, data: validation.PersonData) -> Person:
         p = Person(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
         _fill_person(p, data)
-        if data.code and not Person.objects.filter(code=data.code).exists():
-            p.code = data.code
+        _keep_code(p, data.code)
         p.save()
         p.profiles.set(self.terms.ids("profile", data.profiles))
         _version(p, "person", None, self.user)
@@ -206,8 +211,7 @@ class _Writer:
     def new_organisation(self, data: validation.OrganisationData) -> Organisation:
         o = Organisation(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
         _fill_organisation(o, data)
-        if data.code and not Organisation.objects.filter(code=data.code).exists():
-            o.code = data.code
+        _keep_code(o, data.code)
         o.save()
         _version(o, "organisation", None, self.user)
         self.organisations[data.code or o.code] = o
@@ -592,8 +596,7 @@ def _write_case(writer: _Writer, cleaned: validation.CaseData) -> Case:
     writer.raise_errors()
     case = Case(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
     _fill_case(case, cleaned, client)
-    if cleaned.code and not Case.objects.filter(code=cleaned.code).exists():
-        case.code = cleaned.code
+    _keep_code(case, cleaned.code)
     case.save()
     if writer.user is not None:
         case.assigned.add(writer.user)
@@ -696,8 +699,7 @@ def _fill_source(s: Source, data: validation.SourceData) -> None:
 def _write_source(writer: _Writer, cleaned: validation.SourceData) -> Source:
     source = Source(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
     _fill_source(source, cleaned)
-    if cleaned.code and not Source.objects.filter(code=cleaned.code).exists():
-        source.code = cleaned.code
+    _keep_code(source, cleaned.code)
     source.save()
     _write_citations(source, cleaned.citations, writer)
     _version(source, "source", None, writer.user)
