@@ -52,7 +52,8 @@ def public_from_private(private: bytes) -> bytes:
     return bytes(PrivateKey(private).public_key)
 
 
-def _password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
+def password_key(password: str, salt: bytes, params: KdfParams) -> bytes:
+    """A 32-byte key from a secret a person holds (password, receipt), by Argon2id."""
     return bytes(
         argon2id.kdf(
             envelope.KEY_BYTES,
@@ -68,7 +69,7 @@ def wrap_with_password(secret: bytes, password: str, context: str, params: KdfPa
     """Encrypt ``secret`` under a key stretched from ``password`` with Argon2id."""
     salt = utils.random(argon2id.SALTBYTES)
     header = _WRAP_HEADER.pack(_WRAP_FORMAT, params.opslimit, params.memlimit) + salt
-    key = _password_key(password, salt, params)
+    key = password_key(password, salt, params)
     return header + envelope.seal(key, secret, envelope.binding("password-wrap", context), 0)
 
 
@@ -81,7 +82,7 @@ def unwrap_with_password(blob: bytes, password: str, context: str) -> bytes:
     if fmt != _WRAP_FORMAT:
         raise CryptoError(f"unknown wrapped key format {fmt}")
     salt = blob[_WRAP_HEADER.size : head]
-    key = _password_key(password, salt, KdfParams(ops, mem))
+    key = password_key(password, salt, KdfParams(ops, mem))
     return envelope.open_sealed(lambda _v: key, blob[head:], envelope.binding("password-wrap", context))
 
 
