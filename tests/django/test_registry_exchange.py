@@ -75,21 +75,18 @@ def run(monkeypatch: Any, *args: str, password: str = PASSWORD) -> str:
 def export(
     monkeypatch: Any, tmp_path: Path, slug: str, user: str, fmt: str = "json", kind: str = "incidents"
 ) -> Path:
+    """Export as ``user``; content exports go through a request that the administrator approves."""
+    from longreach.accounts.models import PendingAction, User
+
     path = tmp_path / f"{slug}-{fmt}-{kind}.{'json' if fmt == 'json' else 'csv'}"
-    run(
-        monkeypatch,
-        "export",
-        "--compartment",
-        slug,
-        "--user",
-        user,
-        "--format",
-        fmt,
-        "--kind",
-        kind,
-        "--out",
-        str(path),
-    )
+    args = ["export", "--compartment", slug, "--user", user, "--format", fmt, "--kind", kind]
+    if fmt != "flat":
+        out = run(monkeypatch, *args, "--request")
+        code = out.split("request ", 1)[1].split(" ", 1)[0]
+        action = PendingAction.objects.get(code=code)
+        account_services.pending_approve(action=action, acting_user=User.objects.get(username="admin"))
+        args += ["--approval", code]
+    run(monkeypatch, *args, "--out", str(path))
     return path
 
 
@@ -247,3 +244,80 @@ def test_deidentified_counts_suppress_small_cells(filled: Any, monkeypatch: Any,
     assert out.read_text().splitlines()[1].startswith("all,CN,TR,2,1,1,0,0,2")
     with pytest.raises(CommandError, match="cannot see statistics"):
         run(monkeypatch, "stats", "--user", "auditor")
+
+
+def test_bulk_export_needs_a_second_person_once(filled: Any, monkeypatch: Any, tmp_path: Path) -> None:
+    from longreach.accounts.models import PendingAction
+    from longreach.audit.models import AuditEntry
+
+    base = ["export", "--compartment", "demo-a", "--user", "analyst", "--format", "json"]
+    with pytest.raises(CommandError, match="--request"):
+        run(monkeypatch, *base)
+    code = run(monkeypatch, *base, "--request").split("request ", 1)[1].split(" ", 1)[0]
+    with pytest.raises(CommandError, match="has not been approved"):
+        run(monkeypatch, *base, "--approval", code)
+    action = PendingAction.objects.get(code=code)
+    with pytest.raises(account_services.NotAllowed):
+        account_services.pending_approve(action=action, acting_user=filled.analyst)  # not oneself
+    with pytest.raises(account_services.NotAllowed):
+        account_services.pending_approve(action=action, acting_user=filled.analyst2)  # not a member
+    account_services.pending_approve(action=action, acting_user=filled.lead)
+    with pytest.raises(CommandError, match="another format"):
+        run(
+            monkeypatch,
+            "export",
+            "--compartment",
+            "demo-a",
+            "--user",
+            "analyst",
+            "--format",
+            "csv",
+            "--approval",
+            code,
+        )
+    with pytest.raises(CommandError, match="of yours"):
+        run(
+            monkeypatch,
+            "export",
+            "--compartment",
+            "demo-a",
+            "--user",
+            "lead",
+            "--format",
+            "json",
+            "--approval",
+            code,
+        )
+    out = tmp_path / "a.json"
+    run(monkeypatch, *base, "--approval", code, "--out", str(out))
+    assert json.loads(out.read_text())["incidents"]
+    with pytest.raises(CommandError, match="already used"):
+        run(monkeypatch, *base, "--approval", code)
+    assert AuditEntry.objects.filter(event="export.approved", object_code=code).exists()
+    # The coded research CSV holds no names or text and needs no approval.
+    run(
+        monkeypatch,
+        "export",
+        "--compartment",
+        "demo-a",
+        "--user",
+        "analyst",
+        "--format",
+        "flat",
+        "--out",
+        str(tmp_path / "f.csv"),
+    )
+
+
+def test_the_lead_sees_and_approves_an_export_request_on_the_page(filled: Any, client_for: Any) -> None:
+    from longreach.accounts.models import PendingAction
+    from longreach.registry import services as registry_services
+
+    action = registry_services.bulk_export_request(
+        user=filled.analyst, compartment=filled.compartments["demo-a"], fmt="json", kind="json"
+    )
+    lead = client_for("lead")
+    assert "Export all records of demo-a (json)" in lead.get("/approvals/").content.decode()
+    assert action.code not in client_for("analyst2").get("/approvals/").content.decode()
+    lead.post(f"/approvals/{action.code}/approve/")
+    assert PendingAction.objects.get(pk=action.pk).status == "approved"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from longreach.accounts.models import PendingAction, User
 
 MEMBERSHIP_ADD = "membership.add"
+BULK_EXPORT = "export.bulk"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "compartment.rotate_key": frozenset({Role.ADMIN, Role.LEAD}),
     "case.read": frozenset({Role.LEAD, Role.ANALYST}),
     "case.write": frozenset({Role.LEAD, Role.ANALYST}),
+    "export.approve": frozenset({Role.ADMIN, Role.LEAD}),
     "identity.reveal": frozenset({Role.LEAD, Role.ANALYST}),
     "history.view": frozenset({Role.LEAD}),
     "triage.view": frozenset({Role.LEAD, Role.VOLUNTEER}),

@@ -50,6 +50,9 @@ class Event(models.TextChoices):
     IDENTITY_REVEALED = "identity.revealed", _("Identity field revealed")
     RECORDS_EXPORTED = "records.exported", _("Records exported")
     RECORDS_IMPORTED = "records.imported", _("Records imported")
+    EXPORT_REQUESTED = "export.requested", _("Bulk export requested")
+    EXPORT_APPROVED = "export.approved", _("Bulk export approved")
+    EXPORT_REJECTED = "export.rejected", _("Bulk export rejected")
 
 
 class _AppendOnly(models.Model):

@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longreach.accounts.models import Compartment, Membership, User
+from longreach.accounts import approvals
+from longreach.accounts.models import Compartment, Membership, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
@@ -1039,6 +1040,75 @@ def records_import(
         if dry_run:
             transaction.set_rollback(True)
     return ImportReport(counts=counts, renamed=renamed, dry_run=dry_run)
+
+
+# Bulk export under the two-person rule ------------------------------------------------------
+
+BULK_EXPORT_VALID_FOR = dt.timedelta(hours=24)
+
+
+def bulk_export_request(*, user: User, compartment: Compartment, fmt: str, kind: str) -> PendingAction:
+    """Ask for a whole-compartment export; a lead of it or an administrator must approve."""
+    from longreach.registry import selectors
+
+    if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+        raise NotAllowed(_("you cannot read this compartment"))
+    action = PendingAction.objects.create(
+        kind=approvals.BULK_EXPORT,
+        compartment=compartment,
+        params={"format": fmt, "kind": kind},
+        requested_by=user,
+        expires_at=timezone.now() + PENDING_LIFETIME,
+    )
+    audit_record(
+        Event.EXPORT_REQUESTED,
+        actor=user,
+        compartment=compartment,
+        object_type="pending_action",
+        object_code=action.code,
+        detail={"format": fmt, "kind": kind},
+    )
+    return action
+
+
+def bulk_export_use(*, user: User, compartment: Compartment, code: str, fmt: str, kind: str) -> PendingAction:
+    """Spend an approved request on this export, once; raise NotAllowed saying why not."""
+    with transaction.atomic():
+        action = (
+            PendingAction.objects.select_for_update().filter(code=code, kind=approvals.BULK_EXPORT).first()
+        )
+        problem = None
+        if action is None or action.requested_by_id != user.pk or action.compartment_id != compartment.pk:
+            problem = _("no bulk export request %(code)s of yours for this compartment") % {"code": code[:20]}
+        elif action.status != PendingAction.Status.APPROVED or action.decided_at is None:
+            problem = _("request %(code)s has not been approved by a second person") % {"code": code}
+        elif action.params.get("used"):
+            problem = _("request %(code)s was already used; ask again") % {"code": code}
+        elif action.decided_at + BULK_EXPORT_VALID_FOR < timezone.now():
+            problem = _("the approval of %(code)s is older than 24 hours; ask again") % {"code": code}
+        elif (action.params.get("format"), action.params.get("kind")) != (fmt, kind):
+            problem = _("request %(code)s was approved for another format") % {"code": code}
+        if problem:
+            raise NotAllowed(problem)
+        assert action is not None
+        action.params = {**action.params, "used": True}
+        action.save(update_fields=["params"])
+    return action
+
+
+approvals.register(
+    approvals.BULK_EXPORT,
+    can_approve=lambda action, user: (
+        allowed(user, "export.approve")
+        and (
+            user.role == "administrator"
+            or Membership.objects.filter(user=user, compartment=action.compartment).exists()
+        )
+    ),
+    execute=lambda action, user: None,  # approval itself is the whole effect; the export spends it
+    approved_event=Event.EXPORT_APPROVED,
+    rejected_event=Event.EXPORT_REJECTED,
+)
 
 
 def records_export(

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from longreach.accounts.models import Compartment
+from longreach.accounts.services import NotAllowed
 from longreach.core.secrets_input import unlock_user
 from longreach.keys.context import using_keyring
 from longreach.registry import exchange, selectors, services
@@ -15,8 +16,11 @@ from longreach.registry import exchange, selectors, services
 
 class Command(BaseCommand):
     help = (
-        "Export a compartment's registry: a JSON bundle of everything, a CSV of people, incidents "
-        "(one row per act) or sources, or the flat research CSV (one row per incident, coded fields only)."
+        "Export a compartment's registry: a JSON bundle of everything, a CSV of people, organisations, "
+        "cases, incidents (one row per act) or sources, or the flat research CSV (one row per incident, "
+        "coded fields only). JSON and CSV hold content, so they are bulk exports under the two-person "
+        "rule: run with --request first, have a lead of the compartment or an administrator approve it "
+        "under Approvals, then run again with --approval CODE within 24 hours."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,6 +32,8 @@ class Command(BaseCommand):
             "--kind", choices=list(exchange.CSV_KINDS), default="incidents", help="for --format csv"
         )
         parser.add_argument("--out", type=Path, help="file to write (default: standard output)")
+        parser.add_argument("--request", action="store_true", help="ask for approval of this export")
+        parser.add_argument("--approval", default="", help="the code of an approved request (once)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         compartment = Compartment.objects.filter(slug=opts["compartment"]).first()
@@ -36,6 +42,29 @@ class Command(BaseCommand):
         user, keyring = unlock_user(opts["user"], from_stdin=opts["password_stdin"])
         if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
             raise CommandError(f"{user.username} cannot read {compartment.slug}")
+        kind = opts["kind"] if opts["format"] == "csv" else opts["format"]
+        if opts["request"]:
+            action = services.bulk_export_request(
+                user=user, compartment=compartment, fmt=opts["format"], kind=kind
+            )
+            self.stdout.write(
+                f"bulk export request {action.code} is waiting for a second person (a lead of "
+                f"{compartment.slug} or an administrator) under Approvals; "
+                f"then run with --approval {action.code}"
+            )
+            return
+        if opts["format"] != "flat":
+            if not opts["approval"]:
+                raise CommandError(
+                    "a JSON or CSV export holds content: run with --request, "
+                    "have it approved, then --approval CODE"
+                )
+            try:
+                services.bulk_export_use(
+                    user=user, compartment=compartment, code=opts["approval"], fmt=opts["format"], kind=kind
+                )
+            except NotAllowed as exc:
+                raise CommandError(str(exc)) from exc
         out = opts["out"].open("w", encoding="utf-8", newline="") if opts["out"] else sys.stdout
         try:
             with using_keyring(keyring):
