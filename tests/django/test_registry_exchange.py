@@ -85,7 +85,7 @@ def export(
         code = out.split("request ", 1)[1].split(" ", 1)[0]
         action = PendingAction.objects.get(code=code)
         account_services.pending_approve(action=action, acting_user=User.objects.get(username="admin"))
-        args += ["--approval", code]
+        args += [f"--approval={code}"]
     run(monkeypatch, *args, "--out", str(path))
     return path
 
@@ -255,7 +255,7 @@ def test_bulk_export_needs_a_second_person_once(filled: Any, monkeypatch: Any, t
         run(monkeypatch, *base)
     code = run(monkeypatch, *base, "--request").split("request ", 1)[1].split(" ", 1)[0]
     with pytest.raises(CommandError, match="has not been approved"):
-        run(monkeypatch, *base, "--approval", code)
+        run(monkeypatch, *base, f"--approval={code}")
     action = PendingAction.objects.get(code=code)
     with pytest.raises(account_services.NotAllowed):
         account_services.pending_approve(action=action, acting_user=filled.analyst)  # not oneself
@@ -272,8 +272,7 @@ def test_bulk_export_needs_a_second_person_once(filled: Any, monkeypatch: Any, t
             "analyst",
             "--format",
             "csv",
-            "--approval",
-            code,
+            f"--approval={code}",
         )
     with pytest.raises(CommandError, match="of yours"):
         run(
@@ -285,14 +284,13 @@ def test_bulk_export_needs_a_second_person_once(filled: Any, monkeypatch: Any, t
             "lead",
             "--format",
             "json",
-            "--approval",
-            code,
+            f"--approval={code}",
         )
     out = tmp_path / "a.json"
-    run(monkeypatch, *base, "--approval", code, "--out", str(out))
+    run(monkeypatch, *base, f"--approval={code}", "--out", str(out))
     assert json.loads(out.read_text())["incidents"]
     with pytest.raises(CommandError, match="already used"):
-        run(monkeypatch, *base, "--approval", code)
+        run(monkeypatch, *base, f"--approval={code}")
     assert AuditEntry.objects.filter(event="export.approved", object_code=code).exists()
     # The coded research CSV holds no names or text and needs no approval.
     run(
@@ -321,3 +319,21 @@ def test_the_lead_sees_and_approves_an_export_request_on_the_page(filled: Any, c
     assert action.code not in client_for("analyst2").get("/approvals/").content.decode()
     lead.post(f"/approvals/{action.code}/approve/")
     assert PendingAction.objects.get(pk=action.pk).status == "approved"
+
+
+def test_an_approval_code_that_starts_with_a_dash_works(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    from longreach.accounts.models import PendingAction
+    from longreach.registry import services as registry_services
+
+    action = registry_services.bulk_export_request(
+        user=filled.analyst, compartment=filled.compartments["demo-a"], fmt="json", kind="json"
+    )
+    PendingAction.objects.filter(pk=action.pk).update(code="-dash" + action.code[:6])
+    action.refresh_from_db()
+    account_services.pending_approve(action=action, acting_user=filled.lead)
+    out = tmp_path / "a.json"
+    run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst", "--format", "json",
+        f"--approval={action.code}", "--out", str(out))  # fmt: skip
+    assert out.exists()

@@ -20,7 +20,7 @@ class Command(BaseCommand):
         "cases, incidents (one row per act) or sources, or the flat research CSV (one row per incident, "
         "coded fields only). JSON and CSV hold content, so they are bulk exports under the two-person "
         "rule: run with --request first, have a lead of the compartment or an administrator approve it "
-        "under Approvals, then run again with --approval CODE within 24 hours."
+        "under Approvals, then run again with --approval=CODE within 24 hours."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -50,14 +50,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"bulk export request {action.code} is waiting for a second person (a lead of "
                 f"{compartment.slug} or an administrator) under Approvals; "
-                f"then run with --approval {action.code}"
+                f"then run with --approval={action.code} (with the = sign: a code may start with -)"
             )
             return
         if opts["format"] != "flat":
             if not opts["approval"]:
                 raise CommandError(
                     "a JSON or CSV export holds content: run with --request, "
-                    "have it approved, then --approval CODE"
+                    "have it approved, then --approval=CODE"
                 )
             try:
                 services.bulk_export_use(
