@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -102,12 +103,26 @@ def test_other_compartment_cannot_reach_it(recorded: Incident, client_for: Any) 
     assert AuditEntry.objects.filter(event="authz.denied", object_code=recorded.code).exists()
 
 
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Form field names for a record: the inverse of ``forms.unflatten``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}-{key}" if prefix else str(key)
+        if isinstance(value, Mapping):
+            out.update(flatten(value, name))
+        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+            for i, item in enumerate(value):
+                out.update(flatten(item, f"{name}-{i}"))
+        else:
+            out[name] = value
+    return out
+
+
 def test_edit_keeps_history_leads_can_compare(recorded: Incident, client_for: Any, cast: Any) -> None:
     c = client_for("analyst")
     page = c.get(f"/incidents/{recorded.code}/edit/").content.decode()
     assert 'name="acts-0-code"' in page
     from longreach.registry import serialise
-    from longreach.registry.forms import flatten
 
     with using_keyring(cast.keyring("analyst")):
         data = flatten(serialise.incident_dict(recorded))

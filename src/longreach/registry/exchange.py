@@ -166,11 +166,6 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def people_rows(people: Iterable[Any]) -> Iterator[dict[str, str]]:
-    for p in people:
-        yield {k: _cell(v) for k, v in serialise.person_dict(p).items()}
-
-
 def incident_rows(incidents: Iterable[Incident]) -> Iterator[dict[str, str]]:
     """One row per act; the incident's columns repeat on each of its rows."""
     for incident in incidents:
@@ -188,13 +183,9 @@ def incident_rows(incidents: Iterable[Incident]) -> Iterator[dict[str, str]]:
 
 
 def plain_rows(records: Iterable[Any], to_dict: Any) -> Iterator[dict[str, str]]:
+    """One CSV row per record, from the same dict as the JSON bundle (lists joined, nested lists as JSON)."""
     for r in records:
         yield {k: _cell(v) for k, v in to_dict(r).items()}
-
-
-def source_rows(sources: Iterable[Any]) -> Iterator[dict[str, str]]:
-    for s in sources:
-        yield {k: _cell(v) for k, v in serialise.source_dict(s).items()}
 
 
 def write_csv(kind: str, rows: Iterable[dict[str, str]], out: io.TextIOBase) -> int:

@@ -10,7 +10,6 @@ lands next to the field it is about. Empty repeat slots are dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 
 from django.http import QueryDict
@@ -78,21 +77,6 @@ def field_name(path: str) -> str:
 
 def field_errors(exc: RecordInvalid) -> dict[str, str]:
     return {field_name(e.path): e.message for e in exc.errors}
-
-
-def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """The inverse of ``unflatten`` for filling a form from a record."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        name = f"{prefix}-{key}" if prefix else str(key)
-        if isinstance(value, Mapping):
-            out.update(flatten(value, name))
-        elif isinstance(value, list) and value and isinstance(value[0], Mapping):
-            for i, item in enumerate(value):
-                out.update(flatten(item, f"{name}-{i}"))
-        else:
-            out[name] = value
-    return out
 
 
 def country_choices(language: str) -> list[tuple[str, str]]:

@@ -1158,11 +1158,11 @@ def records_export(
         count = tabular.write(exchange.flat_rows(incidents, families), exchange.FLAT_COLUMNS, out)
     else:
         rows = {
-            "people": lambda: exchange.people_rows(people),
+            "people": lambda: exchange.plain_rows(people, serialise.person_dict),
             "organisations": lambda: exchange.plain_rows(organisations, serialise.organisation_dict),
             "cases": lambda: exchange.plain_rows(cases, serialise.case_dict),
             "incidents": lambda: exchange.incident_rows(incidents),
-            "sources": lambda: exchange.source_rows(sources),
+            "sources": lambda: exchange.plain_rows(sources, serialise.source_dict),
         }[kind]()
         count = exchange.write_csv(kind, rows, out)
     audit_record(
