@@ -45,6 +45,17 @@ def signing_key_file(settings: Any, tmp_path: Path) -> Path:
     return settings.SIGNING_KEY_FILE
 
 
+@pytest.fixture(autouse=True)
+def intake_files(settings: Any, tmp_path: Path) -> Path:
+    """Every test gets its own pepper and file store, never the developer's var/."""
+    from longreach.intake import pepper
+
+    settings.INTAKE_DIR = tmp_path / "intake"
+    settings.INTAKE_PEPPER_FILE = tmp_path / "intake-pepper.key"
+    pepper.ensure(settings.INTAKE_PEPPER_FILE)
+    return Path(settings.INTAKE_DIR)
+
+
 @pytest.fixture
 def cast(db: Any, signing_key_file: Path) -> Cast:
     from longreach.accounts import services

@@ -41,6 +41,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    raw = env(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return value
+
+
 MODE = env("LONGREACH_MODE", "production")
 if MODE not in ("production", "demo", "test"):
     raise ImproperlyConfigured(f"LONGREACH_MODE must be production, demo or test, not {MODE!r}")
@@ -98,6 +111,7 @@ INSTALLED_APPS = [
     "longreach.vocab",
     "longreach.geo",
     "longreach.registry",
+    "longreach.intake",
 ]
 
 MIDDLEWARE = [
@@ -107,6 +121,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "longreach.intake.middleware.ReporterPagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -180,6 +195,8 @@ SESSION_COOKIE_NAME = "lr_session"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_NAME = "lr_csrf"
+# No cookie outlives the browser session: a reporter's phone keeps no trace of the visit.
+CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "longreach.core.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -272,6 +289,24 @@ if KDF_PROFILE not in ("interactive", "test"):
     raise ImproperlyConfigured("LONGREACH_KDF must be interactive or test")
 if KDF_PROFILE == "test" and PRODUCTION:
     raise ImproperlyConfigured("LONGREACH_KDF=test is too weak for production")
+
+# Public intake (docs/admin-guide.md, "The reporting line").
+INTAKE_DIR = Path(env("LONGREACH_INTAKE_DIR", str(VAR_DIR / "intake")) or "")
+# The pepper turns receipts into lookup hashes and reply keys; without it no
+# receipt can be checked, so it lives in a file outside the database and its backups.
+INTAKE_PEPPER_FILE = Path(env("LONGREACH_INTAKE_PEPPER_FILE", str(VAR_DIR / "intake-pepper.key")) or "")
+INTAKE_MAX_FILE_BYTES = env_int("LONGREACH_INTAKE_MAX_FILE_MB", 25, 1) * 1_000_000
+INTAKE_MAX_FILES = env_int("LONGREACH_INTAKE_MAX_FILES", 10, 1)
+INTAKE_SESSION_BYTES = env_int("LONGREACH_INTAKE_SESSION_MB", 100, 1) * 1_000_000
+INTAKE_TEXT_CHARS = env_int("LONGREACH_INTAKE_TEXT_CHARS", 20_000, 100)
+INTAKE_REPORTS_PER_SESSION = env_int("LONGREACH_INTAKE_REPORTS_PER_SESSION", 3, 1)  # per hour
+INTAKE_MESSAGES_PER_SESSION = env_int("LONGREACH_INTAKE_MESSAGES_PER_SESSION", 20, 1)  # per hour
+INTAKE_REPORTS_PER_MINUTE = env_int("LONGREACH_INTAKE_REPORTS_PER_MINUTE", 60, 1)  # everyone together
+INTAKE_STATUS_FAILURES = env_int("LONGREACH_INTAKE_STATUS_FAILURES", 100, 1)  # per 10 minutes, everyone
+INTAKE_STATUS_FLOOR_MS = env_int("LONGREACH_INTAKE_STATUS_FLOOR_MS", 0 if MODE == "test" else 800)
+INTAKE_RECEIPT_DAYS = env_int("LONGREACH_INTAKE_RECEIPT_DAYS", 365, 1)  # after the last activity
+WHERE_TO_REPORT_FILE = env("LONGREACH_WHERE_TO_REPORT_FILE") or None
+INTAKE_IDLE_MINUTES = env_int("LONGREACH_INTAKE_IDLE_MINUTES", 30, 1)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ from longreach.accounts import views as accounts
 from longreach.api import api
 from longreach.audit import views as audit
 from longreach.core import views as core
+from longreach.intake import views_public as report
+from longreach.intake import views_staff as triage
 from longreach.registry import views as registry
 
 urlpatterns = [
@@ -35,6 +37,19 @@ urlpatterns = [
     path("people/<str:code>/", registry.person_detail, name="person_detail"),
     path("search/", registry.search_view, name="search"),
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
+    path("report/", report.start, name="report_start"),
+    path("report/language/", report.choose_language, name="report_language"),
+    path("report/form/", report.report_form, name="report_form"),
+    path("report/receipt/", report.receipt_confirm, name="report_receipt_confirm"),
+    path("report/status/", report.status, name="report_status"),
+    path("report/status/view/", report.status_view, name="report_status_view"),
+    path("report/status/message/", report.status_message, name="report_status_message"),
+    path("report/leave/", report.leave, name="report_leave"),
+    path("report/where/", report.where_to_report, name="report_where"),
+    path("triage/", triage.triage_list, name="triage"),
+    path("triage/files/<str:code>/", triage.triage_file, name="triage_file"),
+    path("triage/<str:code>/", triage.triage_detail, name="triage_detail"),
+    path("triage/<str:code>/<str:action>/", triage.triage_action, name="triage_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
     path("audit/", audit.audit_view, name="audit"),

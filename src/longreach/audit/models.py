@@ -53,6 +53,14 @@ class Event(models.TextChoices):
     EXPORT_REQUESTED = "export.requested", _("Bulk export requested")
     EXPORT_APPROVED = "export.approved", _("Bulk export approved")
     EXPORT_REJECTED = "export.rejected", _("Bulk export rejected")
+    INTAKE_RECEIVED = "intake.received", _("Report received")
+    INTAKE_MESSAGE = "intake.message", _("Reporter sent a message")
+    INTAKE_READ = "intake.read", _("Report read")
+    INTAKE_TRIAGED = "intake.triaged", _("Report urgency confirmed")
+    INTAKE_VETTED = "intake.vetted", _("Report vetted")
+    INTAKE_REPLIED = "intake.replied", _("Reply sent to a reporter")
+    INTAKE_FILE_READ = "intake.file_read", _("Report file downloaded")
+    INTAKE_CASE_OPENED = "intake.case_opened", _("Case opened from a report")
 
 
 class _AppendOnly(models.Model):

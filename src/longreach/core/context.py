@@ -13,6 +13,7 @@ NAV = [
     ("incidents", _("Incidents"), "case.read"),
     ("tasks", _("Tasks"), "case.read"),
     ("search", _("Search"), "case.read"),
+    ("triage", _("Triage"), "triage.view"),
     ("compartments", _("Compartments"), "compartment.list"),
     ("approvals", _("Approvals"), "membership.approve"),
     ("audit", _("Audit trail"), "audit.view"),

@@ -18,6 +18,8 @@ from longreach.accounts import services
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import Role
 from longreach.audit.services import ledger_sign_head, write_signing_key
+from longreach.intake import pepper as intake_pepper
+from longreach.intake import services as intake_services
 from longreach.keys import services as key_services
 from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
@@ -84,6 +86,8 @@ def demo_create() -> Path:
                 compartment=demo_a, user=users[member], acting_user=users["lead"]
             )
         services.pending_approve(action=action, acting_user=users["admin"])
+    intake_pepper.ensure()
+    intake_services.route_set(compartment=demo_a, acting_user="demo-setup")
     demo_b = Compartment.objects.get(slug="demo-b")
     for username, compartment, count, prefix in (
         ("analyst", demo_a, 200, "A"),

@@ -642,6 +642,85 @@ def case_assign(*, user: User, case: Case, assignees: Iterable[User]) -> None:
     _audit(Event.RECORD_UPDATED, user, case.compartment, "case", case.code, assigned=len(members))
 
 
+@dataclass(frozen=True)
+class OpenedCase:
+    case: Case
+    client: Person
+    incident: Incident | None
+
+
+@transaction.atomic
+def case_open_from_intake(
+    *,
+    user: User,
+    compartment: Compartment,
+    case: Mapping[str, Any],
+    client: Mapping[str, Any],
+    incident: Mapping[str, Any] | None,
+    consents: Iterable[str],
+    referrals: Iterable[str],
+) -> OpenedCase:
+    """Case, client, incident, consents and planned referrals from a vetted report, in one go.
+
+    Intake volunteers may do this (``triage.open_case``) although they cannot
+    edit case records afterwards; the data is the reporter's, checked by the
+    same validation as every other write.
+    """
+    if not allowed(user, "triage.open_case"):
+        raise NotAllowed(_("your role cannot open cases from reports"))
+    if not Membership.objects.filter(user=user, compartment=compartment).exists():
+        raise NotAllowed(_("you are not a member of this compartment"))
+    vocab = validation.Vocabularies()
+    writer = _Writer(user, compartment)
+    person = writer.new_person(validation.clean_person(client, vocab=vocab))
+    new_case = _write_case(writer, validation.clean_case({**case, "client": person.code}, vocab=vocab))
+    written = None
+    if incident is not None:
+        data = dict(incident)
+        acts = [
+            {
+                **act,
+                "targets": [{"person": person.code}],
+                "relatives": [{**rel, "relative_of": person.code} for rel in act.get("relatives", [])],
+            }
+            for act in data.pop("acts", [])
+        ]
+        written = _write_incident(
+            writer, validation.clean_incident({**data, "case": new_case.code, "acts": acts}, vocab=vocab)
+        )
+    purposes, referral_types = _clean(
+        {"consents": list(consents), "referrals": list(referrals)},
+        lambda c: (c.codes("consents", "consent_purpose"), c.codes("referrals", "referral_type")),
+    )
+    today = timezone.localdate()
+    for purpose in purposes:
+        consent = Consent(
+            id=uuid.uuid4(),
+            compartment=compartment,
+            case=new_case,
+            purpose=purpose,
+            method=Consent.Method.INTAKE,
+            given_on=today,
+            recorded_by=user,
+        )
+        consent.recipient = ""
+        consent.save()
+    for referral_type in referral_types:
+        r = Referral(id=uuid.uuid4(), compartment=compartment, case=new_case, referral_type=referral_type)
+        r.recipient, r.notes = "", ""
+        r.save()
+    _audit(
+        Event.RECORD_CREATED,
+        user,
+        compartment,
+        "case",
+        new_case.code,
+        from_intake=True,
+        incidents=1 if written else 0,
+    )
+    return OpenedCase(new_case, person, written)
+
+
 # Sources -----------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ from longreach.accounts.roles import Role
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record, ledger_sign_head, write_signing_key
 from longreach.core.secrets_input import group, read_secret, show_totp
+from longreach.intake import pepper
 from longreach.keys import services as key_services
 from longreach.keys.models import OrgKeys
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc
         ledger_sign_head()
+        pepper.ensure()
         w = self.stdout.write
         w(self.style.SUCCESS("Organisation set up."))
         w("")
@@ -68,3 +70,5 @@ class Command(BaseCommand):
         w(f"Administrator {opts['admin']}:")
         show_totp(new.totp, self.stdout)
         w(f"Ledger signing key: {signing_path} (keep it out of backups of the database)")
+        w(f"Intake pepper: {settings.INTAKE_PEPPER_FILE} (back it up apart from the database; without it")
+        w("no receipt can be checked). Route reports with: longreach intake route COMPARTMENT")

@@ -1,0 +1,132 @@
+"""Files encrypted in chunks with libsodium's secretstream (XChaCha20-Poly1305).
+
+No Django. A file is ``MAGIC | header | chunk*``; each chunk is a 4-byte
+big-endian length and one secretstream message of at most CHUNK plaintext
+bytes. The last chunk carries TAG_FINAL, so a truncated file fails, and
+secretstream's internal counter makes reordered or repeated chunks fail.
+Every file has its own random key; callers seal that key to whoever may
+read the file, with a context naming the file, so a key swapped between
+files opens nothing.
+
+The writer hashes the plaintext and the ciphertext as it goes, so a file is
+read once, never held in memory, and its fingerprints are known when the
+last byte is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from nacl import bindings as sodium
+from nacl.exceptions import CryptoError as NaclCryptoError
+
+from longreach.crypto import CryptoError
+
+MAGIC = b"LRF1"
+CHUNK = 64 * 1024
+KEY_BYTES = sodium.crypto_secretstream_xchacha20poly1305_KEYBYTES
+_HEADER = sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES
+_ABYTES = sodium.crypto_secretstream_xchacha20poly1305_ABYTES
+_LEN = struct.Struct(">I")
+_TAG_MESSAGE = sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_TAG_FINAL = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+
+
+def new_key() -> bytes:
+    return bytes(sodium.crypto_secretstream_xchacha20poly1305_keygen())
+
+
+@dataclass(frozen=True)
+class Written:
+    size: int  # plaintext bytes
+    sha256: str  # of the plaintext, hex
+    cipher_size: int
+    cipher_sha256: str  # of the file as stored, hex
+
+
+class Encryptor:
+    """Feed plaintext in pieces of any size; ``finish`` writes the final chunk."""
+
+    def __init__(self, out: BinaryIO, key: bytes) -> None:
+        if len(key) != KEY_BYTES:
+            raise CryptoError("a file key is 32 bytes")
+        self._out = out
+        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        header = sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
+        self._buffer = bytearray()
+        self._plain = hashlib.sha256()
+        self._cipher = hashlib.sha256()
+        self.size = 0
+        self._cipher_size = 0
+        self._finished = False
+        self._emit(MAGIC + header)
+
+    def _emit(self, data: bytes) -> None:
+        self._out.write(data)
+        self._cipher.update(data)
+        self._cipher_size += len(data)
+
+    def _push(self, piece: bytes, tag: int) -> None:
+        sealed = sodium.crypto_secretstream_xchacha20poly1305_push(self._state, piece, None, tag)
+        self._emit(_LEN.pack(len(sealed)) + sealed)
+
+    def update(self, data: bytes) -> None:
+        if self._finished:
+            raise CryptoError("this file is already finished")
+        self._plain.update(data)
+        self.size += len(data)
+        self._buffer += data
+        while len(self._buffer) > CHUNK:
+            self._push(bytes(self._buffer[:CHUNK]), _TAG_MESSAGE)
+            del self._buffer[:CHUNK]
+
+    def finish(self) -> Written:
+        # The final chunk may be empty: an empty file is still a complete, authenticated stream.
+        self._push(bytes(self._buffer), _TAG_FINAL)
+        self._buffer.clear()
+        self._finished = True
+        return Written(self.size, self._plain.hexdigest(), self._cipher_size, self._cipher.hexdigest())
+
+
+def decrypt(source: BinaryIO, key: bytes) -> Iterator[bytes]:
+    """Plaintext chunks; raises CryptoError on a wrong key, tampering, truncation or trailing bytes."""
+    head = source.read(len(MAGIC) + _HEADER)
+    if len(head) < len(MAGIC) + _HEADER or not head.startswith(MAGIC):
+        raise CryptoError("not a Longreach encrypted file, or its header is cut off")
+    state = sodium.crypto_secretstream_xchacha20poly1305_state()
+    try:
+        sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, head[len(MAGIC) :], key)
+    except (NaclCryptoError, ValueError) as exc:
+        raise CryptoError("file key has the wrong size") from exc
+    index = 0
+    while True:
+        raw_len = source.read(_LEN.size)
+        if len(raw_len) < _LEN.size:
+            raise CryptoError(f"file ends before its last chunk (after chunk {index})")
+        (n,) = _LEN.unpack(raw_len)
+        if n < _ABYTES or n > CHUNK + _ABYTES:
+            raise CryptoError(f"chunk {index} has an impossible length {n}")
+        sealed = source.read(n)
+        if len(sealed) < n:
+            raise CryptoError(f"chunk {index} is cut off")
+        try:
+            plain, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, sealed, None)
+        except NaclCryptoError as exc:
+            raise CryptoError(f"chunk {index} does not decrypt: wrong key, altered or reordered") from exc
+        yield bytes(plain)
+        index += 1
+        if tag == _TAG_FINAL:
+            if source.read(1):
+                raise CryptoError("bytes follow the final chunk")
+            return
+
+
+def sha256_of(source: BinaryIO) -> str:
+    h = hashlib.sha256()
+    for block in iter(lambda: source.read(CHUNK), b""):
+        h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,223 @@
+"""Uploaded files: encrypted while they stream in, made durable before any row names them.
+
+The order (SECURITY.md, "No data lost"): stream -> encrypt to a temp file in
+INTAKE_DIR/tmp -> fsync -> atomic rename into INTAKE_DIR/files -> fsync the
+directory -> database rows in one transaction -> receipt after commit. A
+crash before the commit leaves at most a file that no row names; ``longreach
+reconcile`` lists those and never deletes. Plaintext never touches the disk:
+Django's own upload handlers would spool large files to /tmp in the clear,
+so intake views replace them with ``EncryptingUploadHandler``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.utils.translation import gettext as _
+
+from longreach.crypto import stream
+
+SUFFIX = ".lrf"
+NAME_LIMIT = 200
+
+
+def files_dir() -> Path:
+    return Path(settings.INTAKE_DIR) / "files"
+
+
+def tmp_dir() -> Path:
+    return Path(settings.INTAKE_DIR) / "tmp"
+
+
+def crash_point(step: str) -> None:
+    """Test mode only: die here, as a power cut would, when LONGREACH_CRASH_AT names this step."""
+    if settings.MODE == "test" and os.environ.get("LONGREACH_CRASH_AT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def sanitise_name(raw: str) -> str:
+    """A file name safe to show and to offer back: no paths, controls, bidi overrides or excess."""
+    name = unicodedata.normalize("NFC", raw or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    # Cc covers NUL and controls; Cf covers U+202E and the other direction overrides.
+    name = "".join(ch for ch in name if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    name = name.strip(" .")
+    if len(name) > NAME_LIMIT:
+        stem, dot, ext = name.rpartition(".")
+        ext = ext if dot and len(ext) <= 16 else ""
+        name = name[: NAME_LIMIT - len(ext) - 1].rstrip() + ("." + ext if ext else "")
+    return name or "file"
+
+
+class EncryptedUpload(UploadedFile):  # type: ignore[type-arg]
+    """One uploaded file, already encrypted in a temp file; its key lives only in memory."""
+
+    def __init__(self, name: str, content_type: str, key: bytes, path: Path, written: stream.Written) -> None:
+        super().__init__(file=None, name=name, content_type=content_type, size=written.size)
+        self.key = key
+        self.tmp_path = path
+        self.written = written
+        self.stored_name = ""
+
+    def __repr__(self) -> str:  # the default would show the name, which is sealed data
+        return f"<EncryptedUpload {self.written.size} bytes>"
+
+
+@dataclass
+class UploadProblem:
+    name: str
+    message: str
+
+
+class EncryptingUploadHandler(FileUploadHandler):
+    """Encrypt each file chunk as it arrives; enforce size, count and quota as it goes."""
+
+    chunk_size = stream.CHUNK
+
+    def __init__(self, request: Any = None, *, max_file: int, max_files: int, quota: int) -> None:
+        super().__init__(request)
+        self.max_file, self.max_files, self.quota = max_file, max_files, quota
+        self.uploads: list[EncryptedUpload] = []
+        self.problems: list[UploadProblem] = []
+        self._fh: Any = None
+        self._enc: stream.Encryptor | None = None
+        self._skip = False
+        self._total = 0
+
+    def new_file(self, field_name: str, file_name: str, content_type: str, *args: Any, **kw: Any) -> None:
+        super().new_file(field_name, file_name, content_type, *args, **kw)
+        self.display_name = sanitise_name(file_name)
+        self._skip = False
+        if len(self.uploads) >= self.max_files:
+            self.problems.append(
+                UploadProblem(
+                    self.display_name,
+                    _("only %(n)d files can be sent at once; send the others in a message later")
+                    % {"n": self.max_files},
+                )
+            )
+            self._skip = True
+            raise SkipFile
+        tmp_dir().mkdir(parents=True, exist_ok=True)
+        self._key = stream.new_key()
+        self._path = tmp_dir() / (secrets.token_hex(16) + ".part")
+        fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._fh = os.fdopen(fd, "wb")
+        self._enc = stream.Encryptor(self._fh, self._key)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if self._skip or self._enc is None:
+            return None
+        self._total += len(raw_data)
+        if self._enc.size + len(raw_data) > self.max_file:
+            self._abandon(
+                _("is larger than %(mb)s MB; nothing was saved from it") % {"mb": _mb(self.max_file)}
+            )
+        elif self._total > self.quota:
+            self._abandon(
+                _("goes over the %(mb)s MB this visit may send; send it later") % {"mb": _mb(self.quota)}
+            )
+        else:
+            self._enc.update(raw_data)
+        if self._total > 2 * self.quota + self.max_file:
+            # Someone keeps sending after being refused: stop reading the request.
+            raise StopUpload(connection_reset=True)
+        return None
+
+    def _abandon(self, message: str) -> None:
+        self.problems.append(UploadProblem(self.display_name, message))
+        self._close_and_remove()
+        self._skip = True
+
+    def _close_and_remove(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._path.unlink(missing_ok=True)
+        self._fh, self._enc = None, None
+
+    def file_complete(self, file_size: int) -> EncryptedUpload | None:
+        if self._skip or self._enc is None:
+            return None
+        written = self._enc.finish()
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._fh.close()
+        self._fh, self._enc = None, None
+        if written.size == 0:
+            self.problems.append(
+                UploadProblem(self.display_name, _("is empty (0 bytes); choose the file again"))
+            )
+            self._path.unlink(missing_ok=True)
+            return None
+        upload = EncryptedUpload(self.display_name, self.content_type or "", self._key, self._path, written)
+        self.uploads.append(upload)
+        return upload
+
+    def upload_interrupted(self) -> None:
+        self._close_and_remove()
+        discard(self.uploads)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1_000_000:g}"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_durable(uploads: list[EncryptedUpload]) -> None:
+    """Move encrypted temp files to their final names and make the renames durable."""
+    if not uploads:
+        return
+    target = files_dir()
+    target.mkdir(parents=True, exist_ok=True)
+    crash_point("files_encrypted")
+    for up in uploads:
+        up.stored_name = secrets.token_hex(16) + SUFFIX
+        os.rename(up.tmp_path, target / up.stored_name)
+    crash_point("files_renamed")
+    _fsync_dir(target)
+    crash_point("directory_synced")
+
+
+def discard(uploads: list[EncryptedUpload]) -> None:
+    """Remove files no row will name (a refused or failed submission)."""
+    for up in uploads:
+        up.tmp_path.unlink(missing_ok=True)
+        if up.stored_name:
+            (files_dir() / up.stored_name).unlink(missing_ok=True)
+
+
+def read_plain(stored_name: str, key: bytes) -> Iterator[bytes]:
+    with open(files_dir() / stored_name, "rb") as fh:
+        yield from stream.decrypt(fh, key)
+
+
+def cipher_sha256(stored_name: str) -> str:
+    with open(files_dir() / stored_name, "rb") as fh:
+        return stream.sha256_of(fh)
+
+
+def stored_names() -> set[str]:
+    d = files_dir()
+    return {p.name for p in d.iterdir() if p.is_file()} if d.exists() else set()
+
+
+def temp_names() -> set[str]:
+    d = tmp_dir()
+    return {p.name for p in d.iterdir() if p.is_file()} if d.exists() else set()

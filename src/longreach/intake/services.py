@@ -1,0 +1,629 @@
+"""Writes of the public intake and of triage; one transaction each.
+
+The reporter's half (``report_submit``, ``status_check``, ``reporter_message``)
+runs without any staff key: it seals to the compartment's intake public key
+and can never open what it wrote. The staff half opens reports with the
+intake private key, which the user's keyring unseals with the compartment key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longreach.accounts.models import Compartment, Membership, User
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.crypto import CryptoError, as_bytes
+from longreach.crypto import keys as ck
+from longreach.intake import filestore, pepper, questions, receipts, throttle, urgency
+from longreach.intake.filestore import EncryptedUpload, crash_point
+from longreach.intake.models import Report, ReportFile, ReportMessage, Route, Triage
+from longreach.keys.context import current_keyring
+from longreach.keys.services import open_intake_private
+from longreach.registry import services as registry
+from longreach.registry.dates import PartialDate
+
+STATUS_WINDOW = 600  # seconds over which failed receipts are counted, for everyone together
+_NOT_A_RECEIPT = "0" * receipts.DIGITS  # checked when the input is not a receipt, so timing matches
+
+
+class IntakeClosed(ServiceError):
+    """The reporting line cannot take reports (no pepper file, or no compartment receives them)."""
+
+
+class Refused(ServiceError):
+    """A rate limit or quota said no; nothing was stored."""
+
+
+class AlreadyReceived(ServiceError):
+    """The same form was sent twice; the first one was stored."""
+
+
+# Contexts bind each sealed blob to its row: a blob copied to another row fails to open.
+def _report_context(report_id: uuid.UUID) -> str:
+    return f"intake-report:{report_id}"
+
+
+def _message_context(message_id: uuid.UUID) -> str:
+    return f"intake-message:{message_id}"
+
+
+def _reply_context(message_id: uuid.UUID) -> str:
+    return f"intake-reply:{message_id}"
+
+
+def _file_context(file_id: uuid.UUID) -> str:
+    return f"intake-file:{file_id}"
+
+
+def _hash(value: str) -> bytes:
+    return hashlib.blake2b(value.encode("utf-8"), digest_size=32, person=b"lr-intake-nonce").digest()
+
+
+def route_for(origin_state: str) -> Compartment:
+    route = Route.objects.filter(origin_state=origin_state).select_related("compartment").first()
+    route = route or Route.objects.filter(origin_state="").select_related("compartment").first()
+    if route is None:
+        raise IntakeClosed(_("This reporting line is not open yet."))
+    return route.compartment
+
+
+def route_set(*, compartment: Compartment, origin_state: str = "", acting_user: Any) -> Route:
+    """Send reports about ``origin_state`` (blank: all others) to ``compartment``."""
+    route, _created = Route.objects.update_or_create(
+        origin_state=origin_state, defaults={"compartment": compartment}
+    )
+    audit_record(
+        Event.RECORD_UPDATED,
+        actor=acting_user,
+        compartment=compartment,
+        object_type="intake-route",
+        object_code=origin_state or "default",
+    )
+    return route
+
+
+def _file_rows(report: Report, uploads: list[EncryptedUpload], message: ReportMessage | None) -> None:
+    intake_public = as_bytes(report.compartment.intake_public_key, "intake public key")
+    now = timezone.now()
+    rows = []
+    for up in uploads:
+        row = ReportFile(
+            id=uuid.uuid4(),
+            report=report,
+            message=message,
+            stored_name=up.stored_name,
+            size=up.written.size,
+            cipher_size=up.written.cipher_size,
+            cipher_sha256=up.written.cipher_sha256,
+            received_at=now,
+        )
+        meta = {"name": up.name, "type": up.content_type, "sha256": up.written.sha256, "key": up.key.hex()}
+        row.sealed = ck.seal_to(intake_public, json.dumps(meta).encode("utf-8"), _file_context(row.id))
+        rows.append(row)
+    ReportFile.objects.bulk_create(rows)
+
+
+def _check_session_quota(session_key: str, uploads: list[EncryptedUpload]) -> None:
+    total = sum(up.written.size for up in uploads)
+    if total and not throttle.hit(
+        throttle.session_key("bytes", session_key),
+        seconds=3600,
+        limit=settings.INTAKE_SESSION_BYTES,
+        amount=total,
+    ):
+        raise Refused(_("This visit has sent as many files as it may for now; try again in an hour."))
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    receipt: str  # shown once, then forgotten
+
+
+def report_submit(
+    *, answers: dict[str, Any], nonce: str, uploads: list[EncryptedUpload], session_key: str
+) -> Submitted:
+    """Store a report and its files; the receipt exists only in the return value.
+
+    On any failure the caller gets an exception, the files are removed and no
+    receipt was ever made visible.
+    """
+    try:
+        try:
+            secret = pepper.load()
+        except pepper.PepperMissing as exc:
+            raise IntakeClosed(_("This reporting line is not open yet.")) from exc
+        compartment = route_for(answers.get("origin_state", ""))
+        nonce_hash = _hash(nonce)
+        if Report.objects.filter(nonce_hash=nonce_hash).exists():
+            raise AlreadyReceived(_("This report was already received."))
+        if not throttle.hit("reports:all", seconds=60, limit=settings.INTAKE_REPORTS_PER_MINUTE):
+            raise Refused(_("Many reports are arriving right now. Please wait a minute and send again."))
+        if not throttle.hit(
+            throttle.session_key("reports", session_key),
+            seconds=3600,
+            limit=settings.INTAKE_REPORTS_PER_SESSION,
+        ):
+            raise Refused(
+                _("This visit has sent several reports already. Please wait an hour and try again.")
+            )
+        _check_session_quota(session_key, uploads)
+        receipt = receipts.new()
+        params = pepper.receipt_params()
+        lookup = receipts.lookup_hash(receipt, secret, params)
+        reporter = receipts.reporter_keypair(receipt, secret, params)
+        level = questions.suggestion(answers).level
+        filestore.make_durable(uploads)
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                report = Report(
+                    id=uuid.uuid4(),
+                    compartment=compartment,
+                    received_at=now,
+                    last_activity=now,
+                    receipt_hash=lookup,
+                    nonce_hash=nonce_hash,
+                    reporter_public_key=reporter.public,
+                    suggested_urgency=level,
+                )
+                report.sealed = ck.seal_to(
+                    as_bytes(compartment.intake_public_key, "intake public key"),
+                    json.dumps(answers, ensure_ascii=False).encode("utf-8"),
+                    _report_context(report.id),
+                )
+                report.save(force_insert=True)
+                _file_rows(report, uploads, None)
+                audit_record(
+                    Event.INTAKE_RECEIVED,
+                    actor="public",
+                    compartment=compartment,
+                    object_type="report",
+                    object_code=report.code,
+                    detail={"files": len(uploads), "urgency": level},
+                )
+                crash_point("rows_written")
+        except IntegrityError as exc:
+            if Report.objects.filter(nonce_hash=nonce_hash).exists():
+                raise AlreadyReceived(_("This report was already received.")) from exc
+            raise
+        crash_point("committed")
+        return Submitted(report, receipt)
+    except BaseException:
+        filestore.discard(uploads)
+        raise
+
+
+@dataclass
+class Reply:
+    sent_at: dt.datetime
+    text: str
+
+
+@dataclass
+class StatusPage:
+    report: Report
+    replies: list[Reply]
+    sent: list[tuple[dt.datetime, int]]  # the reporter's own messages: when, how many files
+
+
+class StatusBusy(ServiceError):
+    """Too many wrong receipts from everyone recently; every check waits."""
+
+
+def status_pause() -> float:
+    """Extra seconds every receipt check waits, growing with recent failures from everyone."""
+    failures = throttle.count("status:fail", seconds=STATUS_WINDOW)
+    limit = settings.INTAKE_STATUS_FAILURES
+    if failures >= limit:
+        raise StatusBusy(_("Too many attempts were made recently. Please try again in ten minutes."))
+    return 2.0 * failures / limit
+
+
+def status_check(typed: str) -> tuple[Report, bytes] | None:
+    """The report and the reporter's private key for a receipt, or None.
+
+    Wrong, unknown, expired and malformed receipts cost the same work (two
+    Argon2id derivations and one query) and give the same None.
+    """
+    secret = pepper.load()
+    receipt = receipts.normalise(typed)
+    params = pepper.receipt_params()
+    candidate = receipt or _NOT_A_RECEIPT
+    lookup = receipts.lookup_hash(candidate, secret, params)
+    private = receipts.reporter_keypair(candidate, secret, params).private
+    report = Report.objects.filter(receipt_hash=lookup).select_related("compartment").first()
+    if report is not None and (
+        receipt is None
+        or report.last_activity < timezone.now() - dt.timedelta(days=settings.INTAKE_RECEIPT_DAYS)
+    ):
+        report = None
+    if report is None:
+        throttle.add("status:fail", seconds=STATUS_WINDOW)
+        return None
+    return report, private
+
+
+def status_page(report: Report, private_key: bytes) -> StatusPage:
+    replies, sent = [], []
+    unread = []
+    for m in report.messages.prefetch_related("files"):
+        if m.author == ReportMessage.Author.STAFF and m.sealed_for_reporter is not None:
+            text = ck.open_sealed_to(private_key, bytes(m.sealed_for_reporter), _reply_context(m.id))
+            replies.append(Reply(m.sent_at, text.decode("utf-8")))
+            if not m.read_by_reporter:
+                unread.append(m.pk)
+        elif m.author == ReportMessage.Author.REPORTER:
+            sent.append((m.sent_at, len(m.files.all())))
+    if unread:
+        ReportMessage.objects.filter(pk__in=unread).update(read_by_reporter=True)
+    return StatusPage(report, replies, sent)
+
+
+def reporter_message(
+    *, report: Report, text: str, uploads: list[EncryptedUpload], session_key: str
+) -> ReportMessage:
+    """A message (and files) from the reporter, sealed so only the compartment reads it."""
+    try:
+        if not text.strip() and not uploads:
+            raise Refused(_("Write a message or choose a file."))
+        if len(text) > settings.INTAKE_TEXT_CHARS:
+            raise Refused(
+                _("The message is longer than %(n)d characters.") % {"n": settings.INTAKE_TEXT_CHARS}
+            )
+        if not throttle.hit(
+            throttle.session_key("messages", session_key),
+            seconds=3600,
+            limit=settings.INTAKE_MESSAGES_PER_SESSION,
+        ):
+            raise Refused(_("This visit has sent many messages. Please wait an hour and try again."))
+        _check_session_quota(session_key, uploads)
+        filestore.make_durable(uploads)
+        now = timezone.now()
+        with transaction.atomic():
+            message = ReportMessage(
+                id=uuid.uuid4(), report=report, author=ReportMessage.Author.REPORTER, sent_at=now
+            )
+            message.sealed = ck.seal_to(
+                as_bytes(report.compartment.intake_public_key, "intake public key"),
+                text.encode("utf-8"),
+                _message_context(message.id),
+            )
+            message.save(force_insert=True)
+            _file_rows(report, uploads, message)
+            Report.objects.filter(pk=report.pk).update(last_activity=now)
+            audit_record(
+                Event.INTAKE_MESSAGE,
+                actor="public",
+                compartment=report.compartment,
+                object_type="report",
+                object_code=report.code,
+                detail={"files": len(uploads)},
+            )
+        return message
+    except BaseException:
+        filestore.discard(uploads)
+        raise
+
+
+# Staff side ------------------------------------------------------------------------------
+
+
+def _require(user: User, action: str, compartment: Compartment) -> None:
+    if not allowed(user, action):
+        raise NotAllowed(_("your role cannot do this with reports"))
+    if not Membership.objects.filter(user=user, compartment=compartment).exists():
+        raise NotAllowed(_("you are not a member of this compartment"))
+
+
+def _intake_private(report: Report) -> bytes:
+    return open_intake_private(report.compartment, current_keyring())
+
+
+@dataclass
+class FileInfo:
+    code: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    received_at: dt.datetime
+    message_id: uuid.UUID | None
+
+
+@dataclass
+class Conversation:
+    author: str
+    staff: User | None
+    sent_at: dt.datetime
+    text: str
+    files: list[FileInfo]
+
+
+@dataclass
+class OpenReport:
+    report: Report
+    answers: dict[str, Any]
+    suggestion: urgency.Suggestion
+    files: list[FileInfo]
+    conversation: list[Conversation]
+    triage: Triage | None
+
+
+def _file_meta(row: ReportFile, private: bytes) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads(ck.open_sealed_to(private, bytes(row.sealed), _file_context(row.id)))
+    return meta
+
+
+def report_read(*, user: User, report: Report) -> OpenReport:
+    """Decrypt a report, its files' names and its messages, in this request only."""
+    _require(user, "triage.view", report.compartment)
+    private = _intake_private(report)
+    answers = json.loads(ck.open_sealed_to(private, bytes(report.sealed), _report_context(report.id)))
+    files = []
+    for row in report.files.all():
+        meta = _file_meta(row, private)
+        files.append(
+            FileInfo(
+                row.code,
+                meta["name"],
+                meta["type"],
+                row.size,
+                meta["sha256"],
+                row.received_at,
+                row.message_id,
+            )
+        )
+    conversation = []
+    for m in report.messages.select_related("staff"):
+        text = ck.open_sealed_to(private, bytes(m.sealed), _message_context(m.id)).decode("utf-8")
+        conversation.append(
+            Conversation(m.author, m.staff, m.sent_at, text, [f for f in files if f.message_id == m.id])
+        )
+    triage = Triage.objects.filter(report=report).first()
+    if report.status == Report.Status.RECEIVED:
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.IN_REVIEW)
+        report.status = Report.Status.IN_REVIEW
+    audit_record(
+        Event.INTAKE_READ,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report",
+        object_code=report.code,
+    )
+    return OpenReport(report, answers, questions.suggestion(answers), files, conversation, triage)
+
+
+def _triage_row(report: Report) -> Triage:
+    row = Triage.objects.select_for_update().filter(report=report).first()
+    if row is None:
+        row = Triage(id=uuid.uuid4(), report=report, compartment=report.compartment)
+        row.notes = ""
+    return row
+
+
+@transaction.atomic
+def triage_confirm(*, user: User, report: Report, level: str, modifiers: Iterable[str] = ()) -> Triage:
+    """A person sets the urgency; the suggestion is advice only."""
+    _require(user, "triage.decide", report.compartment)
+    mods = sorted(set(modifiers))
+    if level not in urgency.LEVELS:
+        raise ServiceError(_("urgency must be one of %(levels)s") % {"levels": ", ".join(urgency.LEVELS)})
+    unknown = set(mods) - urgency.MODIFIERS
+    if unknown:
+        raise ServiceError(_("not an urgency modifier: %(codes)s") % {"codes": ", ".join(sorted(unknown))})
+    row = _triage_row(report)
+    row.urgency, row.modifiers, row.urgency_by = level, mods, user
+    row.save()
+    audit_record(
+        Event.INTAKE_TRIAGED,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report",
+        object_code=report.code,
+        detail={"urgency": level, "suggested": report.suggested_urgency},
+    )
+    return row
+
+
+@transaction.atomic
+def triage_vet(*, user: User, report: Report, outcome: str, notes: str = "") -> Triage:
+    _require(user, "triage.decide", report.compartment)
+    if outcome not in Triage.Vetting.values or outcome == Triage.Vetting.PENDING:
+        raise ServiceError(_("choose a vetting outcome"))
+    if len(notes) > settings.INTAKE_TEXT_CHARS:
+        raise ServiceError(_("notes are longer than %(n)d characters") % {"n": settings.INTAKE_TEXT_CHARS})
+    row = _triage_row(report)
+    row.vetting, row.vetted_by = outcome, user
+    row.notes = notes
+    row.save()
+    if outcome in (Triage.Vetting.PROBE, Triage.Vetting.SPAM):
+        Report.objects.filter(pk=report.pk).update(status=Report.Status.CLOSED)
+    audit_record(
+        Event.INTAKE_VETTED,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report",
+        object_code=report.code,
+        detail={"outcome": outcome},
+    )
+    return row
+
+
+@transaction.atomic
+def reply_send(*, user: User, report: Report, text: str) -> ReportMessage:
+    """A reply the reporter reads with the receipt; the compartment can read it too."""
+    _require(user, "triage.decide", report.compartment)
+    text = text.strip()
+    if not text:
+        raise ServiceError(_("the reply is empty"))
+    if len(text) > settings.INTAKE_TEXT_CHARS:
+        raise ServiceError(_("the reply is longer than %(n)d characters") % {"n": settings.INTAKE_TEXT_CHARS})
+    now = timezone.now()
+    message = ReportMessage(
+        id=uuid.uuid4(), report=report, author=ReportMessage.Author.STAFF, staff=user, sent_at=now
+    )
+    message.sealed = ck.seal_to(
+        as_bytes(report.compartment.intake_public_key, "intake public key"),
+        text.encode("utf-8"),
+        _message_context(message.id),
+    )
+    message.sealed_for_reporter = ck.seal_to(
+        as_bytes(report.reporter_public_key, "reporter key"), text.encode("utf-8"), _reply_context(message.id)
+    )
+    message.save(force_insert=True)
+    Report.objects.filter(pk=report.pk).update(last_activity=now)
+    audit_record(
+        Event.INTAKE_REPLIED,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report",
+        object_code=report.code,
+    )
+    return message
+
+
+@dataclass
+class FileDownload:
+    name: str
+    size: int
+    chunks: Iterator[bytes]
+
+
+def file_read(*, user: User, row: ReportFile) -> FileDownload:
+    """The decrypted bytes of a report file, after checking the stored ciphertext is intact."""
+    report = row.report
+    _require(user, "triage.view", report.compartment)
+    meta = _file_meta(row, _intake_private(report))
+    try:
+        found = filestore.cipher_sha256(row.stored_name)
+    except FileNotFoundError as exc:
+        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
+    if found != row.cipher_sha256:
+        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+    audit_record(
+        Event.INTAKE_FILE_READ,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report-file",
+        object_code=row.code,
+    )
+    return FileDownload(
+        meta["name"], row.size, filestore.read_plain(row.stored_name, bytes.fromhex(meta["key"]))
+    )
+
+
+def _incident_from(answers: dict[str, Any], received: dt.date) -> dict[str, Any] | None:
+    tactics = answers.get("tactics") or []
+    if not tactics:
+        return None
+    year, month, day = answers.get("year"), answers.get("month"), answers.get("day")
+    if year:
+        date = str(
+            PartialDate.parse(
+                f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
+            )
+        )
+    else:
+        date = received.strftime("%Y-%m")
+    narrative = "\n\n".join(
+        part
+        for part in (answers.get("story", ""), answers.get("wording", ""), answers.get("knew", ""))
+        if part
+    )
+    return {
+        "origin_state": answers["origin_state"],
+        "host_country": answers["host_country"],
+        "date": date,
+        "title": _("Reported through the intake"),
+        "narrative": narrative,
+        "acts": [
+            {
+                "tactics": tactics,
+                "demands": answers.get("demands") or [],
+                "channels": answers.get("channels") or [],
+                "relatives": [
+                    {
+                        "new_person": {"name": ""},
+                        "relationship": r["relationship"],
+                        "outcomes": r.get("outcomes", []),
+                    }
+                    for r in answers.get("relatives", [])
+                ],
+            }
+        ],
+    }
+
+
+@transaction.atomic
+def case_open(*, user: User, report: Report) -> registry.OpenedCase:
+    """Case, client and incident from a vetted report: nothing is typed again."""
+    _require(user, "triage.open_case", report.compartment)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.case_id is not None:
+        raise ServiceError(_("a case was already opened from this report"))
+    triage = Triage.objects.filter(report=report).first()
+    if triage is None or triage.vetting != Triage.Vetting.GENUINE:
+        raise ServiceError(_("vet the report as genuine before opening a case"))
+    if not triage.urgency:
+        raise ServiceError(_("confirm the urgency before opening a case"))
+    private = _intake_private(report)
+    answers = json.loads(ck.open_sealed_to(private, bytes(report.sealed), _report_context(report.id)))
+    contact = answers.get("contact_channel", "")
+    client = {
+        "name": answers.get("name", ""),
+        "residence_country": answers["host_country"],
+        "community": answers.get("community", ""),
+        "immigration_status": answers.get("immigration_status", ""),
+        "is_minor": False,
+        "notes": "\n".join(
+            x
+            for x in (
+                _("Safe contact: %(c)s") % {"c": contact} if contact else "",
+                _("Times: %(t)s") % {"t": answers["contact_times"]} if answers.get("contact_times") else "",
+            )
+            if x
+        ),
+    }
+    opened = registry.case_open_from_intake(
+        user=user,
+        compartment=report.compartment,
+        case={
+            "state": "TRIAGED",
+            "urgency": triage.urgency,
+            "origin_state": answers["origin_state"],
+            "host_country": answers["host_country"],
+            "community": answers.get("community", ""),
+            "summary": answers.get("story", ""),
+        },
+        client=client,
+        incident=_incident_from(answers, report.received_at.date()),
+        consents=answers.get("consents") or [],
+        referrals=answers.get("help") or [],
+    )
+    report.case = opened.case
+    report.status = Report.Status.CASE_OPENED
+    report.save(update_fields=["case", "status"])
+    audit_record(
+        Event.INTAKE_CASE_OPENED,
+        actor=user,
+        compartment=report.compartment,
+        object_type="report",
+        object_code=report.code,
+        detail={"case": opened.case.code},
+    )
+    return opened

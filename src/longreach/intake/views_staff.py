@@ -1,0 +1,116 @@
+"""Triage pages for staff: the queue, one report decrypted, decisions, replies, files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from longreach.accounts.services import ServiceError
+from longreach.core.decorators import staff_user, staff_view
+from longreach.crypto import CryptoError
+from longreach.intake import questions, selectors, services, urgency, where
+from longreach.intake.models import Triage
+from longreach.registry.validation import RecordInvalid
+
+
+@staff_view("triage.view")
+@require_GET
+def triage_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    queue = request.GET.get("queue", "open")
+    if queue not in selectors.QUEUES:
+        queue = "open"
+    reports = selectors.triage_queue(user, queue)[:500]
+    return render(request, "intake/triage_list.html", {"reports": reports, "queue": queue})
+
+
+@staff_view("triage.view")
+@require_GET
+def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    report = selectors.report_for_user(user, code)
+    opened = services.report_read(user=user, report=report)
+    answers = opened.answers
+    return render(
+        request,
+        "intake/triage_detail.html",
+        {
+            "opened": opened,
+            "report": report,
+            "described": questions.describe(answers),
+            "reasons": [questions.REASONS[r] for r in opened.suggestion.reasons],
+            "raised_by": [questions.REASONS[r] for r in opened.suggestion.raised_by],
+            "levels": urgency.LEVELS,
+            "modifiers": [(m, questions.REASONS[m]) for m in sorted(urgency.MODIFIERS)],
+            "vetting_choices": [c for c in Triage.Vetting.choices if c[0] != Triage.Vetting.PENDING],
+            "lines": where.for_country(answers.get("host_country", "")),
+            "can_open": opened.triage is not None
+            and opened.triage.vetting == Triage.Vetting.GENUINE
+            and bool(opened.triage.urgency)
+            and report.case_id is None,
+        },
+    )
+
+
+@staff_view("triage.decide")
+@require_POST
+def triage_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = staff_user(request)
+    report = selectors.report_for_user(user, code)
+    try:
+        if action == "urgency":
+            services.triage_confirm(
+                user=user,
+                report=report,
+                level=request.POST.get("level", ""),
+                modifiers=request.POST.getlist("modifiers")[:10],
+            )
+            messages.success(request, _("Urgency confirmed."))
+        elif action == "vet":
+            services.triage_vet(
+                user=user,
+                report=report,
+                outcome=request.POST.get("outcome", ""),
+                notes=request.POST.get("notes", ""),
+            )
+            messages.success(request, _("Vetting recorded."))
+        elif action == "reply":
+            services.reply_send(user=user, report=report, text=request.POST.get("text", ""))
+            messages.success(request, _("Reply sent. The reporter reads it with their receipt."))
+        elif action == "open-case":
+            opened = services.case_open(user=user, report=report)
+            messages.success(
+                request, _("Case %(code)s opened from this report.") % {"code": opened.case.code}
+            )
+            return redirect("triage_detail", code=report.code)
+        else:
+            raise Http404("not found")
+    except RecordInvalid as exc:
+        messages.error(request, "; ".join(f"{e.path}: {e.message}" for e in exc.errors))
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("triage_detail", code=report.code)
+
+
+@staff_view("triage.view")
+@require_GET
+def triage_file(request: HttpRequest, code: str) -> HttpResponseBase:
+    user = staff_user(request)
+    row = selectors.report_file_for_user(user, code)
+    try:
+        download = services.file_read(user=user, row=row)
+    except CryptoError as exc:
+        messages.error(request, str(exc))
+        return redirect("triage_detail", code=row.report.code)
+    # Never shown inline: the bytes are whatever a stranger uploaded (SVG, HTML, PDF with scripts).
+    response = StreamingHttpResponse(download.chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, download.name)
+    response["Content-Length"] = str(download.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
