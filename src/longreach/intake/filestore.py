@@ -72,6 +72,9 @@ class EncryptedUpload(UploadedFile):  # type: ignore[type-arg]
     def __repr__(self) -> str:  # the default would show the name, which is sealed data
         return f"<EncryptedUpload {self.written.size} bytes>"
 
+    def close(self) -> None:
+        """Nothing to close: the temp file was closed when it was complete (Django calls this on errors)."""
+
 
 @dataclass
 class UploadProblem:

@@ -298,7 +298,9 @@ class ReportForm(forms.Form):
         for i, (_s, _t, names) in enumerate(self.STEPS[: upto + 1]):
             if any(n in self.errors for n in names):
                 return i
-        return None
+        # The rest (the one-time token, a field of a later step) is shown where the reporter is.
+        later = self.fields_up_to(len(self.STEPS)) - self.fields_up_to(upto)
+        return upto if set(self.errors) - later else None
 
 
 def describe(values: dict[str, Any]) -> list[tuple[Any, str]]:

@@ -13,7 +13,9 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -94,7 +96,20 @@ def report_form(request: HttpRequest) -> HttpResponse:
         return _page(request, "form.html", _step_context(form, 0))
     handler = _handler(request)
     request.upload_handlers = [handler]
-    return _report_post(request, handler)
+    return _unreadable(request, handler) or _report_post(request, handler)
+
+
+def _unreadable(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse | None:
+    """Read the body now; a body Django cannot parse gets a clear answer and leaves no file."""
+    try:
+        request.POST  # noqa: B018 (parsing happens on first access)
+    except (MultiPartParserError, RequestDataTooBig, UnreadablePostError):
+        filestore.discard(handler.uploads)
+        message = _(
+            "The form could not be read: a file name or an answer was too long, or the upload was cut off."
+        )
+        return _page(request, "problem.html", {"message": message}, 400)
+    return None
 
 
 @csrf_protect
@@ -255,7 +270,7 @@ def status_view(request: HttpRequest) -> HttpResponse:
 def status_message(request: HttpRequest) -> HttpResponse:
     handler = _handler(request)
     request.upload_handlers = [handler]
-    return _status_message_post(request, handler)
+    return _unreadable(request, handler) or _status_message_post(request, handler)
 
 
 @csrf_protect
