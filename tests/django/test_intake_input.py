@@ -123,7 +123,9 @@ def test_immediate_danger_shows_the_emergency_number_and_stops(routed: Any) -> N
     client = Client()
     page = client.get("/report/form/")
     nonce = re.search(rb'name="nonce" value="([0-9a-f]{32})"', page.content).group(1).decode()  # type: ignore[union-attr]
-    r = client.post("/report/form/", {"nonce": nonce, "step": "safety", "host_country": "GB", "danger": "yes"})
+    r = client.post(
+        "/report/form/", {"nonce": nonce, "step": "safety", "host_country": "GB", "danger": "yes"}
+    )
     assert r.status_code == 200 and b"999" in r.content and b"Nothing has been sent yet" in r.content
     assert Report.objects.count() == 0
     go_on = client.post(
@@ -163,7 +165,12 @@ def pixel_flood_png() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 1000)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 1000))
+        + chunk(b"IEND", b"")
+    )
 
 
 HOSTILE = [
@@ -185,14 +192,19 @@ def test_hostile_files_are_stored_and_only_ever_downloaded(routed: Any, client_f
     page = volunteer.get(f"/triage/{report.code}/").content.decode()
     assert "\u202e" not in page and "../" not in page and "<script>alert" not in page
     assert "evilgnp.exe" in page and "passwd" in page
-    for (name, content), row in zip(HOSTILE, ReportFile.objects.order_by("received_at", "code"), strict=False):
+    for (name, content), row in zip(
+        HOSTILE, ReportFile.objects.order_by("received_at", "code"), strict=False
+    ):
         del name
         got = volunteer.get(f"/triage/files/{row.code}/")
         assert got["Content-Type"] == "application/octet-stream"
         assert got["Content-Disposition"].startswith("attachment")
         assert got["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in got["Content-Security-Policy"]
-    contents = {b"".join(volunteer.get(f"/triage/files/{row.code}/").streaming_content) for row in ReportFile.objects.all()}
+    contents = {
+        b"".join(volunteer.get(f"/triage/files/{row.code}/").streaming_content)
+        for row in ReportFile.objects.all()
+    }
     assert contents == {c for _n, c in HOSTILE}
     names = [len(n) for n in re.findall(r"<bdi>(x+\.png)</bdi>", page)]
     assert names and max(names) <= 200
@@ -231,8 +243,8 @@ def test_aborted_upload_leaves_no_file_and_no_report(routed: Any, intake_files: 
     client.get("/report/form/")
     boundary = "BoUnDaRy"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"step\"\r\n\r\nsend\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"cut.bin\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="step"\r\n\r\nsend\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="cut.bin"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     ).encode() + b"A" * 200_000  # the connection drops here: no closing boundary
     r = client.generic(
@@ -312,6 +324,12 @@ def test_database_logs_and_files_hold_no_receipt_name_or_message(
             dump.extend(repr(row) for row in cursor.fetchall())
     text = "\n".join(dump) + caplog.text
     stored = b"".join(p.read_bytes() for p in intake_files.rglob("*") if p.is_file())
-    for needle in [receipt, receipts.grouped(receipt), *secret_words, "A second secret message", "A reply only they read"]:
+    for needle in [
+        receipt,
+        receipts.grouped(receipt),
+        *secret_words,
+        "A second secret message",
+        "A reply only they read",
+    ]:
         assert needle not in text, needle
     assert b"SECRET-FILE-CONTENT" not in stored
