@@ -87,6 +87,15 @@ def cast(db: Any, signing_key_file: Path) -> Cast:
     return c
 
 
+@pytest.fixture
+def routed(cast: Cast) -> Cast:
+    """The cast, with public reports going to demo-a."""
+    from longreach.intake import services
+
+    services.route_set(compartment=cast.compartments["demo-a"], acting_user="test")
+    return cast
+
+
 def totp_code(user: Any) -> str:
     device = TOTPDevice.objects.get(user=user)
     # A code is accepted once per time step; tests log in many times a step.

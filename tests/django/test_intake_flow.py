@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from longreach.intake import services
 from longreach.intake.models import Report, ReportFile, ReportMessage
 from longreach.keys.context import using_keyring
 
@@ -38,12 +37,6 @@ ANSWERS: dict[str, Any] = {
     "help": ["DIGITAL_SECURITY", "LEGAL_IMMIGRATION"],
     "consents": ["SUPPORT", "STATISTICS"],
 }
-
-
-@pytest.fixture
-def routed(cast: Any) -> Any:
-    services.route_set(compartment=cast.compartments["demo-a"], acting_user="test")
-    return cast
 
 
 def walk(client: Client, answers: dict[str, Any], files: list[tuple[str, bytes]] | None = None) -> Any:

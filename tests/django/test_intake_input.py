@@ -14,7 +14,7 @@ from django.test import Client
 
 from longreach.intake import receipts
 from longreach.intake.models import Report, ReportFile
-from tests.django.test_intake_flow import ANSWERS, _named, receipt_from, routed, walk  # noqa: F401
+from tests.django.test_intake_flow import ANSWERS, _named, receipt_from, walk
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_hostile_files_are_stored_and_only_ever_downloaded(routed: Any, client_f
     page = volunteer.get(f"/triage/{report.code}/").content.decode()
     assert "\u202e" not in page and "../" not in page and "<script>alert" not in page
     assert "evilgnp.exe" in page and "passwd" in page
-    for (name, content), row in zip(
+    for (name, _content), row in zip(
         HOSTILE, ReportFile.objects.order_by("received_at", "code"), strict=False
     ):
         del name
