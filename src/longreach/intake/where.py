@@ -21,7 +21,6 @@ DEFAULT_FILE = Path(__file__).parent / "data" / "where_to_report.json"
 FIELDS = (
     "emergency",
     "police",
-    "police_note",
     "national_security",
     "national_security_web",
     "cyber",
@@ -38,7 +37,6 @@ class Lines:
     country: str
     emergency: str = ""
     police: str = ""
-    police_note: str = ""
     national_security: str = ""
     national_security_web: str = ""
     cyber: str = ""
