@@ -56,12 +56,12 @@ def test_anything_else_is_not_a_receipt(typed: str) -> None:
 
 def test_lookup_hash_and_reporter_key_depend_on_receipt_and_pepper() -> None:
     r, pepper = "12345678901234567890", b"p" * 32
-    h = receipts.lookup_hash(r, pepper, KDF_TEST)
-    assert h == receipts.lookup_hash(r, pepper, KDF_TEST)
-    assert h != receipts.lookup_hash("12345678901234567891", pepper, KDF_TEST)
-    assert h != receipts.lookup_hash(r, b"q" * 32, KDF_TEST)
-    pair = receipts.reporter_keypair(r, pepper, KDF_TEST)
-    assert pair == receipts.reporter_keypair(r, pepper, KDF_TEST)
+    h = receipts.open_receipt(r, pepper, KDF_TEST).lookup_hash
+    assert h == receipts.open_receipt(r, pepper, KDF_TEST).lookup_hash
+    assert h != receipts.open_receipt("12345678901234567891", pepper, KDF_TEST).lookup_hash
+    assert h != receipts.open_receipt(r, b"q" * 32, KDF_TEST).lookup_hash
+    pair = receipts.open_receipt(r, pepper, KDF_TEST).reporter
+    assert pair == receipts.open_receipt(r, pepper, KDF_TEST).reporter
     # The reply key is not the lookup hash: knowing one gives nothing of the other.
     assert pair.private != h and pair.public != h
 

@@ -30,14 +30,19 @@ def _state(request: HttpRequest) -> dict[str, Any]:
 
 
 def touch(request: HttpRequest) -> dict[str, Any]:
-    """Mark the visit as active; forget everything after INTAKE_IDLE_MINUTES of silence."""
+    """Mark the visit as active; forget everything after INTAKE_IDLE_MINUTES of silence.
+
+    The session row is written at most once a minute for this, not on every page.
+    """
     state = _state(request)
     now = int(time.time())
-    if state and now - int(state.get("seen", now)) > settings.INTAKE_IDLE_MINUTES * 60:
+    seen = int(state.get("seen", 0))
+    if state and now - seen > settings.INTAKE_IDLE_MINUTES * 60:
         state = {"lang": state.get("lang", "")}
-    state["seen"] = now
-    request.session[FIELD] = state
-    request.session.set_expiry(0)  # ends when the browser closes
+    if not state or now - seen >= 60:
+        state["seen"] = now
+        request.session[FIELD] = state
+        request.session.set_expiry(0)  # ends when the browser closes
     if not request.session.session_key:
         request.session.save()
     return state

@@ -117,15 +117,18 @@ def _file_rows(report: Report, uploads: list[EncryptedUpload], message: ReportMe
     ReportFile.objects.bulk_create(rows)
 
 
-def _check_session_quota(session_key: str, uploads: list[EncryptedUpload]) -> None:
-    total = sum(up.written.size for up in uploads)
-    if total and not throttle.hit(
-        throttle.session_key("bytes", session_key),
-        seconds=3600,
-        limit=settings.INTAKE_SESSION_BYTES,
-        amount=total,
-    ):
-        raise Refused(_("This visit has sent as many files as it may for now; try again in an hour."))
+def _limits(
+    session_key: str, kind: str, per_session: int, uploads: list[EncryptedUpload]
+) -> list[throttle.Limit]:
+    return [
+        throttle.Limit(throttle.session_key(kind, session_key), 3600, per_session),
+        throttle.Limit(
+            throttle.session_key("bytes", session_key),
+            3600,
+            settings.INTAKE_SESSION_BYTES,
+            sum(up.written.size for up in uploads),
+        ),
+    ]
 
 
 @dataclass(frozen=True)
@@ -151,21 +154,24 @@ def report_submit(
         nonce_hash = _hash(nonce)
         if Report.objects.filter(nonce_hash=nonce_hash).exists():
             raise AlreadyReceived(_("This report was already received."))
-        if not throttle.hit("reports:all", seconds=60, limit=settings.INTAKE_REPORTS_PER_MINUTE):
-            raise Refused(_("Many reports are arriving right now. Please wait a minute and send again."))
-        if not throttle.hit(
-            throttle.session_key("reports", session_key),
-            seconds=3600,
-            limit=settings.INTAKE_REPORTS_PER_SESSION,
-        ):
+        refused = throttle.hit_all(
+            [
+                throttle.Limit("reports:all", 60, settings.INTAKE_REPORTS_PER_MINUTE),
+                *_limits(session_key, "reports", settings.INTAKE_REPORTS_PER_SESSION, uploads),
+            ]
+        )
+        if refused is not None:
             raise Refused(
-                _("This visit has sent several reports already. Please wait an hour and try again.")
+                [
+                    _("Many reports are arriving right now. Please wait a minute and send again."),
+                    _("This visit has sent several reports already. Please wait an hour and try again."),
+                    _("This visit has sent as many files as it may for now; try again in an hour."),
+                ][refused]
             )
-        _check_session_quota(session_key, uploads)
         receipt = receipts.new()
         params = pepper.receipt_params()
-        lookup = receipts.lookup_hash(receipt, secret, params)
-        reporter = receipts.reporter_keypair(receipt, secret, params)
+        opened = receipts.open_receipt(receipt, secret, params)
+        lookup, reporter = opened.lookup_hash, opened.reporter
         level = questions.suggestion(answers).level
         filestore.make_durable(uploads)
         now = timezone.now()
@@ -237,16 +243,16 @@ def status_pause() -> float:
 def status_check(typed: str) -> tuple[Report, bytes] | None:
     """The report and the reporter's private key for a receipt, or None.
 
-    Wrong, unknown, expired and malformed receipts cost the same work (two
-    Argon2id derivations and one query) and give the same None.
+    Wrong, unknown, expired and malformed receipts cost the same work (one
+    Argon2id derivation and one query) and give the same None.
     """
     secret = pepper.load()
     receipt = receipts.normalise(typed)
     params = pepper.receipt_params()
     candidate = receipt or _NOT_A_RECEIPT
-    lookup = receipts.lookup_hash(candidate, secret, params)
-    private = receipts.reporter_keypair(candidate, secret, params).private
-    report = Report.objects.filter(receipt_hash=lookup).select_related("compartment").first()
+    opened = receipts.open_receipt(candidate, secret, params)
+    private = opened.reporter.private
+    report = Report.objects.filter(receipt_hash=opened.lookup_hash).select_related("compartment").first()
     if report is not None and (
         receipt is None
         or report.last_activity < timezone.now() - dt.timedelta(days=settings.INTAKE_RECEIPT_DAYS)
@@ -285,13 +291,16 @@ def reporter_message(
             raise Refused(
                 _("The message is longer than %(n)d characters.") % {"n": settings.INTAKE_TEXT_CHARS}
             )
-        if not throttle.hit(
-            throttle.session_key("messages", session_key),
-            seconds=3600,
-            limit=settings.INTAKE_MESSAGES_PER_SESSION,
-        ):
-            raise Refused(_("This visit has sent many messages. Please wait an hour and try again."))
-        _check_session_quota(session_key, uploads)
+        refused = throttle.hit_all(
+            _limits(session_key, "messages", settings.INTAKE_MESSAGES_PER_SESSION, uploads)
+        )
+        if refused is not None:
+            raise Refused(
+                [
+                    _("This visit has sent many messages. Please wait an hour and try again."),
+                    _("This visit has sent as many files as it may for now; try again in an hour."),
+                ][refused]
+            )
         filestore.make_durable(uploads)
         now = timezone.now()
         with transaction.atomic():

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import time
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F
 
 from longreach.intake.models import Counter
 
@@ -26,15 +27,30 @@ def _window(seconds: int, now: float | None = None) -> int:
     return t - t % seconds
 
 
-def hit(key: str, *, seconds: int, limit: int, amount: int = 1) -> bool:
-    """Count ``amount`` events; False (and nothing counted) when the window is already full."""
-    window = _window(seconds)
+@dataclass(frozen=True)
+class Limit:
+    key: str
+    seconds: int
+    limit: int
+    amount: int = 1
+
+
+def hit_all(limits: list[Limit]) -> int | None:
+    """Count every limit in one transaction; the index of the first full one (nothing counted) or None."""
     with transaction.atomic():
-        counter, _ = Counter.objects.select_for_update().get_or_create(key=key, window=window)
-        if counter.count + amount > limit:
-            return False
-        Counter.objects.filter(pk=counter.pk).update(count=F("count") + amount)
-    return True
+        rows = []
+        for i, lim in enumerate(limits):
+            if lim.amount == 0:
+                continue
+            counter, _ = Counter.objects.select_for_update().get_or_create(
+                key=lim.key, window=_window(lim.seconds)
+            )
+            if counter.count + lim.amount > lim.limit:
+                return i
+            rows.append((counter.pk, lim.amount))
+        for pk, amount in rows:
+            Counter.objects.filter(pk=pk).update(count=F("count") + amount)
+    return None
 
 
 def count(key: str, *, seconds: int) -> int:
@@ -50,10 +66,6 @@ def add(key: str, *, seconds: int, amount: int = 1) -> int:
         Counter.objects.filter(pk=counter.pk).update(count=F("count") + amount)
         counter.refresh_from_db()
     return counter.count
-
-
-def total(prefix: str) -> int:
-    return Counter.objects.filter(key__startswith=prefix).aggregate(n=Sum("count"))["n"] or 0
 
 
 def prune(older_than_seconds: int = 86400) -> int:

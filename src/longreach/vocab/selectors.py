@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
+from django.utils.translation import get_language
 
 from longreach.vocab.models import Term, Vocabulary
 
@@ -44,7 +47,32 @@ class Catalogue:
     choices: dict[str, list[tuple[str, str]]]
 
 
+# Forms ask for the catalogue on every request; terms change rarely. Saving a
+# term clears this process's copy at once (signals below); other server
+# processes pick the change up within CATALOGUE_SECONDS.
+CATALOGUE_SECONDS = 300
+_cache: dict[str, tuple[float, Catalogue]] = {}
+
+
 def catalogue() -> Catalogue:
+    lang = get_language() or ""
+    hit = _cache.get(lang)
+    if hit is not None and time.monotonic() - hit[0] < CATALOGUE_SECONDS:
+        return hit[1]
+    fresh = _catalogue()
+    _cache[lang] = (time.monotonic(), fresh)
+    return fresh
+
+
+def forget_catalogue(**_kwargs: object) -> None:
+    _cache.clear()
+
+
+post_save.connect(forget_catalogue, sender=Term, dispatch_uid="vocab-catalogue-save")
+post_delete.connect(forget_catalogue, sender=Term, dispatch_uid="vocab-catalogue-delete")
+
+
+def _catalogue() -> Catalogue:
     labels: dict[str, dict[str, str]] = {}
     active: dict[str, list[tuple[str, str]]] = {}
     rows = Term.objects.select_related("vocabulary").order_by("vocabulary__code", "position", "code")
