@@ -46,6 +46,7 @@ test: $(VENV)/.installed-test chromium
 bench: $(VENV)/.installed-test
 	LONGREACH_MODE=test $(BIN)/python benchmarks/crypto.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/registry.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/intake_load.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

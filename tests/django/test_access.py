@@ -23,6 +23,7 @@ def pages(cast: Any) -> dict[str, str]:
         "compartment_a": f"/compartments/{a.code}/",
         "approvals": "/approvals/",
         "audit": "/audit/",
+        "triage": "/triage/",
     }
 
 
@@ -65,6 +66,15 @@ EXPECTED = {
         "volunteer": 404,
         "researcher": 404,
         "auditor": 200,
+    },
+    "triage": {
+        "admin": 404,
+        "lead": 200,
+        "analyst": 200,
+        "analyst2": 200,
+        "volunteer": 200,
+        "researcher": 404,
+        "auditor": 404,
     },
 }
 

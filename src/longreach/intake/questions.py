@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from django import forms
@@ -82,6 +85,28 @@ DETENTION_OUTCOMES = frozenset({"DETAINED", "IMPRISONED", "DISAPPEARED", "CAMP"}
 _NONCE = re.compile(r"^[0-9a-f]{32}$")
 
 
+class ListSelect(forms.Select):
+    """A select rendered without a template per option: the country lists have 250 options
+    and every reporter page carries two of them. Same HTML as Django's Select."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        chosen = set(self.format_value(value))
+        options = "".join(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                v,
+                mark_safe(" selected") if str(v) in chosen else "",  # noqa: S308 (a constant)
+                label,
+            )
+            for v, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 (escaped above)
+
+
 def _blank(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -137,7 +162,7 @@ class ReportForm(forms.Form):
         country = _blank(countries.choices())
         f = self.fields
         f["host_country"] = forms.ChoiceField(
-            label=_("Which country do you live in now?"), choices=country, required=True
+            label=_("Which country do you live in now?"), choices=country, required=True, widget=ListSelect
         )
         f["danger"] = forms.ChoiceField(
             label=_("Are you in danger right now?"), choices=YES_NO, widget=forms.RadioSelect, required=True
@@ -175,6 +200,7 @@ class ReportForm(forms.Form):
             help_text=_("Usually the country you or your family come from."),
             choices=country,
             required=True,
+            widget=ListSelect,
         )
         f["community"] = forms.ChoiceField(
             label=_("Your community (optional)"),

@@ -32,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo organisation created. Credentials: {path} (mode 0600)")
             )
+        if settings.MODE == "demo":
+            _demo_reporting_line()
         port = opts["port"]
         cred = settings.VAR_DIR / "demo-credentials.txt"
         self.stdout.write(
@@ -39,6 +41,7 @@ class Command(BaseCommand):
                 [
                     "",
                     f"  Open        http://127.0.0.1:{port}/",
+                    f"  Report      http://127.0.0.1:{port}/report/   (the public reporting line, no login)",
                     "  Users       admin lead analyst analyst2 volunteer researcher auditor",
                     f"  Credentials {cred}",
                     "  Log in as analyst: in another terminal, from this folder, run",
@@ -53,3 +56,16 @@ class Command(BaseCommand):
             self.stdout.write(f"Longreach listening on http://127.0.0.1:{port}/  (Ctrl-C stops it)")
             self.stdout.flush()
             serve("127.0.0.1", port, 8, self.stdout)
+
+
+def _demo_reporting_line() -> None:
+    """A demo made before the reporting line existed gets its pepper and route on the next start."""
+    from longreach.accounts.models import Compartment
+    from longreach.intake import pepper
+    from longreach.intake import services as intake
+    from longreach.intake.models import Route
+
+    pepper.ensure()
+    demo_a = Compartment.objects.filter(slug="demo-a").first()
+    if demo_a is not None and not Route.objects.exists():
+        intake.route_set(compartment=demo_a, acting_user="demo-setup")
