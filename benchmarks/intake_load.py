@@ -16,6 +16,9 @@ The global reports-per-minute limit is raised for the run (it exists to stop
 floods, which is what a load test is); everything else is production code
 with the production receipt KDF.
 
+Both runs store every file they are sent (about 20 GB at the defaults on a
+two-core machine); the temporary folder is removed at the end unless --keep.
+
 Run: .venv/bin/python benchmarks/intake_load.py [--reporters 50] [--mb 5] [--seconds 120]
 """
 
@@ -25,6 +28,7 @@ import argparse
 import http.client
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -234,8 +238,21 @@ def main() -> None:
     ap.add_argument("--mb", type=float, default=5.0)
     ap.add_argument("--seconds", type=float, default=120.0)
     ap.add_argument("--threads", type=int, default=16, help="waitress worker threads (both runs)")
+    ap.add_argument(
+        "--keep", action="store_true", help="keep the temporary folder (it holds every file sent)"
+    )
     args = ap.parse_args()
     var = Path(tempfile.mkdtemp(prefix="longreach-intake-bench-"))
+    try:
+        run(args, var)
+    finally:
+        if args.keep:
+            print(f"kept {var}")
+        else:
+            shutil.rmtree(var, ignore_errors=True)
+
+
+def run(args: argparse.Namespace, var: Path) -> None:
     if os.environ.get("LONGREACH_DATABASE_URL"):
         python(
             var,

@@ -179,19 +179,21 @@ def test_production_settings_refuse_to_start_without_secrets(tmp_path: Path) -> 
 
 
 def test_deploy_check_passes_with_production_settings(tmp_path: Path) -> None:
+    tmp_path = tmp_path / "production"  # the suite's own pepper lives in tmp_path itself
+    tmp_path.mkdir()
     secret = tmp_path / "secret"
     secret.write_text("s" * 20 + "Q9x!" * 10 + "kZ")
-    r = longreach(
-        tmp_path,
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        LONGREACH_MODE="production",
-        LONGREACH_SECRET_KEY_FILE=str(secret),
-        LONGREACH_ALLOWED_HOSTS="longreach.example.org",
-        LONGREACH_KDF="interactive",
-    )
+    production = {
+        "LONGREACH_MODE": "production",
+        "LONGREACH_SECRET_KEY_FILE": str(secret),
+        "LONGREACH_ALLOWED_HOSTS": "longreach.example.org",
+        "LONGREACH_KDF": "interactive",
+    }
+    r = longreach(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production)
+    assert r.returncode != 0 and "longreach.W001" in r.stderr + r.stdout  # no intake pepper yet
+    assert "longreach intake init" in r.stderr + r.stdout
+    (tmp_path / "intake-pepper.key").write_text("ab" * 32)
+    r = longreach(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **production)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout
 

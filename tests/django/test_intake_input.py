@@ -332,3 +332,13 @@ def test_database_logs_and_files_hold_no_receipt_name_or_message(
     ]:
         assert needle not in text, needle
     assert b"SECRET-FILE-CONTENT" not in stored
+
+
+def test_a_step_just_reached_shows_no_errors(routed: Any) -> None:
+    client = Client()
+    page = client.get("/report/form/")
+    nonce = re.search(rb'name="nonce" value="([0-9a-f]{32})"', page.content).group(1).decode()  # type: ignore[union-attr]
+    r = client.post("/report/form/", {"nonce": nonce, "step": "safety", "host_country": "GB", "danger": "no"})
+    assert b"About you" in r.content and b'class="error"' not in r.content
+    r = client.post("/report/form/", {"nonce": nonce, "step": "you", "host_country": "GB", "danger": "no"})
+    assert r.status_code == 400 and b'class="error"' in r.content  # now origin_state was asked for

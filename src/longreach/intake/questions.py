@@ -18,6 +18,7 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from django import forms
@@ -107,6 +108,19 @@ class ListSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final), mark_safe(options))  # noqa: S308 (escaped above)
 
 
+class CountryField(forms.ChoiceField):
+    """ISO 3166-1 countries named in the visitor's language; a posted code is checked against
+    a set, so the 250 options are only listed when the select is drawn."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        lang = get_language() or "en"
+        self._codes = frozenset(countries.all_codes())
+        super().__init__(choices=lambda: _blank(countries.choices(lang)), widget=ListSelect, **kwargs)
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self._codes
+
+
 def _blank(choices: Iterable[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [("", "—"), *choices]
 
@@ -159,11 +173,8 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         cat = catalogue()
         text = settings.INTAKE_TEXT_CHARS
-        country = _blank(countries.choices())
         f = self.fields
-        f["host_country"] = forms.ChoiceField(
-            label=_("Which country do you live in now?"), choices=country, required=True, widget=ListSelect
-        )
+        f["host_country"] = CountryField(label=_("Which country do you live in now?"), required=True)
         f["danger"] = forms.ChoiceField(
             label=_("Are you in danger right now?"), choices=YES_NO, widget=forms.RadioSelect, required=True
         )
@@ -195,12 +206,10 @@ class ReportForm(forms.Form):
         f["name"] = forms.CharField(
             label=_("What should we call you? (optional, a nickname is fine)"), max_length=300, required=False
         )
-        f["origin_state"] = forms.ChoiceField(
+        f["origin_state"] = CountryField(
             label=_("Which country is behind this?"),
             help_text=_("Usually the country you or your family come from."),
-            choices=country,
             required=True,
-            widget=ListSelect,
         )
         f["community"] = forms.ChoiceField(
             label=_("Your community (optional)"),

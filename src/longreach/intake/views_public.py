@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -91,7 +92,7 @@ def _summary(form: ReportForm) -> list[tuple[Any, str]]:
 @require_http_methods(["GET", "POST"])
 def report_form(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        reporter_session.touch(request)
+        # No session yet: a visit that only looks leaves no row behind.
         form = ReportForm(initial={"nonce": secrets.token_hex(16), "reporter": "self"})
         return _page(request, "form.html", _step_context(form, 0))
     handler = _handler(request)
@@ -126,7 +127,7 @@ def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> Http
         if go == "back":
             filestore.discard(uploads)
             form.is_valid()
-            return _page(request, "form.html", _step_context(form, max(0, current - 1)))
+            return _page(request, "form.html", _step_context(form, max(0, current - 1), hide_errors=True))
         bad = form.step_errors(current)
         if bad is not None:
             filestore.discard(uploads)
@@ -140,7 +141,8 @@ def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> Http
             filestore.discard(uploads)
             nxt = current + 1
             extra = {"summary": _summary(form)} if nxt == len(ReportForm.STEPS) - 1 else {}
-            return _page(request, "form.html", _step_context(form, nxt, **extra))
+            # A step just reached has not been answered yet: no "required" errors on it.
+            return _page(request, "form.html", _step_context(form, nxt, hide_errors=True, **extra))
         if handler.problems:
             filestore.discard(uploads)
             return _page(
@@ -212,7 +214,6 @@ def _status_answer(request: HttpRequest, start_at: float, floor: float) -> None:
 @require_http_methods(["GET", "POST"])
 def status(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        reporter_session.touch(request)
         return _page(request, "status_login.html", {})
     start_at = time.monotonic()
     try:
@@ -329,6 +330,6 @@ def leave(request: HttpRequest) -> HttpResponse:
 def where_to_report(request: HttpRequest) -> HttpResponse:
     from longreach.geo import countries
 
-    names = dict(countries.choices())
+    names = countries.names(get_language() or "en")
     rows = sorted(where.table().values(), key=lambda lines: str(names.get(lines.country, lines.country)))
     return _page(request, "where.html", {"rows": [(names.get(r.country, r.country), r) for r in rows]})
