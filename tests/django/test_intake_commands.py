@@ -84,3 +84,13 @@ def test_check_table(settings: Any, tmp_path: Path) -> None:
     settings.WHERE_TO_REPORT_FILE = str(bad)
     with pytest.raises(CommandError, match="countries.FR.sources"):
         run("intake", "check-table")
+
+
+def test_old_rate_limit_windows_are_pruned(cast: Any) -> None:
+    from longreach.intake import throttle
+    from longreach.intake.models import Counter
+
+    Counter.objects.create(key="reports:all", window=1_000, count=5)
+    assert throttle.hit_all([throttle.Limit("reports:all", 60, 10)]) is None
+    assert throttle.prune() == 1
+    assert list(Counter.objects.values_list("count", flat=True)) == [1]

@@ -70,7 +70,3 @@ def report_file_for_user(user: User, code: str) -> ReportFile:
     if found is not None:
         _denied(user, found.report.compartment, "report-file", code)
     raise Http404("not found")
-
-
-def open_count(user: User) -> int:
-    return triage_queue(user, "open").count()

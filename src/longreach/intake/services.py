@@ -73,6 +73,30 @@ def _hash(value: str) -> bytes:
     return hashlib.blake2b(value.encode("utf-8"), digest_size=32, person=b"lr-intake-nonce").digest()
 
 
+def _audit(
+    event: Event, actor: Any, report: Report, kind: str = "report", code: str = "", **detail: Any
+) -> None:
+    audit_record(
+        event,
+        actor=actor,
+        compartment=report.compartment,
+        object_type=kind,
+        object_code=code or report.code,
+        detail=detail,
+    )
+
+
+def _intake_public(compartment: Compartment) -> bytes:
+    return as_bytes(compartment.intake_public_key, "intake public key")
+
+
+def _answers(report: Report, private: bytes) -> dict[str, Any]:
+    opened: dict[str, Any] = json.loads(
+        ck.open_sealed_to(private, bytes(report.sealed), _report_context(report.id))
+    )
+    return opened
+
+
 def route_for(origin_state: str) -> Compartment:
     route = Route.objects.filter(origin_state=origin_state).select_related("compartment").first()
     route = route or Route.objects.filter(origin_state="").select_related("compartment").first()
@@ -97,7 +121,7 @@ def route_set(*, compartment: Compartment, origin_state: str = "", acting_user: 
 
 
 def _file_rows(report: Report, uploads: list[EncryptedUpload], message: ReportMessage | None) -> None:
-    intake_public = as_bytes(report.compartment.intake_public_key, "intake public key")
+    intake_public = _intake_public(report.compartment)
     now = timezone.now()
     rows = []
     for up in uploads:
@@ -188,20 +212,13 @@ def report_submit(
                     suggested_urgency=level,
                 )
                 report.sealed = ck.seal_to(
-                    as_bytes(compartment.intake_public_key, "intake public key"),
+                    _intake_public(compartment),
                     json.dumps(answers, ensure_ascii=False).encode("utf-8"),
                     _report_context(report.id),
                 )
                 report.save(force_insert=True)
                 _file_rows(report, uploads, None)
-                audit_record(
-                    Event.INTAKE_RECEIVED,
-                    actor="public",
-                    compartment=compartment,
-                    object_type="report",
-                    object_code=report.code,
-                    detail={"files": len(uploads), "urgency": level},
-                )
+                _audit(Event.INTAKE_RECEIVED, "public", report, files=len(uploads), urgency=level)
                 crash_point("rows_written")
         except IntegrityError as exc:
             if Report.objects.filter(nonce_hash=nonce_hash).exists():
@@ -308,21 +325,14 @@ def reporter_message(
                 id=uuid.uuid4(), report=report, author=ReportMessage.Author.REPORTER, sent_at=now
             )
             message.sealed = ck.seal_to(
-                as_bytes(report.compartment.intake_public_key, "intake public key"),
+                _intake_public(report.compartment),
                 text.encode("utf-8"),
                 _message_context(message.id),
             )
             message.save(force_insert=True)
             _file_rows(report, uploads, message)
             Report.objects.filter(pk=report.pk).update(last_activity=now)
-            audit_record(
-                Event.INTAKE_MESSAGE,
-                actor="public",
-                compartment=report.compartment,
-                object_type="report",
-                object_code=report.code,
-                detail={"files": len(uploads)},
-            )
+            _audit(Event.INTAKE_MESSAGE, "public", report, files=len(uploads))
         return message
     except BaseException:
         filestore.discard(uploads)
@@ -382,7 +392,7 @@ def report_read(*, user: User, report: Report) -> OpenReport:
     """Decrypt a report, its files' names and its messages, in this request only."""
     _require(user, "triage.view", report.compartment)
     private = _intake_private(report)
-    answers = json.loads(ck.open_sealed_to(private, bytes(report.sealed), _report_context(report.id)))
+    answers = _answers(report, private)
     files = []
     for row in report.files.all():
         meta = _file_meta(row, private)
@@ -407,13 +417,7 @@ def report_read(*, user: User, report: Report) -> OpenReport:
     if report.status == Report.Status.RECEIVED:
         Report.objects.filter(pk=report.pk).update(status=Report.Status.IN_REVIEW)
         report.status = Report.Status.IN_REVIEW
-    audit_record(
-        Event.INTAKE_READ,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report",
-        object_code=report.code,
-    )
+    _audit(Event.INTAKE_READ, user, report)
     return OpenReport(report, answers, questions.suggestion(answers), files, conversation, triage)
 
 
@@ -438,14 +442,7 @@ def triage_confirm(*, user: User, report: Report, level: str, modifiers: Iterabl
     row = _triage_row(report)
     row.urgency, row.modifiers, row.urgency_by = level, mods, user
     row.save()
-    audit_record(
-        Event.INTAKE_TRIAGED,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report",
-        object_code=report.code,
-        detail={"urgency": level, "suggested": report.suggested_urgency},
-    )
+    _audit(Event.INTAKE_TRIAGED, user, report, urgency=level, suggested=report.suggested_urgency)
     return row
 
 
@@ -462,14 +459,7 @@ def triage_vet(*, user: User, report: Report, outcome: str, notes: str = "") -> 
     row.save()
     if outcome in (Triage.Vetting.PROBE, Triage.Vetting.SPAM):
         Report.objects.filter(pk=report.pk).update(status=Report.Status.CLOSED)
-    audit_record(
-        Event.INTAKE_VETTED,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report",
-        object_code=report.code,
-        detail={"outcome": outcome},
-    )
+    _audit(Event.INTAKE_VETTED, user, report, outcome=outcome)
     return row
 
 
@@ -487,7 +477,7 @@ def reply_send(*, user: User, report: Report, text: str) -> ReportMessage:
         id=uuid.uuid4(), report=report, author=ReportMessage.Author.STAFF, staff=user, sent_at=now
     )
     message.sealed = ck.seal_to(
-        as_bytes(report.compartment.intake_public_key, "intake public key"),
+        _intake_public(report.compartment),
         text.encode("utf-8"),
         _message_context(message.id),
     )
@@ -496,13 +486,7 @@ def reply_send(*, user: User, report: Report, text: str) -> ReportMessage:
     )
     message.save(force_insert=True)
     Report.objects.filter(pk=report.pk).update(last_activity=now)
-    audit_record(
-        Event.INTAKE_REPLIED,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report",
-        object_code=report.code,
-    )
+    _audit(Event.INTAKE_REPLIED, user, report)
     return message
 
 
@@ -524,13 +508,7 @@ def file_read(*, user: User, row: ReportFile) -> FileDownload:
         raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
     if found != row.cipher_sha256:
         raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
-    audit_record(
-        Event.INTAKE_FILE_READ,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report-file",
-        object_code=row.code,
-    )
+    _audit(Event.INTAKE_FILE_READ, user, report, kind="report-file", code=row.code)
     return FileDownload(
         meta["name"], row.size, filestore.read_plain(row.stored_name, bytes.fromhex(meta["key"]))
     )
@@ -591,7 +569,7 @@ def case_open(*, user: User, report: Report) -> registry.OpenedCase:
     if not triage.urgency:
         raise ServiceError(_("confirm the urgency before opening a case"))
     private = _intake_private(report)
-    answers = json.loads(ck.open_sealed_to(private, bytes(report.sealed), _report_context(report.id)))
+    answers = _answers(report, private)
     contact = answers.get("contact_channel", "")
     client = {
         "name": answers.get("name", ""),
@@ -627,12 +605,5 @@ def case_open(*, user: User, report: Report) -> registry.OpenedCase:
     report.case = opened.case
     report.status = Report.Status.CASE_OPENED
     report.save(update_fields=["case", "status"])
-    audit_record(
-        Event.INTAKE_CASE_OPENED,
-        actor=user,
-        compartment=report.compartment,
-        object_type="report",
-        object_code=report.code,
-        detail={"case": opened.case.code},
-    )
+    _audit(Event.INTAKE_CASE_OPENED, user, report, case=opened.case.code)
     return opened

@@ -29,10 +29,6 @@ from longreach.intake.models import Report
 from longreach.intake.questions import ReportForm
 
 
-def _lines(code: str) -> where.Lines | None:
-    return where.for_country(code)
-
-
 def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
     return render(request, f"intake/{template}", context, status=status)
 
@@ -134,7 +130,7 @@ def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> Http
             return _page(request, "form.html", _step_context(form, bad), 400)
         if ReportForm.STEPS[current][0] == "safety" and form.cleaned_data.get("danger") == questions.YES:
             if not request.POST.get("safe_to_continue"):
-                lines = _lines(form.cleaned_data.get("host_country", ""))
+                lines = where.for_country(form.cleaned_data.get("host_country", ""))
                 return _page(request, "danger.html", {**_step_context(form, current), "lines": lines})
         last = current == len(ReportForm.STEPS) - 1
         if not last:
@@ -174,7 +170,7 @@ def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> Http
             {
                 "receipt_groups": receipts.grouped(submitted.receipt).split(" "),
                 "receipt": submitted.receipt,
-                "lines": _lines(answers.get("host_country", "")),
+                "lines": where.for_country(answers.get("host_country", "")),
             },
         )
     except BaseException:

@@ -1,4 +1,5 @@
-"""Running the real WSGI server (waitress) with a tree-head signer beside it."""
+"""Running the real WSGI server (waitress) with housekeeping beside it: signing tree heads
+and dropping rate-limit counters of windows long past."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.db import close_old_connections
 def _signer(stop: threading.Event, every: float, out: Any) -> None:
     from longreach.audit.models import LedgerState, TreeHead
     from longreach.audit.services import ledger_sign_head
+    from longreach.intake import throttle
 
     while not stop.wait(every):
         try:
@@ -19,6 +21,7 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
             size = LedgerState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
             if last is None or size > last + 1:  # +1: signing itself adds an entry
                 ledger_sign_head()
+            throttle.prune()
         except Exception as exc:  # keep serving; the failure is printed for the operator
             out.write(f"tree head signing failed: {exc}\n")
         finally:
