@@ -7,10 +7,16 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = argv if argv is not None else sys.argv[1:]
+    if args[:1] == ["verify-package"]:
+        # Whoever checks a package has no Longreach to configure: no settings, no database.
+        from longreach.vault.verify_cli import main as verify_package
+
+        sys.exit(verify_package(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["longreach", *(argv if argv is not None else sys.argv[1:])])
+    execute_from_command_line(["longreach", *args])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The evidence vault (issue 5). Pure modules first: ``package`` checks evidence packages offline."""
