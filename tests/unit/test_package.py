@@ -233,3 +233,51 @@ def test_command_line_needs_only_the_published_key(tmp_path: Any) -> None:
     assert r.returncode == 2 and "--key" in r.stderr
     r = run_cli(tmp_path, str(tmp_path / "nothing.zip"), "--key", PUBLIC.hex())
     assert r.returncode == 1 and "not a readable zip file" in r.stderr
+
+
+DOC = __import__("pathlib").Path(__file__).parents[2] / "docs" / "verifying-evidence.md"
+
+
+def _doc_blocks(language: str) -> list[str]:
+    import re
+    import textwrap
+
+    text = DOC.read_text(encoding="utf-8")
+    return [textwrap.dedent(b) for b in re.findall(rf"```{language}\n(.*?)```", text, re.S)]
+
+
+def test_the_by_hand_procedure_in_the_docs_works_and_catches_tampering(tmp_path: Any) -> None:
+    """docs/verifying-evidence.md: its script and its OpenSSL commands, run as written."""
+    import shutil
+    import subprocess
+    import sys
+
+    script = next(b for b in _doc_blocks("python") if "check_proof.py" in b)
+    (tmp_path / "check_proof.py").write_text(script)
+    (tmp_path / "good.zip").write_bytes(build())
+    (tmp_path / "flipped.zip").write_bytes(build(None, _flip))
+    (tmp_path / "cut.zip").write_bytes(build(_drop_middle))
+
+    def run(*args: str) -> Any:
+        return subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+
+    ok = run(sys.executable, "check_proof.py", "good.zip", "E-TWO")
+    assert ok.returncode == 0 and ok.stdout.startswith("OK: E-TWO"), ok.stderr
+    bad = run(sys.executable, "check_proof.py", "flipped.zip", "E-TWO")
+    assert bad.returncode == 1 and "differ from the acquisition record" in bad.stderr
+    cut = run(sys.executable, "check_proof.py", "cut.zip", "E-ONE")
+    assert cut.returncode == 1 and "is missing before ledger entry" in cut.stderr
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    ok = run(sys.executable, "check_proof.py", "good.zip", "E-ONE")
+    assert ok.returncode == 0
+    shell = next(b for b in _doc_blocks("sh") if "openssl pkeyutl" in b)
+    shell = shell.replace("KEY=3b6a27bc...", f"KEY={PUBLIC.hex()}")
+    verified = subprocess.run(["bash", "-c", shell], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "Signature Verified Successfully" in verified.stdout, verified.stderr
+    other = bytes(SigningKey(bytes(range(1, 33))).verify_key).hex()
+    refused = subprocess.run(
+        ["bash", "-c", shell.replace(PUBLIC.hex(), other)], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "Signature Verified Successfully" not in refused.stdout
