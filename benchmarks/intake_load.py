@@ -44,25 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXE = str(Path(sys.executable).parent / "longreach")
 PASSWORD = "benchmark password 123"  # noqa: S105 (a throwaway organisation)
 
-SETUP = f"""
-import django
-django.setup()
-from django.conf import settings
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from longreach.accounts import services
-from longreach.accounts.roles import Role
-from longreach.audit.services import write_signing_key
-from longreach.intake import pepper
-from longreach.intake import services as intake
-from longreach.keys import services as keys
-org = keys.org_keys_create(signing_public_key=write_signing_key(settings.SIGNING_KEY_FILE))
-lead = services.user_create(username="lead", role=Role.LEAD, password="{PASSWORD}",
-                            acting_user="bench", linkage_key=org.linkage_key)
-c = services.compartment_create(slug="bench", name="Bench", lead=lead.user, acting_user="bench")
-pepper.ensure()
-intake.route_set(compartment=c, acting_user="bench")
-"""
+SETUP = f"from tests.intake_org import create; create({PASSWORD!r}, 'bench')"
 
 VERIFY = f"""
 import django, hashlib, json

@@ -23,25 +23,7 @@ import pytest
 
 from tests.e2e.conftest import _free_port
 
-SETUP = """
-import django
-django.setup()
-from django.conf import settings
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-from longreach.accounts import services
-from longreach.accounts.roles import Role
-from longreach.audit.services import write_signing_key
-from longreach.intake import pepper
-from longreach.intake import services as intake
-from longreach.keys import services as keys
-org = keys.org_keys_create(signing_public_key=write_signing_key(settings.SIGNING_KEY_FILE))
-lead = services.user_create(username="lead", role=Role.LEAD, password="correct horse battery staple 7",
-                            acting_user="test", linkage_key=org.linkage_key)
-c = services.compartment_create(slug="crash", name="Crash", lead=lead.user, acting_user="test")
-pepper.ensure()
-intake.route_set(compartment=c, acting_user="test")
-"""
+SETUP = "from tests.intake_org import create; create('correct horse battery staple 7', 'crash')"
 
 COUNT = """
 import django, json
@@ -62,7 +44,12 @@ def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def env_for(var: Path, crash_at: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGREACH_", "DJANGO_"))}
-    env.update(LONGREACH_MODE="test", LONGREACH_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="longreach.settings")
+    env.update(
+        LONGREACH_MODE="test",
+        LONGREACH_VAR_DIR=str(var),
+        DJANGO_SETTINGS_MODULE="longreach.settings",
+        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
+    )
     if crash_at:
         env["LONGREACH_CRASH_AT"] = crash_at
     return env

@@ -8,8 +8,6 @@ cookies die with the browser session.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 import uuid
 from typing import Any
@@ -17,8 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from longreach.crypto import CryptoError, envelope
-from longreach.crypto import keys as ck
+from longreach.keys.session import unwrap_from_cookie, wrap_for_cookie, write_key_cookie
 
 COOKIE = "lr_rk"
 FIELD = "lr_intake"
@@ -68,12 +65,9 @@ def _context(report_id: str) -> str:
 
 
 def remember(request: HttpRequest, report_id: uuid.UUID, private_key: bytes) -> None:
-    cookie_key = envelope.new_key()
     state = touch(request)
     state["report"] = str(report_id)
-    state["key"] = base64.b64encode(
-        ck.wrap_with_key(private_key, cookie_key, _context(str(report_id)))
-    ).decode()
+    state["key"], cookie_key = wrap_for_cookie(private_key, _context(str(report_id)))
     request.session[FIELD] = state
     request.session.cycle_key()  # a new session id once the visit holds a key
     request._lr_reporter_cookie = cookie_key  # type: ignore[attr-defined]
@@ -85,11 +79,11 @@ def recall(request: HttpRequest) -> tuple[uuid.UUID, bytes] | None:
     if "report" not in state or not raw_cookie:
         return None
     try:
-        cookie_key = base64.urlsafe_b64decode(raw_cookie.encode("ascii"))
-        blob = base64.b64decode(state["key"])
-        return uuid.UUID(state["report"]), ck.unwrap_with_key(blob, cookie_key, _context(state["report"]))
-    except (CryptoError, binascii.Error, ValueError, KeyError, TypeError, UnicodeEncodeError):
+        report_id = uuid.UUID(str(state["report"]))
+    except ValueError:
         return None
+    private = unwrap_from_cookie(str(state.get("key", "")), raw_cookie, _context(str(report_id)))
+    return None if private is None else (report_id, private)
 
 
 def forget(request: HttpRequest) -> None:
@@ -103,13 +97,6 @@ def forget(request: HttpRequest) -> None:
 def apply_cookie(request: HttpRequest, response: HttpResponse) -> None:
     key = getattr(request, "_lr_reporter_cookie", None)
     if key is not None:
-        response.set_cookie(
-            COOKIE,
-            base64.urlsafe_b64encode(key).decode("ascii"),
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Strict",
-            path="/report/",
-        )
+        write_key_cookie(response, COOKIE, key, path="/report/")
     elif getattr(request, "_lr_reporter_forget", False):
         response.delete_cookie(COOKIE, path="/report/", samesite="Strict")

@@ -24,34 +24,58 @@ def _context(user_id: int) -> str:
     return f"session-keyring:{user_id}"
 
 
+# The pattern both the staff keyring and a reporter's reply key use: the
+# secret is wrapped under a fresh key; the wrap goes into the server-side
+# session, the key into a cookie.
+
+
+def wrap_for_cookie(secret: bytes, context: str) -> tuple[str, bytes]:
+    """(the wrap for the session, as text; the key for the cookie)."""
+    cookie_key = envelope.new_key()
+    return base64.b64encode(ck.wrap_with_key(secret, cookie_key, context)).decode("ascii"), cookie_key
+
+
+def unwrap_from_cookie(blob: str, raw_cookie: str, context: str) -> bytes | None:
+    """The secret, or None for a missing, altered or foreign cookie or wrap."""
+    try:
+        cookie_key = base64.urlsafe_b64decode(raw_cookie.encode("ascii"))
+        return ck.unwrap_with_key(base64.b64decode(blob), cookie_key, context)
+    except (CryptoError, binascii.Error, ValueError, TypeError, UnicodeEncodeError):
+        return None
+
+
+def write_key_cookie(response: HttpResponse, name: str, key: bytes, path: str = "/") -> None:
+    response.set_cookie(
+        name,
+        base64.urlsafe_b64encode(key).decode("ascii"),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
+        path=path,
+    )
+
+
 def keyring_store(request: HttpRequest, user_id: int, private_key: bytes) -> None:
     """Seal the key into the session; the middleware sets the cookie on the way out."""
-    cookie_key = envelope.new_key()
-    blob = ck.wrap_with_key(private_key, cookie_key, _context(user_id))
-    request.session[SESSION_FIELD] = {"user": user_id, "blob": base64.b64encode(blob).decode("ascii")}
+    blob, cookie_key = wrap_for_cookie(private_key, _context(user_id))
+    request.session[SESSION_FIELD] = {"user": user_id, "blob": blob}
     request._lr_cookie_key = cookie_key  # type: ignore[attr-defined]
 
 
 def keyring_load(request: HttpRequest) -> tuple[int, bytes] | None:
     data = request.session.get(SESSION_FIELD)
     raw_cookie = request.COOKIES.get(COOKIE, "")
-    if not data or not raw_cookie:
+    if not isinstance(data, dict) or not raw_cookie:
         return None
     try:
-        cookie_key = base64.urlsafe_b64decode(raw_cookie.encode("ascii"))
-        blob = base64.b64decode(data["blob"])
-        return int(data["user"]), ck.unwrap_with_key(blob, cookie_key, _context(int(data["user"])))
-    except (CryptoError, binascii.Error, ValueError, KeyError, TypeError, UnicodeEncodeError):
+        user_id = int(data["user"])
+    except (KeyError, TypeError, ValueError):
         return None
+    private = unwrap_from_cookie(str(data.get("blob", "")), raw_cookie, _context(user_id))
+    return None if private is None else (user_id, private)
 
 
 def set_cookie(request: HttpRequest, response: HttpResponse) -> None:
     key = getattr(request, "_lr_cookie_key", None)
     if key is not None:
-        response.set_cookie(
-            COOKIE,
-            base64.urlsafe_b64encode(key).decode("ascii"),
-            secure=settings.SESSION_COOKIE_SECURE,
-            httponly=True,
-            samesite="Strict",
-        )
+        write_key_cookie(response, COOKIE, key)
