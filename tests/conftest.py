@@ -56,6 +56,20 @@ def intake_files(settings: Any, tmp_path: Path) -> Path:
     return Path(settings.INTAKE_DIR)
 
 
+@pytest.fixture(autouse=True)
+def vault_files(settings: Any, tmp_path: Path) -> Path:
+    """Every test gets its own vault storage."""
+    settings.VAULT_DIR = tmp_path / "vault"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "vault": {
+            "BACKEND": "longreach.vault.storage.DurableFileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "vault" / "files"), "file_permissions_mode": 0o600},
+        },
+    }
+    return Path(settings.VAULT_DIR) / "files"
+
+
 @pytest.fixture
 def cast(db: Any, signing_key_file: Path) -> Cast:
     from longreach.accounts import services

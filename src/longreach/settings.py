@@ -12,6 +12,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -112,6 +113,7 @@ INSTALLED_APPS = [
     "longreach.geo",
     "longreach.registry",
     "longreach.intake",
+    "longreach.vault",
 ]
 
 MIDDLEWARE = [
@@ -273,7 +275,7 @@ TIME_ZONE = "UTC"
 STATIC_URL = "/static/"
 # Production serves what collectstatic gathered; demo and tests serve the package's files.
 STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else BASE_DIR / "static"
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -281,6 +283,41 @@ if not PRODUCTION:
     # Demo and tests serve static files from the package without collectstatic.
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = MODE != "production"
+
+# The evidence vault (docs/admin-guide.md, "The evidence vault"). Only ciphertext
+# reaches this storage, under random names; local files by default, or any
+# S3-compatible object store through django-storages.
+VAULT_DIR = Path(env("LONGREACH_VAULT_DIR", str(VAR_DIR / "vault")) or "")
+VAULT_STORAGE = env("LONGREACH_VAULT_STORAGE", "filesystem") or "filesystem"
+if VAULT_STORAGE == "filesystem":
+    STORAGES["vault"] = {
+        "BACKEND": "longreach.vault.storage.DurableFileSystemStorage",
+        "OPTIONS": {"location": str(VAULT_DIR / "files"), "file_permissions_mode": 0o600},
+    }
+elif VAULT_STORAGE == "s3":
+    _bucket = env("LONGREACH_VAULT_S3_BUCKET")
+    if not _bucket:
+        raise ImproperlyConfigured("LONGREACH_VAULT_STORAGE=s3 needs LONGREACH_VAULT_S3_BUCKET")
+    STORAGES["vault"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "endpoint_url": env("LONGREACH_VAULT_S3_ENDPOINT_URL") or None,
+            "region_name": env("LONGREACH_VAULT_S3_REGION") or None,
+            "access_key": env("LONGREACH_VAULT_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env("LONGREACH_VAULT_S3_SECRET_ACCESS_KEY") or None,
+            "location": env("LONGREACH_VAULT_S3_PREFIX", "") or "",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"LONGREACH_VAULT_STORAGE must be filesystem or s3, not {VAULT_STORAGE!r}")
+VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_000
+VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
+# Capture metadata and derivatives read the plaintext in memory, so only up to this size.
+VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
 
 # Key files live outside the database so that a stolen dump cannot forge tree heads.
 SIGNING_KEY_FILE = Path(env("LONGREACH_SIGNING_KEY_FILE", str(VAR_DIR / "ledger-signing.key")) or "")

@@ -7,6 +7,7 @@ from longreach.core import views as core
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.registry import views as registry
+from longreach.vault import views as vault
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -50,6 +51,13 @@ urlpatterns = [
     path("triage/files/<str:code>/", triage.triage_file, name="triage_file"),
     path("triage/<str:code>/", triage.triage_detail, name="triage_detail"),
     path("triage/<str:code>/<str:action>/", triage.triage_action, name="triage_action"),
+    path("evidence/packages/", vault.exports_view, name="evidence_exports"),
+    path("evidence/packages/<str:code>/download/", vault.export_download, name="evidence_export_download"),
+    path("evidence/add/<str:kind>/<str:code>/", vault.evidence_upload, name="evidence_upload"),
+    path("evidence/package/<str:kind>/<str:code>/", vault.export_request, name="evidence_export_request"),
+    path("evidence/<str:code>/", vault.item_detail, name="evidence_item"),
+    path("evidence/<str:code>/download/", vault.item_download, name="evidence_download"),
+    path("evidence/<str:code>/do/<str:action>/", vault.item_action, name="evidence_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
     path("audit/", audit.audit_view, name="audit"),

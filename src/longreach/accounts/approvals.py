@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 MEMBERSHIP_ADD = "membership.add"
 BULK_EXPORT = "export.bulk"
+VAULT_EXPORT = "vault.export"
+VAULT_DELETE = "vault.delete"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class ActionSpec:
     execute: Callable[[Any, Any], None]
     approved_event: str
     rejected_event: str
+    on_reject: Callable[[Any, Any], None] | None = None
 
 
 _REGISTRY: dict[str, ActionSpec] = {}
@@ -39,9 +42,13 @@ def register(
     execute: Callable[[Any, Any], None],
     approved_event: str,
     rejected_event: str,
+    on_reject: Callable[[Any, Any], None] | None = None,
 ) -> None:
-    """Declare a kind of pending action: who may approve, what approval does, how it is audited."""
-    _REGISTRY[kind] = ActionSpec(can_approve, execute, approved_event, rejected_event)
+    """Declare a kind of pending action: who may approve, what approval does, how it is audited.
+
+    ``on_reject`` undoes what the request itself set in motion (e.g. a deletion marked on an item).
+    """
+    _REGISTRY[kind] = ActionSpec(can_approve, execute, approved_event, rejected_event, on_reject)
 
 
 def spec(kind: str) -> ActionSpec:

@@ -10,14 +10,17 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from longreach.accounts import approvals
@@ -413,6 +416,45 @@ approvals.register(
 )
 
 
+def pending_spend(
+    *,
+    kind: str,
+    code: str,
+    user: User,
+    compartment: Compartment,
+    valid_for: timedelta,
+    matches: Callable[[dict[str, Any]], bool],
+    mismatch: str = "",
+) -> PendingAction:
+    """Use an approved request of ``user``'s once, within ``valid_for`` of its approval.
+
+    ``matches`` says whether the request was approved for what is being done now;
+    NotAllowed says why not otherwise.
+    """
+    with transaction.atomic():
+        action = PendingAction.objects.select_for_update().filter(code=code, kind=kind).first()
+        problem = None
+        if action is None or action.requested_by_id != user.pk or action.compartment_id != compartment.pk:
+            problem = _("no request %(code)s of yours for this compartment") % {"code": code[:20]}
+        elif action.status != PendingAction.Status.APPROVED or action.decided_at is None:
+            problem = _("request %(code)s has not been approved by a second person") % {"code": code}
+        elif action.params.get("used"):
+            problem = _("request %(code)s was already used; ask again") % {"code": code}
+        elif action.decided_at + valid_for < timezone.now():
+            problem = _("the approval of %(code)s is older than %(hours)d hours; ask again") % {
+                "code": code,
+                "hours": valid_for.total_seconds() // 3600,
+            }
+        elif not matches(action.params):
+            problem = mismatch or _("request %(code)s was approved for something else") % {"code": code}
+        if problem:
+            raise NotAllowed(problem)
+        assert action is not None
+        action.params = {**action.params, "used": True}
+        action.save(update_fields=["params"])
+    return action
+
+
 def pending_approve(*, action: PendingAction, acting_user: User) -> None:
     """Carry out ``action`` if ``acting_user`` is a different, authorised person.
 
@@ -449,6 +491,8 @@ def pending_reject(*, action: PendingAction, acting_user: User) -> None:
     spec = approvals.spec(action.kind)
     if action.requested_by_id != acting_user.pk and not spec.can_approve(action, acting_user):
         raise NotAllowed("you are not authorised to decide this")
+    if spec.on_reject is not None:
+        spec.on_reject(action, acting_user)
     _decide(action, acting_user, PendingAction.Status.REJECTED, Event(spec.rejected_event))
 
 

@@ -61,6 +61,23 @@ class Event(models.TextChoices):
     INTAKE_REPLIED = "intake.replied", _("Reply sent to a reporter")
     INTAKE_FILE_READ = "intake.file_read", _("Report file downloaded")
     INTAKE_CASE_OPENED = "intake.case_opened", _("Case opened from a report")
+    # Custody events name the item in object_code; each after the first carries
+    # detail.prev, the ledger index of the item's event before it.
+    CUSTODY_ACQUIRED = "custody.acquired", _("Evidence acquired")
+    CUSTODY_VIEWED = "custody.viewed", _("Evidence viewed")
+    CUSTODY_DOWNLOADED = "custody.downloaded", _("Evidence downloaded")
+    CUSTODY_EXPORTED = "custody.exported", _("Evidence exported in a package")
+    CUSTODY_DERIVED = "custody.derived", _("Viewing copy made from evidence")
+    CUSTODY_LINKED = "custody.linked", _("Evidence linked")
+    CUSTODY_UNLINKED = "custody.unlinked", _("Evidence unlinked")
+    CUSTODY_DELETION_REQUESTED = "custody.deletion_requested", _("Evidence marked for deletion")
+    CUSTODY_DELETION_CANCELLED = "custody.deletion_cancelled", _("Evidence deletion refused")
+    CUSTODY_DELETED = "custody.deleted", _("Evidence deleted (file key destroyed)")
+    VAULT_EXPORT_REQUESTED = "vault.export_requested", _("Evidence package requested")
+    VAULT_EXPORT_APPROVED = "vault.export_approved", _("Evidence package approved")
+    VAULT_EXPORT_REJECTED = "vault.export_rejected", _("Evidence package refused")
+    VAULT_DELETE_APPROVED = "vault.delete_approved", _("Evidence deletion approved")
+    VAULT_DELETE_REJECTED = "vault.delete_rejected", _("Evidence deletion refused")
 
 
 class _AppendOnly(models.Model):

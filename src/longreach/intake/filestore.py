@@ -15,7 +15,7 @@ import os
 import secrets
 import signal
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,12 +62,24 @@ def sanitise_name(raw: str) -> str:
 class EncryptedUpload(UploadedFile):  # type: ignore[type-arg]
     """One uploaded file, already encrypted in a temp file; its key lives only in memory."""
 
-    def __init__(self, name: str, content_type: str, key: bytes, path: Path, written: stream.Written) -> None:
+    def __init__(
+        self,
+        name: str,
+        content_type: str,
+        key: bytes,
+        path: Path,
+        written: stream.Written,
+        head: bytes = b"",
+        body: bytes | None = None,
+    ) -> None:
         super().__init__(file=None, name=name, content_type=content_type, size=written.size)
         self.key = key
         self.tmp_path = path
         self.written = written
         self.stored_name = ""
+        # Plaintext kept in memory only, for the vault to sniff and read capture metadata.
+        self.head = head
+        self.body = body
 
     def __repr__(self) -> str:  # the default would show the name, which is sealed data
         return f"<EncryptedUpload {self.written.size} bytes>"
@@ -86,10 +98,25 @@ class EncryptingUploadHandler(FileUploadHandler):
     """Encrypt each file chunk as it arrives; enforce size, count and quota as it goes."""
 
     chunk_size = stream.CHUNK
+    HEAD = 64 * 1024
 
-    def __init__(self, request: Any = None, *, max_file: int, max_files: int, quota: int) -> None:
+    def __init__(
+        self,
+        request: Any = None,
+        *,
+        max_file: int,
+        max_files: int,
+        quota: int,
+        tmp: Callable[[], Path] | None = None,
+        keep_plain: int = 0,
+    ) -> None:
+        """``keep_plain``: hold up to this many plaintext bytes of each file in memory (0: none)."""
         super().__init__(request)
         self.max_file, self.max_files, self.quota = max_file, max_files, quota
+        self._tmp = tmp or tmp_dir
+        self._keep = keep_plain
+        self._head = bytearray()
+        self._body: bytearray | None = None
         self.uploads: list[EncryptedUpload] = []
         self.problems: list[UploadProblem] = []
         self._fh: Any = None
@@ -111,9 +138,12 @@ class EncryptingUploadHandler(FileUploadHandler):
             )
             self._skip = True
             raise SkipFile
-        tmp_dir().mkdir(parents=True, exist_ok=True)
+        folder = self._tmp()
+        folder.mkdir(parents=True, exist_ok=True)
         self._key = stream.new_key()
-        self._path = tmp_dir() / (secrets.token_hex(16) + ".part")
+        self._head = bytearray()
+        self._body = bytearray() if self._keep else None
+        self._path = folder / (secrets.token_hex(16) + ".part")
         fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._fh = os.fdopen(fd, "wb")
         self._enc = stream.Encryptor(self._fh, self._key)
@@ -132,6 +162,12 @@ class EncryptingUploadHandler(FileUploadHandler):
             )
         else:
             self._enc.update(raw_data)
+            if len(self._head) < self.HEAD:
+                self._head += raw_data[: self.HEAD - len(self._head)]
+            if self._body is not None and len(self._body) + len(raw_data) <= self._keep:
+                self._body += raw_data
+            else:
+                self._body = None  # too large to inspect in memory
         if self._total > 2 * self.quota + self.max_file:
             # Someone keeps sending after being refused: stop reading the request.
             raise StopUpload(connection_reset=True)
@@ -162,7 +198,16 @@ class EncryptingUploadHandler(FileUploadHandler):
             )
             self._path.unlink(missing_ok=True)
             return None
-        upload = EncryptedUpload(self.display_name, self.content_type or "", self._key, self._path, written)
+        upload = EncryptedUpload(
+            self.display_name,
+            self.content_type or "",
+            self._key,
+            self._path,
+            written,
+            head=bytes(self._head),
+            body=bytes(self._body) if self._body is not None else None,
+        )
+        self._head, self._body = bytearray(), None
         self.uploads.append(upload)
         return upload
 

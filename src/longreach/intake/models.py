@@ -95,6 +95,9 @@ class ReportFile(models.Model):
     # {"name", "type", "sha256", "key"}: sealed so the intake side cannot read it back.
     sealed = models.BinaryField()
     received_at = models.DateTimeField()
+    # Set when the file was moved into the evidence vault with its case; the
+    # intake copy is then removed, so that deleting the evidence destroys it.
+    evidence = models.ForeignKey("vault.EvidenceItem", on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:
         ordering = ["received_at"]

@@ -9,6 +9,7 @@ intake private key, which the user's keyring unseals with the compartment key.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import uuid
@@ -362,6 +363,7 @@ class FileInfo:
     sha256: str
     received_at: dt.datetime
     message_id: uuid.UUID | None
+    evidence: str = ""  # the vault item's code, once the file was moved there
 
 
 @dataclass
@@ -394,7 +396,7 @@ def report_read(*, user: User, report: Report) -> OpenReport:
     private = _intake_private(report)
     answers = _answers(report, private)
     files = []
-    for row in report.files.all():
+    for row in report.files.select_related("evidence"):
         meta = _file_meta(row, private)
         files.append(
             FileInfo(
@@ -405,6 +407,7 @@ def report_read(*, user: User, report: Report) -> OpenReport:
                 meta["sha256"],
                 row.received_at,
                 row.message_id,
+                row.evidence.code if row.evidence is not None else "",
             )
         )
     conversation = []
@@ -501,6 +504,8 @@ def file_read(*, user: User, row: ReportFile) -> FileDownload:
     """The decrypted bytes of a report file, after checking the stored ciphertext is intact."""
     report = row.report
     _require(user, "triage.view", report.compartment)
+    if row.evidence_id is not None:
+        raise ServiceError(_("this file was moved into the evidence vault with the case"))
     meta = _file_meta(row, _intake_private(report))
     try:
         found = filestore.cipher_sha256(row.stored_name)
@@ -605,5 +610,53 @@ def case_open(*, user: User, report: Report) -> registry.OpenedCase:
     report.case = opened.case
     report.status = Report.Status.CASE_OPENED
     report.save(update_fields=["case", "status"])
-    _audit(Event.INTAKE_CASE_OPENED, user, report, case=opened.case.code)
+    moved = files_to_vault(user=user, report=report, target=opened.incident or opened.case, private=private)
+    _audit(Event.INTAKE_CASE_OPENED, user, report, case=opened.case.code, files=len(moved))
     return opened
+
+
+def _remove_intake_copy(stored_name: str) -> None:
+    (filestore.files_dir() / stored_name).unlink(missing_ok=True)
+
+
+def files_to_vault(*, user: User, report: Report, target: Any, private: bytes | None = None) -> list[str]:
+    """Move the report's files into the evidence vault, linked to ``target``; returns the item codes.
+
+    Each file is re-encrypted under a new key and checked against the SHA-256
+    the reporter's upload recorded; the intake copy is removed after commit,
+    so that deleting the evidence later leaves no readable copy behind.
+    """
+    from longreach.vault import services as vault
+    from longreach.vault.models import EvidenceItem
+
+    _require(user, "triage.open_case", report.compartment)
+    private = private if private is not None else _intake_private(report)
+    codes = []
+    for row in report.files.filter(evidence__isnull=True).order_by("received_at"):
+        meta = _file_meta(row, private)
+        if filestore.cipher_sha256(row.stored_name) != row.cipher_sha256:
+            raise ServiceError(
+                _("file %(code)s was altered in storage; run longreach reconcile") % {"code": row.code}
+            )
+        incoming = vault.encrypt_chunks(
+            filestore.read_plain(row.stored_name, bytes.fromhex(meta["key"])),
+            name=meta["name"],
+            declared_type=meta.get("type", ""),
+        )
+        if incoming.written.sha256 != meta["sha256"]:
+            incoming.discard()
+            raise ServiceError(_("file %(code)s does not match its recorded hash") % {"code": row.code})
+        acquired = vault.item_acquire(
+            user=user,
+            compartment=report.compartment,
+            incoming=incoming,
+            how=EvidenceItem.How.INTAKE,
+            origin=row.code,
+            target=target,
+            note=_("Sent by the reporter with report %(code)s") % {"code": report.code},
+        )
+        row.evidence = acquired.item
+        row.save(update_fields=["evidence"])
+        transaction.on_commit(functools.partial(_remove_intake_copy, row.stored_name))
+        codes.append(acquired.item.code)
+    return codes

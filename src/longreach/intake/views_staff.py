@@ -49,6 +49,7 @@ def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
             "modifiers": [(m, questions.REASONS[m]) for m in sorted(urgency.MODIFIERS)],
             "vetting_choices": [c for c in Triage.Vetting.choices if c[0] != Triage.Vetting.PENDING],
             "lines": where.for_country(answers.get("host_country", "")),
+            "unmoved": report.case_id is not None and any(not f.evidence for f in opened.files),
             "can_open": opened.triage is not None
             and opened.triage.vetting == Triage.Vetting.GENUINE
             and bool(opened.triage.urgency)
@@ -88,6 +89,11 @@ def triage_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 request, _("Case %(code)s opened from this report.") % {"code": opened.case.code}
             )
             return redirect("triage_detail", code=report.code)
+        elif action == "to-vault" and report.case is not None:
+            moved = services.files_to_vault(user=user, report=report, target=report.case)
+            messages.success(
+                request, _("Moved into the evidence vault: %(codes)s.") % {"codes": ", ".join(moved)}
+            )
         else:
             raise Http404("not found")
     except RecordInvalid as exc:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from longreach.accounts import approvals
 from longreach.accounts.models import Compartment, Membership, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError
+from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError, pending_spend
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
@@ -1152,27 +1152,15 @@ def bulk_export_request(*, user: User, compartment: Compartment, fmt: str, kind:
 
 def bulk_export_use(*, user: User, compartment: Compartment, code: str, fmt: str, kind: str) -> PendingAction:
     """Spend an approved request on this export, once; raise NotAllowed saying why not."""
-    with transaction.atomic():
-        action = (
-            PendingAction.objects.select_for_update().filter(code=code, kind=approvals.BULK_EXPORT).first()
-        )
-        problem = None
-        if action is None or action.requested_by_id != user.pk or action.compartment_id != compartment.pk:
-            problem = _("no bulk export request %(code)s of yours for this compartment") % {"code": code[:20]}
-        elif action.status != PendingAction.Status.APPROVED or action.decided_at is None:
-            problem = _("request %(code)s has not been approved by a second person") % {"code": code}
-        elif action.params.get("used"):
-            problem = _("request %(code)s was already used; ask again") % {"code": code}
-        elif action.decided_at + BULK_EXPORT_VALID_FOR < timezone.now():
-            problem = _("the approval of %(code)s is older than 24 hours; ask again") % {"code": code}
-        elif (action.params.get("format"), action.params.get("kind")) != (fmt, kind):
-            problem = _("request %(code)s was approved for another format") % {"code": code}
-        if problem:
-            raise NotAllowed(problem)
-        assert action is not None
-        action.params = {**action.params, "used": True}
-        action.save(update_fields=["params"])
-    return action
+    return pending_spend(
+        kind=approvals.BULK_EXPORT,
+        code=code,
+        user=user,
+        compartment=compartment,
+        valid_for=BULK_EXPORT_VALID_FOR,
+        matches=lambda params: (params.get("format"), params.get("kind")) == (fmt, kind),
+        mismatch=_("request %(code)s was approved for another format") % {"code": code},
+    )
 
 
 approvals.register(

@@ -30,6 +30,7 @@ from longreach.geo import countries
 from longreach.registry import forms, selectors, serialise, services
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
 from longreach.registry.validation import RecordInvalid
+from longreach.vault import selectors as vault_selectors
 from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25
@@ -207,6 +208,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
             "names": _country_names(),
             "writable": allowed(user, "case.write"),
             "history": allowed(user, "history.view"),
+            "evidence": vault_selectors.evidence_section(user, incident),
         },
     )
 
@@ -380,6 +382,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "vocab": vocab,
             "referral_statuses": [(s.value, s.label) for s in Referral.Status],
             "members": account_selectors.members_of(compartment=case.compartment),
+            "evidence": vault_selectors.evidence_section(user, case),
         },
     )
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,10 +77,16 @@ def _hash_entry(zf: zipfile.ZipFile, name: str, where: str) -> tuple[str, int]:
     except KeyError:
         raise PackageInvalid(f"{where}: its file is missing from the package") from None
     digest, size = hashlib.sha256(), 0
-    with zf.open(info) as fh:
-        for block in iter(lambda: fh.read(_READ), b""):
-            digest.update(block)
-            size += len(block)
+    try:
+        with zf.open(info) as fh:
+            for block in iter(lambda: fh.read(_READ), b""):
+                digest.update(block)
+                size += len(block)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        # The zip's own CRC-32 often notices a changed byte before our hash does.
+        raise PackageInvalid(
+            f"{where}: its bytes differ from those recorded, or the zip is damaged ({exc})"
+        ) from None
     return digest.hexdigest(), size
 
 

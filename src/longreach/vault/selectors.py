@@ -1,0 +1,160 @@
+"""Reads of the vault, always scoped to the compartments the user may read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from longreach.accounts.models import Compartment, PendingAction, User
+from longreach.accounts.roles import allowed
+from longreach.audit.models import AuditEntry, Event, TreeHead
+from longreach.audit.services import DbNodeStore, as_head, audit_record, canonical_leaf
+from longreach.core.codes import is_code
+from longreach.ledger import merkle
+from longreach.registry.models import Act
+from longreach.registry.selectors import case_for_user, incident_for_user, source_for_user
+from longreach.vault.models import EvidenceItem, EvidenceLink
+
+
+def readable_compartments(user: User) -> QuerySet[Compartment]:
+    if not allowed(user, "evidence.read"):
+        return Compartment.objects.none()
+    return Compartment.objects.filter(memberships__user=user)
+
+
+def items_for_user(user: User) -> QuerySet[EvidenceItem]:
+    return EvidenceItem.objects.filter(compartment__in=readable_compartments(user)).select_related(
+        "compartment"
+    )
+
+
+def item_for_user(*, user: User, code: str) -> EvidenceItem:
+    """The item, or 404 for absent and forbidden alike (the refusal is audited)."""
+    found = (
+        EvidenceItem.objects.select_related("compartment").filter(code=code).first()
+        if is_code(code)
+        else None
+    )
+    if found is not None and items_for_user(user).filter(pk=found.pk).exists():
+        return found
+    if found is not None:
+        audit_record(
+            Event.AUTHZ_DENIED,
+            actor=user,
+            compartment=found.compartment,
+            object_type="evidence",
+            object_code=code,
+            outcome="denied",
+            detail={"action": "evidence.read"},
+        )
+    raise Http404("not found")
+
+
+def link_for_user(*, user: User, item: EvidenceItem, link_id: str) -> EvidenceLink:
+    link = item.links.filter(pk=link_id).first() if _uuid(link_id) else None
+    if link is None:
+        raise Http404("not found")
+    return link
+
+
+def _uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def target_for_user(*, user: User, kind: str, code: str) -> Any:
+    """A case, incident, act or source the user may read, or 404."""
+    if kind == "case":
+        return case_for_user(user=user, code=code)
+    if kind == "incident":
+        return incident_for_user(user=user, code=code)
+    if kind == "source":
+        return source_for_user(user=user, code=code)
+    if kind == "act" and is_code(code):
+        act = Act.objects.filter(code=code, compartment__in=readable_compartments(user)).first()
+        if act is not None:
+            return act
+    raise Http404("not found")
+
+
+def items_linked_to(target: Any) -> QuerySet[EvidenceLink]:
+    kind = type(target).__name__.lower()
+    return (
+        EvidenceLink.objects.filter(**{kind: target})
+        .select_related("item", "created_by")
+        .order_by("-item__acquired_at")
+    )
+
+
+def evidence_section(user: User, target: Any) -> dict[str, Any]:
+    """What a case or incident page shows of its evidence, for this user."""
+    from django.conf import settings
+
+    readable = allowed(user, "evidence.read")
+    return {
+        "readable": readable,
+        "writable": allowed(user, "evidence.write"),
+        "kind": type(target).__name__.lower(),
+        "target": target,
+        "links": items_linked_to(target) if readable else [],
+        "max_mb": settings.VAULT_MAX_FILE_BYTES // 1_000_000,
+        "max_files": settings.VAULT_MAX_FILES,
+    }
+
+
+def custody_entries(item: EvidenceItem) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        object_type="evidence", object_code=item.code, event__startswith="custody."
+    ).order_by("index")
+
+
+@dataclass(frozen=True)
+class ProvenEvent:
+    entry: AuditEntry
+    leaf: str  # the canonical leaf JSON, as hashed into the ledger
+    proof: list[bytes] | None  # None while no signed head covers the event
+
+
+def custody_with_proofs(item: EvidenceItem, head: TreeHead | None) -> list[ProvenEvent]:
+    """Each custody event with its inclusion proof against ``head``, checked here before it is shown."""
+    store = DbNodeStore()
+    log = merkle.MerkleLog(store, size=head.size) if head is not None else None
+    out = []
+    for entry in custody_entries(item):
+        leaf = canonical_leaf(entry)
+        proof = None
+        if head is not None and log is not None and entry.index < head.size:
+            proof = log.inclusion_proof(entry.index, head.size)
+            merkle.verify_inclusion(merkle.leaf_hash(leaf), entry.index, head.size, proof, as_head(head).root)
+        out.append(ProvenEvent(entry, leaf.decode("utf-8"), proof))
+    return out
+
+
+def actor_names() -> dict[str, str]:
+    """Ledger actor codes to user names, for showing custody to staff."""
+    from longreach.accounts.models import User as UserModel
+
+    return dict(UserModel.objects.values_list("code", "username"))
+
+
+def exports_for_user(user: User) -> QuerySet[PendingAction]:
+    from longreach.accounts import approvals
+
+    return PendingAction.objects.filter(kind=approvals.VAULT_EXPORT, requested_by=user).select_related(
+        "compartment", "decided_by"
+    )
+
+
+def export_for_user(*, user: User, code: str) -> PendingAction:
+    action = exports_for_user(user).filter(code=code).first() if is_code(code) else None
+    if action is None:
+        raise Http404("not found")
+    return action

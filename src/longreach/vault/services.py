@@ -1,0 +1,509 @@
+"""Writes of the evidence vault: acquire, view, download, link, export, delete. One transaction each.
+
+Every action on an item is a custody event in the audit ledger
+(``custody.*``, object_code = the item's code). The first is the
+acquisition, whose detail states the SHA-256 and size of the original; each
+later one carries ``prev``, the ledger index of the item's event before it,
+so a package can prove that no event was dropped from an item's history.
+
+Order on acquisition (SECURITY.md, "No data lost"): the file is encrypted
+into a temp file as it arrives, made durable in the vault storage, and only
+then do the row and its acquisition event commit. A failure between the two
+leaves a stored file no row names, which ``longreach reconcile`` reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longreach.accounts import approvals
+from longreach.accounts.models import Compartment, Membership, PendingAction, User
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError, pending_spend
+from longreach.audit.models import AuditEntry, Event
+from longreach.audit.services import audit_record
+from longreach.crypto import CryptoError, stream
+from longreach.intake.filestore import EncryptedUpload, crash_point, sanitise_name
+from longreach.vault import inspect, storage
+from longreach.vault.models import EvidenceItem, EvidenceLink
+
+EXPORT_VALID_FOR = dt.timedelta(hours=24)
+MAX_EXPORT_ITEMS = 10_000
+NOTE_CHARS = 2000
+
+
+@dataclass
+class Incoming:
+    """One file encrypted into a temp file; its plaintext was never written to disk."""
+
+    name: str
+    declared_type: str
+    key: bytes
+    tmp_path: Path
+    written: stream.Written
+    head: bytes
+    body: bytes | None  # the whole plaintext when small enough to inspect, else None
+
+    @classmethod
+    def from_upload(cls, up: EncryptedUpload) -> Incoming:
+        return cls(
+            up.name or "file", up.content_type or "", up.key, up.tmp_path, up.written, up.head, up.body
+        )
+
+    def discard(self) -> None:
+        self.tmp_path.unlink(missing_ok=True)
+
+
+def encrypt_chunks(chunks: Iterable[bytes], *, name: str, declared_type: str = "") -> Incoming:
+    """Encrypt plaintext pieces into a vault temp file, keeping only what inspection needs."""
+    key = stream.new_key()
+    path, fh = storage.new_tmp()
+    limit = settings.VAULT_INSPECT_BYTES
+    head = bytearray()
+    body: bytearray | None = bytearray()
+    try:
+        with fh:
+            enc = stream.Encryptor(fh, key)
+            for piece in chunks:
+                enc.update(piece)
+                if len(head) < inspect.HEAD_BYTES:
+                    head += piece[: inspect.HEAD_BYTES - len(head)]
+                if body is not None and len(body) + len(piece) <= limit:
+                    body += piece
+                else:
+                    body = None
+            written = enc.finish()
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Incoming(sanitise_name(name), declared_type, key, path, written, bytes(head), _b(body))
+
+
+def _b(body: bytearray | None) -> bytes | None:
+    return bytes(body) if body is not None else None
+
+
+def encrypt_path(path: Path, *, declared_type: str = "") -> Incoming:
+    with open(path, "rb") as fh:
+        return encrypt_chunks(
+            iter(lambda: fh.read(stream.CHUNK), b""), name=path.name, declared_type=declared_type
+        )
+
+
+# Custody -----------------------------------------------------------------------------------------
+
+
+def _custody(
+    event: Event, item: EvidenceItem, actor: Any, detail: dict[str, Any] | None = None
+) -> AuditEntry:
+    """Append a custody event after the item's last one; the caller holds the item's row lock."""
+    entry = audit_record(
+        event,
+        actor=actor,
+        compartment=item.compartment,
+        object_type="evidence",
+        object_code=item.code,
+        detail={**(detail or {}), "prev": item.last_event},
+    )
+    item.last_event = entry.index
+    item.save(update_fields=["last_event"])
+    return entry
+
+
+def _locked(item: EvidenceItem) -> EvidenceItem:
+    return EvidenceItem.objects.select_for_update().select_related("compartment").get(pk=item.pk)
+
+
+def _require(user: User, action: str, compartment_id: Any) -> None:
+    if (
+        not allowed(user, action)
+        or not Membership.objects.filter(user=user, compartment_id=compartment_id).exists()
+    ):
+        raise NotAllowed(_("you may not do this in this compartment"))
+
+
+# Acquisition -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Acquired:
+    item: EvidenceItem
+    duplicate: bool  # the same bytes were already kept in this compartment
+
+
+def item_acquire(
+    *,
+    user: User,
+    compartment: Compartment,
+    incoming: Incoming,
+    how: str,
+    origin: str = "",
+    target: Any = None,
+    note: str = "",
+) -> Acquired:
+    """Keep one file as evidence; the same bytes twice give the existing item (linked to ``target``)."""
+    if how != EvidenceItem.How.INTAKE:  # files from a report come in with the case: triage.open_case
+        _require(user, "evidence.write", compartment.pk)
+    if target is not None and target.compartment_id != compartment.pk:
+        incoming.discard()
+        raise ServiceError(_("evidence can only be linked to records of its own compartment"))
+    written = incoming.written
+    if written.size == 0:
+        incoming.discard()
+        raise ServiceError(_("%(name)s is empty (0 bytes); nothing was kept") % {"name": incoming.name})
+    existing = (
+        EvidenceItem.objects.filter(compartment=compartment, sha256=written.sha256)
+        .exclude(status=EvidenceItem.Status.DELETED)
+        .first()
+    )
+    if existing is not None:
+        incoming.discard()
+        if target is not None and not _linked(existing, target):
+            link_add(user=user, item=existing, target=target, note=note, check=how != EvidenceItem.How.INTAKE)
+        return Acquired(existing, True)
+    sniffed = inspect.sniff(incoming.head)
+    flags = inspect.type_flags(
+        name=incoming.name,
+        declared=incoming.declared_type,
+        sniffed=sniffed,
+        head=incoming.head,
+        body=incoming.body,
+    )
+    metadata = inspect.capture_metadata(sniffed, incoming.body)
+    stored = storage.store(incoming.tmp_path)
+    crash_point("vault_stored")
+    try:
+        with transaction.atomic():
+            item = EvidenceItem(
+                compartment=compartment,
+                sha256=written.sha256,
+                size=written.size,
+                cipher_sha256=written.cipher_sha256,
+                cipher_size=written.cipher_size,
+                storage_name=stored,
+                declared_type=inspect.normal_type(incoming.declared_type)[:100],
+                sniffed_type=sniffed[:100],
+                flags=flags,
+                how=how,
+                acquired_at=timezone.now(),
+                acquired_by=user,
+                origin=origin,
+                last_event=0,
+            )
+            item.sealed = {"name": incoming.name, "metadata": metadata}
+            item.file_key = incoming.key.hex()
+            entry = audit_record(
+                Event.CUSTODY_ACQUIRED,
+                actor=user,
+                compartment=compartment,
+                object_type="evidence",
+                object_code=item.code,
+                detail={
+                    "sha256": written.sha256,
+                    "size": written.size,
+                    "cipher_sha256": written.cipher_sha256,
+                    "how": how,
+                    "from": origin,
+                },
+            )
+            item.last_event = entry.index
+            item.save(force_insert=True)
+            if target is not None:
+                _link(item, target, note, user)
+    except BaseException:
+        storage.remove(stored)
+        raise
+    return Acquired(item, False)
+
+
+# Reading -----------------------------------------------------------------------------------------
+
+
+def _file_key(item: EvidenceItem) -> bytes:
+    if item.status == EvidenceItem.Status.DELETED or not item.file_key:
+        raise ServiceError(_("this item was deleted: its file key was destroyed"))
+    return bytes.fromhex(item.file_key)
+
+
+def check_stored(item: EvidenceItem) -> None:
+    """The stored ciphertext is there and unchanged (no key needed); CryptoError says what is wrong."""
+    try:
+        with storage.open_stored(item.storage_name) as fh:
+            found = stream.sha256_of(fh)
+    except FileNotFoundError as exc:
+        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
+    if found != item.cipher_sha256:
+        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+
+
+def plaintext(item: EvidenceItem) -> Iterator[bytes]:
+    """The original bytes, decrypted as they are read; a wrong key or altered chunk raises CryptoError.
+
+    The key is opened now, while the caller's keys are unlocked: a streaming
+    response reads the chunks after the request's key context has ended.
+    """
+    return _decrypted(item.storage_name, _file_key(item))
+
+
+def _decrypted(storage_name: str, key: bytes) -> Iterator[bytes]:
+    with storage.open_stored(storage_name) as fh:
+        yield from stream.decrypt(fh, key)
+
+
+def item_viewed(*, user: User, item: EvidenceItem) -> None:
+    with transaction.atomic():
+        _custody(Event.CUSTODY_VIEWED, _locked(item), user)
+
+
+@dataclass(frozen=True)
+class Download:
+    name: str
+    size: int
+    chunks: Iterator[bytes]
+
+
+def item_download(*, user: User, item: EvidenceItem) -> Download:
+    _require(user, "evidence.read", item.compartment_id)
+    _file_key(item)
+    check_stored(item)
+    with transaction.atomic():
+        _custody(Event.CUSTODY_DOWNLOADED, _locked(item), user)
+    return Download(item.sealed.get("name") or item.code, item.size, plaintext(item))
+
+
+# Links -------------------------------------------------------------------------------------------
+
+TARGET_KINDS = ("case", "incident", "act", "source")
+
+
+def target_kind(target: Any) -> str:
+    name = type(target).__name__.lower()
+    if name not in TARGET_KINDS:
+        raise ServiceError(_("evidence can be linked to cases, incidents, acts and sources"))
+    return name
+
+
+def _linked(item: EvidenceItem, target: Any) -> bool:
+    return EvidenceLink.objects.filter(item=item, **{target_kind(target): target}).exists()
+
+
+def _link(item: EvidenceItem, target: Any, note: str, user: User) -> EvidenceLink:
+    if len(note) > NOTE_CHARS:
+        raise ServiceError(_("the note is longer than %(n)d characters") % {"n": NOTE_CHARS})
+    kind = target_kind(target)
+    link = EvidenceLink(
+        item=item,
+        compartment_id=item.compartment_id,
+        created_by=user,
+        created_at=timezone.now(),
+        **{kind: target},
+    )
+    link.note = note
+    link.save(force_insert=True)
+    _custody(Event.CUSTODY_LINKED, item, user, {"to": f"{kind}:{target.code}"})
+    return link
+
+
+def link_add(
+    *, user: User, item: EvidenceItem, target: Any, note: str = "", check: bool = True
+) -> EvidenceLink:
+    if check:
+        _require(user, "evidence.write", item.compartment_id)
+    if target.compartment_id != item.compartment_id:
+        raise ServiceError(_("evidence can only be linked to records of its own compartment"))
+    with transaction.atomic():
+        locked = _locked(item)
+        if locked.status == EvidenceItem.Status.DELETED:
+            raise ServiceError(_("this item was deleted: its file key was destroyed"))
+        if _linked(locked, target):
+            raise ServiceError(_("this item is already linked to %(code)s") % {"code": target.code})
+        return _link(locked, target, note, user)
+
+
+def link_remove(*, user: User, link: EvidenceLink) -> None:
+    _require(user, "evidence.write", link.compartment_id)
+    with transaction.atomic():
+        item = _locked(link.item)
+        to = f"{link.target_kind}:{link.target.code}"
+        link.delete()
+        _custody(Event.CUSTODY_UNLINKED, item, user, {"to": to})
+
+
+# Deletion under the two-person rule --------------------------------------------------------------
+
+
+def deletion_request(*, user: User, item: EvidenceItem) -> PendingAction:
+    _require(user, "evidence.write", item.compartment_id)
+    with transaction.atomic():
+        item = _locked(item)
+        if item.status == EvidenceItem.Status.DELETED:
+            raise ServiceError(_("this item was deleted: its file key was destroyed"))
+        if deletion_pending(item) is not None:
+            raise ServiceError(_("deletion of this item is already waiting for a second person"))
+        action = PendingAction.objects.create(
+            kind=approvals.VAULT_DELETE,
+            compartment=item.compartment,
+            params={"item": item.code},
+            requested_by=user,
+            expires_at=timezone.now() + PENDING_LIFETIME,
+        )
+        _custody(Event.CUSTODY_DELETION_REQUESTED, item, user, {"request": action.code})
+    return action
+
+
+def deletion_pending(item: EvidenceItem) -> PendingAction | None:
+    return PendingAction.objects.filter(
+        kind=approvals.VAULT_DELETE,
+        params__item=item.code,
+        status=PendingAction.Status.PENDING,
+        expires_at__gt=timezone.now(),
+    ).first()
+
+
+def _execute_delete(action: PendingAction, approver: User) -> None:
+    """Crypto-shredding: the file key and the sealed name and metadata are destroyed; hashes stay."""
+    item = _locked(EvidenceItem.objects.get(code=action.params["item"]))
+    if item.status == EvidenceItem.Status.DELETED:
+        return
+    item.file_key = ""
+    item.sealed = {"name": "", "metadata": {}}
+    item.status = EvidenceItem.Status.DELETED
+    item.deleted_at = timezone.now()
+    item.save(update_fields=["file_key", "sealed", "status", "deleted_at"])
+    _custody(
+        Event.CUSTODY_DELETED,
+        item,
+        approver,
+        {
+            "sha256": item.sha256,
+            "cipher_sha256": item.cipher_sha256,
+            "size": item.size,
+            "request": action.code,
+        },
+    )
+    name = item.storage_name
+    # The ciphertext is useless without its key; removing it too only frees the space.
+    transaction.on_commit(lambda: storage.remove(name))
+
+
+def _cancel_delete(action: PendingAction, decider: User) -> None:
+    item = EvidenceItem.objects.filter(code=action.params.get("item", "")).first()
+    if item is not None:
+        _custody(Event.CUSTODY_DELETION_CANCELLED, _locked(item), decider, {"request": action.code})
+
+
+def _lead_of(action: PendingAction, user: User) -> bool:
+    return allowed(user, "evidence.approve") and (
+        user.role == "administrator"
+        or Membership.objects.filter(user=user, compartment=action.compartment).exists()
+    )
+
+
+approvals.register(
+    approvals.VAULT_DELETE,
+    can_approve=_lead_of,
+    execute=_execute_delete,
+    approved_event=Event.VAULT_DELETE_APPROVED,
+    rejected_event=Event.VAULT_DELETE_REJECTED,
+    on_reject=_cancel_delete,
+)
+
+
+# Export under the two-person rule ----------------------------------------------------------------
+
+
+def parse_recipient(text: str) -> str:
+    """An age X25519 recipient (``age1...``), checked; blank for an unencrypted package."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    from pyrage import x25519
+
+    try:
+        x25519.Recipient.from_str(text)
+    except Exception as exc:  # noqa: BLE001  pyrage raises its own error types for every malformed key
+        raise ServiceError(_("the recipient must be an age public key starting with age1")) from exc
+    return text
+
+
+def export_request(
+    *, user: User, compartment: Compartment, items: list[EvidenceItem], recipient: str = ""
+) -> PendingAction:
+    _require(user, "evidence.read", compartment.pk)
+    if not items:
+        raise ServiceError(_("choose at least one item to export"))
+    if len(items) > MAX_EXPORT_ITEMS:
+        raise ServiceError(_("a package holds at most %(n)d items") % {"n": MAX_EXPORT_ITEMS})
+    for item in items:
+        if item.compartment_id != compartment.pk:
+            raise ServiceError(_("every item of a package must be in the same compartment"))
+        if item.status == EvidenceItem.Status.DELETED:
+            raise ServiceError(_("%(code)s was deleted and cannot be exported") % {"code": item.code})
+    action = PendingAction.objects.create(
+        kind=approvals.VAULT_EXPORT,
+        compartment=compartment,
+        params={"items": sorted({i.code for i in items}), "recipient": parse_recipient(recipient)},
+        requested_by=user,
+        expires_at=timezone.now() + PENDING_LIFETIME,
+    )
+    audit_record(
+        Event.VAULT_EXPORT_REQUESTED,
+        actor=user,
+        compartment=compartment,
+        object_type="pending_action",
+        object_code=action.code,
+        detail={"items": len(action.params["items"]), "encrypted": bool(action.params["recipient"])},
+    )
+    return action
+
+
+def export_spend(*, user: User, compartment: Compartment, code: str) -> PendingAction:
+    return pending_spend(
+        kind=approvals.VAULT_EXPORT,
+        code=code,
+        user=user,
+        compartment=compartment,
+        valid_for=EXPORT_VALID_FOR,
+        matches=lambda params: bool(params.get("items")),
+    )
+
+
+approvals.register(
+    approvals.VAULT_EXPORT,
+    can_approve=_lead_of,
+    execute=lambda action, user: None,  # approval is the whole effect; the export spends it
+    approved_event=Event.VAULT_EXPORT_APPROVED,
+    rejected_event=Event.VAULT_EXPORT_REJECTED,
+)
+
+
+def export_record(*, user: User, action: PendingAction, package_id: str) -> list[EvidenceItem]:
+    """Check every item's stored file, then write one ``custody.exported`` event per item."""
+    codes = action.params["items"]
+    items = list(EvidenceItem.objects.filter(code__in=codes, compartment=action.compartment).order_by("code"))
+    missing = sorted(set(codes) - {i.code for i in items})
+    if missing:
+        raise ServiceError(_("%(code)s is not in this compartment's vault") % {"code": missing[0]})
+    for item in items:
+        _file_key(item)
+        try:
+            check_stored(item)
+        except CryptoError as exc:
+            raise ServiceError(f"{item.code}: {exc}") from exc
+    with transaction.atomic():
+        locked = [_locked(i) for i in items]
+        for item in locked:
+            _custody(Event.CUSTODY_EXPORTED, item, user, {"package": package_id})
+    return locked

@@ -1,0 +1,263 @@
+"""Vault pages: upload to a case or incident, an item with its custody, downloads, packages.
+
+Uploads are encrypted while they stream in (the intake's upload handler, with
+the vault's temp folder), so the view replaces Django's upload handlers
+before the body is read: ``csrf_exempt`` outside, ``csrf_protect`` inside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import ServiceError
+from longreach.audit.selectors import latest_head
+from longreach.audit.services import as_head
+from longreach.core.decorators import staff_user, staff_view
+from longreach.crypto import CryptoError
+from longreach.intake.filestore import EncryptingUploadHandler
+from longreach.keys.models import OrgKeys
+from longreach.ledger import heads
+from longreach.vault import export, selectors, services, storage
+from longreach.vault.models import EvidenceItem
+
+UPLOAD_TARGETS = ("case", "incident")
+
+
+def _back(kind: str, target: Any) -> HttpResponse:
+    return redirect("case_detail" if kind == "case" else "incident_detail", code=target.code)
+
+
+def _problem_text(problems: list[Any]) -> str:
+    return "; ".join(f"{p.name}: {p.message}" for p in problems)
+
+
+@csrf_exempt
+@staff_view("evidence.write")
+@require_POST
+def evidence_upload(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    if kind not in UPLOAD_TARGETS:
+        raise Http404("not found")
+    handler = EncryptingUploadHandler(
+        request,
+        max_file=settings.VAULT_MAX_FILE_BYTES,
+        max_files=settings.VAULT_MAX_FILES,
+        quota=settings.VAULT_MAX_FILE_BYTES * settings.VAULT_MAX_FILES,
+        tmp=storage.tmp_dir,
+        keep_plain=settings.VAULT_INSPECT_BYTES,
+    )
+    request.upload_handlers = [handler]
+    return _upload(request, handler, kind, code)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, handler: EncryptingUploadHandler, kind: str, code: str) -> HttpResponse:
+    user = staff_user(request)
+    try:
+        request.POST  # noqa: B018 (parsing happens on first access)
+    except MultiPartParserError:
+        _discard(handler)
+        messages.error(
+            request, _("The upload could not be read: it was cut off or malformed. Nothing was kept.")
+        )
+        target = selectors.target_for_user(user=user, kind=kind, code=code)
+        return _back(kind, target)
+    try:
+        target = selectors.target_for_user(user=user, kind=kind, code=code)
+    except Http404:
+        _discard(handler)
+        raise
+    note = request.POST.get("note", "")
+    if handler.problems:
+        messages.error(request, _problem_text(handler.problems))
+    if not handler.uploads and not handler.problems:
+        messages.error(request, _("Choose at least one file."))
+    kept = []
+    for n, up in enumerate(handler.uploads):
+        incoming = services.Incoming.from_upload(up)
+        try:
+            acquired = services.item_acquire(
+                user=user,
+                compartment=target.compartment,
+                incoming=incoming,
+                how=EvidenceItem.How.UPLOAD,
+                target=target,
+                note=note,
+            )
+        except ServiceError as exc:
+            for rest in handler.uploads[n:]:
+                rest.tmp_path.unlink(missing_ok=True)
+            messages.error(request, f"{up.name}: {exc}")
+            break
+        kept.append(acquired)
+        if acquired.duplicate:
+            messages.info(
+                request,
+                _("%(name)s is already in the vault as %(code)s; it is linked here and was not stored twice.")
+                % {"name": up.name, "code": acquired.item.code},
+            )
+    fresh = [a.item.code for a in kept if not a.duplicate]
+    if fresh:
+        messages.success(request, _("Kept as evidence: %(codes)s.") % {"codes": ", ".join(fresh)})
+    return _back(kind, target)
+
+
+def _discard(handler: EncryptingUploadHandler) -> None:
+    for up in handler.uploads:
+        up.tmp_path.unlink(missing_ok=True)
+
+
+@staff_view("evidence.read")
+@require_GET
+def item_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    item = selectors.item_for_user(user=user, code=code)
+    services.item_viewed(user=user, item=item)
+    head = latest_head()
+    head_ok = False
+    if head is not None:
+        try:
+            heads.verify(as_head(head), bytes(OrgKeys.get().signing_public_key))
+            head_ok = True
+        except Exception:  # noqa: BLE001  shown as "not verified" on the page
+            head_ok = False
+    sealed = item.sealed
+    return render(
+        request,
+        "vault/item.html",
+        {
+            "item": item,
+            "name": sealed.get("name") or item.code,
+            "metadata": sealed.get("metadata") or {},
+            "links": item.links.select_related("case", "incident", "act__incident", "source", "created_by"),
+            "custody": selectors.custody_with_proofs(item, head),
+            "people": selectors.actor_names(),
+            "head": head,
+            "head_ok": head_ok,
+            "writable": allowed(user, "evidence.write"),
+            "deletion": services.deletion_pending(item),
+            "kinds": services.TARGET_KINDS,
+        },
+    )
+
+
+@staff_view("evidence.read")
+@require_GET
+def item_download(request: HttpRequest, code: str) -> HttpResponseBase:
+    user = staff_user(request)
+    item = selectors.item_for_user(user=user, code=code)
+    try:
+        download = services.item_download(user=user, item=item)
+    except (CryptoError, ServiceError) as exc:
+        messages.error(request, str(exc))
+        return redirect("evidence_item", code=item.code)
+    # Never rendered inline from the original bytes: an SVG, HTML page or PDF would run in our origin.
+    response = StreamingHttpResponse(download.chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, download.name)
+    response["Content-Length"] = str(download.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@staff_view("evidence.write")
+@require_POST
+def item_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = staff_user(request)
+    item = selectors.item_for_user(user=user, code=code)
+    try:
+        if action == "link":
+            kind = request.POST.get("kind", "")
+            if kind not in services.TARGET_KINDS:
+                raise ServiceError(_("choose what to link to: a case, incident, act or source"))
+            target_code = request.POST.get("code", "").strip()
+            try:
+                target = selectors.target_for_user(user=user, kind=kind, code=target_code)
+            except Http404:
+                raise ServiceError(
+                    _("no %(kind)s %(code)s that you can read") % {"kind": kind, "code": target_code[:20]}
+                ) from None
+            services.link_add(user=user, item=item, target=target, note=request.POST.get("note", ""))
+            messages.success(request, _("Linked to %(code)s.") % {"code": target.code})
+        elif action == "unlink":
+            link = selectors.link_for_user(user=user, item=item, link_id=request.POST.get("link", ""))
+            services.link_remove(user=user, link=link)
+            messages.success(request, _("Link removed; the custody history keeps a record of it."))
+        elif action == "delete":
+            pending = services.deletion_request(user=user, item=item)
+            messages.success(
+                request,
+                _("Deletion requested (%(code)s). A lead of this compartment must approve it.")
+                % {"code": pending.code},
+            )
+        else:
+            raise Http404("not found")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("evidence_item", code=item.code)
+
+
+@staff_view("evidence.read")
+@require_POST
+def export_request(request: HttpRequest, kind: str, code: str) -> HttpResponse:
+    user = staff_user(request)
+    if kind not in UPLOAD_TARGETS:
+        raise Http404("not found")
+    target = selectors.target_for_user(user=user, kind=kind, code=code)
+    wanted = request.POST.getlist("items")[: services.MAX_EXPORT_ITEMS + 1]
+    items = list(selectors.items_for_user(user).filter(code__in=wanted, compartment=target.compartment))
+    try:
+        if len(items) != len(set(wanted)):
+            raise ServiceError(_("some of the chosen items are not in this compartment's vault"))
+        action = services.export_request(
+            user=user,
+            compartment=target.compartment,
+            items=items,
+            recipient=request.POST.get("recipient", ""),
+        )
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return _back(kind, target)
+    messages.success(
+        request,
+        _("Package request %(code)s is waiting for a lead of this compartment to approve it.")
+        % {"code": action.code},
+    )
+    return redirect("evidence_exports")
+
+
+@staff_view("evidence.read")
+@require_GET
+def exports_view(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    return render(request, "vault/exports.html", {"exports": selectors.exports_for_user(user)[:200]})
+
+
+@staff_view("evidence.read")
+@require_POST
+def export_download(request: HttpRequest, code: str) -> HttpResponseBase:
+    user = staff_user(request)
+    action = selectors.export_for_user(user=user, code=code)
+    try:
+        prepared = export.prepare(user=user, action=action)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("evidence_exports")
+    suffix = ".zip.age" if prepared.recipient else ".zip"
+    response = StreamingHttpResponse(export.chunks(prepared), content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"evidence-{prepared.package_id}{suffix}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
