@@ -47,6 +47,7 @@ bench: $(VENV)/.installed-test
 	LONGREACH_MODE=test $(BIN)/python benchmarks/crypto.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/registry.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/intake_load.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/vault.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

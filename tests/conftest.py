@@ -110,6 +110,19 @@ def routed(cast: Cast) -> Cast:
     return cast
 
 
+@pytest.fixture
+def incident(cast: Cast) -> Any:
+    """An incident in demo-a, recorded by the analyst."""
+    from longreach.keys.context import using_keyring
+    from longreach.registry import services
+    from tests.django.registry_data import incident_input
+
+    with using_keyring(cast.keyring("analyst")):
+        return services.incident_create(
+            user=cast.analyst, compartment=cast.compartments["demo-a"], data=incident_input()
+        )
+
+
 def totp_code(user: Any) -> str:
     device = TOTPDevice.objects.get(user=user)
     # A code is accepted once per time step; tests log in many times a step.

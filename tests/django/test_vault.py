@@ -21,7 +21,6 @@ from longreach.keys.models import OrgKeys
 from longreach.registry import services as registry
 from longreach.vault import package
 from longreach.vault.models import EvidenceItem, EvidenceLink
-from tests.django.registry_data import incident_input
 
 pytestmark = pytest.mark.django_db
 
@@ -53,14 +52,6 @@ def wav(seconds: float = 0.05, rate: int = 8000) -> bytes:
 VOICE = wav()
 SCREENSHOT = jpeg_with_exif()
 CHAT = b"12/03/2024, 21:14 - +86 138 0000 0000: Think of your family.\n" * 50
-
-
-@pytest.fixture
-def incident(cast: Any) -> Any:
-    with using_keyring(cast.keyring("analyst")):
-        return registry.incident_create(
-            user=cast.analyst, compartment=cast.compartments["demo-a"], data=incident_input()
-        )
 
 
 def upload(client: Any, incident: Any, files: list[tuple[str, bytes, str]], note: str = "") -> Any:

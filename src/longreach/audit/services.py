@@ -74,6 +74,14 @@ class DbNodeStore:
         LedgerNode(level=level, position=index, hash=value).save()
         self._cache[(level, index)] = value
 
+    def preload(self) -> DbNodeStore:
+        """Read every stored node at once: many proofs (an evidence package) then need no more queries."""
+        for level, position, value in LedgerNode.objects.values_list("level", "position", "hash").iterator(
+            chunk_size=10_000
+        ):
+            self._cache[(level, position)] = bytes(value)
+        return self
+
 
 def audit_record(
     event: Event,

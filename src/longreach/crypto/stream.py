@@ -10,14 +10,18 @@ files opens nothing.
 
 The writer hashes the plaintext and the ciphertext as it goes, so a file is
 read once, never held in memory, and its fingerprints are known when the
-last byte is written.
+last byte is written. The hashing runs on a helper thread (hashlib and
+libsodium both release the GIL), so it overlaps encryption and I/O instead
+of adding to them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import struct
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -40,6 +44,32 @@ def new_key() -> bytes:
     return bytes(sodium.crypto_secretstream_xchacha20poly1305_keygen())
 
 
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256")
+_PENDING = 16  # pieces queued per digest before the producer waits (bounds memory)
+
+
+class BackgroundDigest:
+    """SHA-256 fed from one thread and computed on another, in order, with bounded memory.
+
+    One worker serves every digest, so each digest's pieces are hashed in the
+    order they were given; the producer waits when too many are queued.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self._queued: deque[Future[None]] = deque()
+
+    def update(self, data: bytes) -> None:
+        while len(self._queued) >= _PENDING:
+            self._queued.popleft().result()
+        self._queued.append(_HASHER.submit(self._hash.update, data))
+
+    def hexdigest(self) -> str:
+        while self._queued:
+            self._queued.popleft().result()
+        return self._hash.hexdigest()
+
+
 @dataclass(frozen=True)
 class Written:
     size: int  # plaintext bytes
@@ -58,8 +88,8 @@ class Encryptor:
         self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
         header = sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
         self._buffer = bytearray()
-        self._plain = hashlib.sha256()
-        self._cipher = hashlib.sha256()
+        self._plain = BackgroundDigest()
+        self._cipher = BackgroundDigest()
         self.size = 0
         self._cipher_size = 0
         self._finished = False
@@ -77,6 +107,7 @@ class Encryptor:
     def update(self, data: bytes) -> None:
         if self._finished:
             raise CryptoError("this file is already finished")
+        data = bytes(data)  # the hashing thread must see exactly these bytes, whatever the caller reuses
         self._plain.update(data)
         self.size += len(data)
         self._buffer += data

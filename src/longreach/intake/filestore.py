@@ -90,8 +90,15 @@ class EncryptedUpload(UploadedFile):  # type: ignore[type-arg]
 
 @dataclass
 class UploadProblem:
-    name: str
+    name: str  # blank when the problem is the whole upload's
     message: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.message}" if self.name else self.message
+
+
+def describe(problems: list[UploadProblem]) -> str:
+    return "; ".join(str(p) for p in problems)
 
 
 class EncryptingUploadHandler(FileUploadHandler):
@@ -169,7 +176,8 @@ class EncryptingUploadHandler(FileUploadHandler):
             else:
                 self._body = None  # too large to inspect in memory
         if self._total > 2 * self.quota + self.max_file:
-            # Someone keeps sending after being refused: stop reading the request.
+            # Someone keeps sending after being refused: stop reading the request, keep nothing.
+            self._drop_all()
             raise StopUpload(connection_reset=True)
         return None
 
@@ -212,8 +220,20 @@ class EncryptingUploadHandler(FileUploadHandler):
         return upload
 
     def upload_interrupted(self) -> None:
+        """Django calls this when the last file did not complete.
+
+        If we refused that file ourselves, its problem is recorded and the files
+        before it are whole. Otherwise the request was cut off: keep none of it.
+        """
+        if not self._skip:
+            self._drop_all()
+
+    def _drop_all(self) -> None:
         self._close_and_remove()
         discard(self.uploads)
+        self.uploads.clear()
+        self._skip = True
+        self.problems.append(UploadProblem("", _("the upload was stopped; nothing from it was kept")))
 
 
 def _mb(n: int) -> str:

@@ -283,7 +283,7 @@ def _status_message_post(request: HttpRequest, handler: EncryptingUploadHandler)
         if request.POST.get("website"):
             problem = _("The message could not be sent.")
         elif handler.problems:
-            problem = "; ".join(f"{p.name}: {p.message}" for p in handler.problems)
+            problem = filestore.describe(handler.problems)
         if not problem:
             try:
                 services.reporter_message(

@@ -110,7 +110,7 @@ def triage_file(request: HttpRequest, code: str) -> HttpResponseBase:
     row = selectors.report_file_for_user(user, code)
     try:
         download = services.file_read(user=user, row=row)
-    except CryptoError as exc:
+    except (CryptoError, ServiceError) as exc:
         messages.error(request, str(exc))
         return redirect("triage_detail", code=row.report.code)
     # Never shown inline: the bytes are whatever a stranger uploaded (SVG, HTML, PDF with scripts).

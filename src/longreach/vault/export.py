@@ -27,12 +27,14 @@ from django.utils.translation import gettext as _
 
 from longreach.accounts.models import PendingAction, User
 from longreach.audit.models import TreeHead
-from longreach.audit.services import as_head, ledger_sign_head
+from longreach.audit.services import DbNodeStore, as_head, ledger_sign_head
 from longreach.core.codes import new_ref
 from longreach.intake.filestore import sanitise_name
 from longreach.keys.models import OrgKeys
 from longreach.vault import package, selectors, services
 from longreach.vault.models import EvidenceItem
+
+PRELOAD_ABOVE = 50  # items; beyond this, reading all ledger nodes at once beats a query per node
 
 
 @dataclass
@@ -58,11 +60,12 @@ def prepare(*, user: User, action: PendingAction) -> Prepared:
     package_id = new_ref("X")
     items = services.export_record(user=user, action=action, package_id=package_id)
     head = ledger_sign_head()
+    store = DbNodeStore().preload() if len(items) > PRELOAD_ABOVE else DbNodeStore()
     entries = []
     for item in items:
         sealed = item.sealed
         name = sealed.get("name") or item.code
-        proven = selectors.custody_with_proofs(item, head)
+        proven = selectors.custody_with_proofs(item, head, store)
         entries.append(
             {
                 "code": item.code,

@@ -123,9 +123,11 @@ class ProvenEvent:
     proof: list[bytes] | None  # None while no signed head covers the event
 
 
-def custody_with_proofs(item: EvidenceItem, head: TreeHead | None) -> list[ProvenEvent]:
+def custody_with_proofs(
+    item: EvidenceItem, head: TreeHead | None, store: DbNodeStore | None = None
+) -> list[ProvenEvent]:
     """Each custody event with its inclusion proof against ``head``, checked here before it is shown."""
-    store = DbNodeStore()
+    store = store or DbNodeStore()
     log = merkle.MerkleLog(store, size=head.size) if head is not None else None
     out = []
     for entry in custody_entries(item):

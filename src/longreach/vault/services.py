@@ -15,6 +15,7 @@ leaves a stored file no row names, which ``longreach reconcile`` reports.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -274,13 +275,38 @@ class Download:
     chunks: Iterator[bytes]
 
 
+def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
+    """The plaintext, once the stored file is found whole enough to start: CryptoError says why not.
+
+    Every chunk is authenticated as it is decrypted, so a changed byte anywhere
+    stops the stream at that chunk; checking the stored size and opening the
+    first chunk here turns a missing, cut or altered start of a file into a
+    clear refusal before anything is sent, without reading the file twice.
+    """
+    storage_ = storage.vault_storage()
+    try:
+        stored_size = storage_.size(item.storage_name)
+    except FileNotFoundError as exc:
+        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
+    if stored_size != item.cipher_size:
+        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+    chunks = plaintext(item)
+    try:
+        first = next(chunks)
+    except CryptoError as exc:
+        raise CryptoError(
+            _("the stored file was altered (checksum mismatch); run longreach reconcile")
+        ) from exc
+    return itertools.chain([first], chunks)
+
+
 def item_download(*, user: User, item: EvidenceItem) -> Download:
     _require(user, "evidence.read", item.compartment_id)
     _file_key(item)
-    check_stored(item)
+    chunks = checked_plaintext(item)
     with transaction.atomic():
         _custody(Event.CUSTODY_DOWNLOADED, _locked(item), user)
-    return Download(item.sealed.get("name") or item.code, item.size, plaintext(item))
+    return Download(item.sealed.get("name") or item.code, item.size, chunks)
 
 
 # Links -------------------------------------------------------------------------------------------

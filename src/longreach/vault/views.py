@@ -26,6 +26,7 @@ from longreach.audit.selectors import latest_head
 from longreach.audit.services import as_head
 from longreach.core.decorators import staff_user, staff_view
 from longreach.crypto import CryptoError
+from longreach.intake import filestore
 from longreach.intake.filestore import EncryptingUploadHandler
 from longreach.keys.models import OrgKeys
 from longreach.ledger import heads
@@ -37,10 +38,6 @@ UPLOAD_TARGETS = ("case", "incident")
 
 def _back(kind: str, target: Any) -> HttpResponse:
     return redirect("case_detail" if kind == "case" else "incident_detail", code=target.code)
-
-
-def _problem_text(problems: list[Any]) -> str:
-    return "; ".join(f"{p.name}: {p.message}" for p in problems)
 
 
 @csrf_exempt
@@ -80,7 +77,7 @@ def _upload(request: HttpRequest, handler: EncryptingUploadHandler, kind: str, c
         raise
     note = request.POST.get("note", "")
     if handler.problems:
-        messages.error(request, _problem_text(handler.problems))
+        messages.error(request, filestore.describe(handler.problems))
     if not handler.uploads and not handler.problems:
         messages.error(request, _("Choose at least one file."))
     kept = []

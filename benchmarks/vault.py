@@ -1,0 +1,287 @@
+"""Benchmarks for the evidence vault, each against a peer measured in the same run.
+
+1. Store and read back ~1 GB of mixed files (photos, voice notes, videos,
+   PDFs, chat exports) through the vault's real path: encrypt while hashing,
+   inspect, store durably, write the row and its custody event; then
+   download each (custody event, authenticated decryption), hashing it. The peer is raw
+   libsodium secretstream (PyNaCl bindings) plus hashlib SHA-256 on the same
+   bytes: encrypt to a file with fsync, then read, decrypt and hash. Goal:
+   at most 1.5x the peer's time. Peak memory (RSS) is printed too.
+2. Verifying a package of 10,000 items (``longreach verify-package``'s
+   code: signed head, every custody event's inclusion proof, every item's
+   bytes), against only hashing the same items' bytes out of the zip.
+
+Runs on SQLite by default (a temporary file) and on PostgreSQL when
+LONGREACH_DATABASE_URL points at one (its public schema is dropped and rebuilt
+first). The temporary folder is removed at the end unless --keep is given.
+
+Run: make bench   (or .venv/bin/python benchmarks/vault.py [--total-mb N] [--package-items N])
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import random
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("LONGREACH_MODE", "test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+_tmp = Path(tempfile.mkdtemp(prefix="longreach-vault-bench-"))
+os.environ.setdefault("LONGREACH_DATABASE_URL", f"sqlite:///{_tmp}/bench.sqlite3")
+os.environ["LONGREACH_VAULT_DIR"] = str(_tmp / "vault")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from nacl import bindings as sodium  # noqa: E402
+
+PASSWORD = "benchmark password 123"  # noqa: S105 (a throwaway database)
+CHUNK = 64 * 1024
+
+# (kind, header, smallest, largest size in bytes, share of the total)
+MIX = [
+    ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", 200_000, 5_000_000, 0.25),
+    ("voice.wav", b"RIFF\x00\x00\x00\x00WAVEfmt ", 100_000, 3_000_000, 0.10),
+    ("video.mp4", b"\x00\x00\x00\x18ftypmp42", 30_000_000, 150_000_000, 0.45),
+    ("letter.pdf", b"%PDF-1.7\n", 100_000, 8_000_000, 0.10),
+    ("chat.txt", b"", 20_000, 2_000_000, 0.10),
+]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_files(folder: Path, total: int, seed: int = 7) -> list[Path]:
+    """Synthetic evidence: real headers, random bodies (incompressible, like media)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True)
+    files: list[Path] = []
+    for kind, header, low, high, share in MIX:
+        budget = int(total * share)
+        n = 0
+        while budget > 0:
+            size = min(budget, rng.randint(low, high))
+            path = folder / f"{n:04d}-{kind}"
+            with open(path, "wb") as fh:
+                if kind == "chat.txt":
+                    line = "02/07/2019, 21:14 - +86 138 0000 %04d: Think of your family.\n"
+                    text = "".join(line % rng.randint(0, 9999) for _ in range(size // 60 + 1))
+                    fh.write(text.encode()[:size])
+                else:
+                    fh.write(header)
+                    left = size - len(header)
+                    while left > 0:
+                        piece = os.urandom(min(left, 4 * 1024 * 1024))
+                        fh.write(piece)
+                        left -= len(piece)
+            files.append(path)
+            budget -= size
+            n += 1
+    rng.shuffle(files)
+    return files
+
+
+def setup_org() -> dict[str, Any]:
+    from longreach.accounts import services
+    from longreach.audit.services import write_signing_key
+    from longreach.keys import services as key_services
+
+    settings.SIGNING_KEY_FILE = _tmp / "signing.key"
+    org = key_services.org_keys_create(signing_public_key=write_signing_key(settings.SIGNING_KEY_FILE))
+    lead = services.user_create(
+        username="bench", role="lead", password=PASSWORD, acting_user="bench", linkage_key=org.linkage_key
+    )
+    second = services.user_create(
+        username="second",
+        role="administrator",
+        password=PASSWORD,
+        acting_user="bench",
+        linkage_key=org.linkage_key,
+    )
+    comp = services.compartment_create(slug="bench", name="Bench", lead=lead.user, acting_user="bench")
+    private = services.user_unlock(user=lead.user, password=PASSWORD)
+    return {"user": lead.user, "second": second.user, "compartment": comp, "private": private}
+
+
+def ours(org: dict[str, Any], files: list[Path]) -> tuple[float, list[Any]]:
+    from longreach.keys.context import using_keyring
+    from longreach.keys.keyring import Keyring
+    from longreach.vault import services
+
+    keyring = Keyring(org["user"].pk, org["private"])
+    items = []
+    t0 = time.perf_counter()
+    with using_keyring(keyring):
+        for path in files:
+            incoming = services.encrypt_path(path)
+            acquired = services.item_acquire(
+                user=org["user"], compartment=org["compartment"], incoming=incoming, how="import"
+            )
+            items.append(acquired.item)
+        for item in items:
+            digest = hashlib.sha256()
+            for piece in services.item_download(user=org["user"], item=item).chunks:
+                digest.update(piece)
+            if digest.hexdigest() != item.sha256:
+                raise SystemExit(f"{item.code}: read back differs")
+    return time.perf_counter() - t0, items
+
+
+def peer(files: list[Path], out: Path) -> float:
+    """Raw secretstream + SHA-256: encrypt each file to disk (fsync), then decrypt and hash it back."""
+    out.mkdir()
+    t0 = time.perf_counter()
+    done = []
+    for n, path in enumerate(files):
+        key = sodium.crypto_secretstream_xchacha20poly1305_keygen()
+        state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key)
+        digest = hashlib.sha256()
+        target = out / f"{n}.bin"
+        with open(path, "rb") as src, open(target, "wb") as dst:
+            dst.write(header)
+            block = src.read(CHUNK)
+            while True:
+                following = src.read(CHUNK)
+                tag = (
+                    sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+                    if not following
+                    else sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+                )
+                digest.update(block)
+                dst.write(sodium.crypto_secretstream_xchacha20poly1305_push(state, block, None, tag))
+                if not following:
+                    break
+                block = following
+            dst.flush()
+            os.fsync(dst.fileno())
+        done.append((target, key, digest.hexdigest()))
+    abytes = sodium.crypto_secretstream_xchacha20poly1305_ABYTES
+    for target, key, expected in done:
+        state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        digest = hashlib.sha256()
+        with open(target, "rb") as src:
+            sodium.crypto_secretstream_xchacha20poly1305_init_pull(
+                state, src.read(sodium.crypto_secretstream_xchacha20poly1305_HEADERBYTES), key
+            )
+            for sealed in iter(lambda: src.read(CHUNK + abytes), b""):
+                plain, _tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, sealed, None)
+                digest.update(plain)
+        if digest.hexdigest() != expected:
+            raise SystemExit("peer read back differs")
+    return time.perf_counter() - t0
+
+
+def build_package(org: dict[str, Any], n: int, target: Path) -> float:
+    """N small items acquired and exported through the real path (setup: timed, not compared)."""
+    from longreach.accounts import services as accounts
+    from longreach.keys.context import using_keyring
+    from longreach.keys.keyring import Keyring
+    from longreach.vault import export, services
+
+    keyring = Keyring(org["user"].pk, org["private"])
+    t0 = time.perf_counter()
+    items = []
+    with using_keyring(keyring):
+        for k in range(n):
+            body = f"message {k}: we can reach you wherever you are\n".encode() * 20
+            incoming = services.encrypt_chunks([body], name=f"message-{k}.txt", declared_type="text/plain")
+            items.append(
+                services.item_acquire(
+                    user=org["user"], compartment=org["compartment"], incoming=incoming, how="import"
+                ).item
+            )
+        action = services.export_request(user=org["user"], compartment=org["compartment"], items=items)
+        accounts.pending_approve(action=action, acting_user=org["second"])
+        prepared = export.prepare(user=org["user"], action=action)
+        with open(target, "wb") as fh:
+            for piece in export.chunks(prepared):
+                fh.write(piece)
+    return time.perf_counter() - t0
+
+
+def verify_times(target: Path, key: bytes, repeats: int = 3) -> tuple[float, float, int]:
+    from longreach.vault import package
+
+    best_ours, best_peer, events = float("inf"), float("inf"), 0
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = package.verify(target, key)
+        best_ours = min(best_ours, time.perf_counter() - t0)
+        events = result.events
+        t0 = time.perf_counter()
+        with zipfile.ZipFile(target) as zf:
+            for info in zf.infolist():
+                if info.filename.startswith("items/"):
+                    hashlib.sha256(zf.read(info)).hexdigest()
+        best_peer = min(best_peer, time.perf_counter() - t0)
+    return best_ours, best_peer, events
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--total-mb", type=int, default=1024)
+    parser.add_argument("--package-items", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    try:
+        vendor = connection.vendor
+        if vendor == "postgresql":
+            with connection.cursor() as cur:
+                cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        call_command("migrate", verbosity=0)
+        org = setup_org()
+        print(f"Vault benchmarks on {vendor} (temporary folder {_tmp})")
+        t0 = time.perf_counter()
+        files = make_files(_tmp / "incoming", args.total_mb * 1024 * 1024)
+        total = sum(p.stat().st_size for p in files)
+        print(
+            f"  setup: {len(files)} files, {total / 1e6:,.0f} MB written in {time.perf_counter() - t0:.1f} s"
+        )
+        peer_s = peer(files, _tmp / "peer")
+        shutil.rmtree(_tmp / "peer")
+        before = rss_mb()
+        ours_s, _items = ours(org, files)
+        mb = total / 1e6
+        print(
+            f"  store + read back {mb:,.0f} MB: vault {ours_s:.1f} s ({mb / ours_s:,.0f} MB/s), "
+            f"secretstream + SHA-256 {peer_s:.1f} s ({mb / peer_s:,.0f} MB/s), "
+            f"ratio {ours_s / peer_s:.2f}x (goal <= 1.5x)"
+        )
+        print(f"  peak memory (RSS): {rss_mb():,.0f} MB after the vault run, {before:,.0f} MB before it")
+        shutil.rmtree(_tmp / "incoming")
+        target = _tmp / "package.zip"
+        built = build_package(org, args.package_items, target)
+        from longreach.keys.models import OrgKeys
+
+        key = bytes(OrgKeys.get().signing_public_key)
+        ours_v, peer_v, events = verify_times(target, key)
+        size = target.stat().st_size / 1e6
+        print(
+            f"  package of {args.package_items:,} items ({size:,.1f} MB, {events:,} custody events; "
+            f"acquired and exported in {built:.1f} s): verify {ours_v:.2f} s, "
+            f"hashing the items alone {peer_v:.2f} s, ratio {ours_v / peer_v:.1f}x"
+        )
+    finally:
+        if not args.keep:
+            shutil.rmtree(_tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
