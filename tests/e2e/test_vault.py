@@ -31,7 +31,7 @@ FILES = [
     {
         "name": "chat-export.txt",
         "mimeType": "text/plain",
-        "buffer": "[02/07/2019, 21:14:00] Officer: Think of your family.\n".encode() * 30,
+        "buffer": b"[02/07/2019, 21:14:00] Officer: Think of your family.\n" * 30,
     },
 ]
 
