@@ -119,7 +119,7 @@ def setup_org() -> dict[str, Any]:
     return {"user": lead.user, "second": second.user, "compartment": comp, "private": private}
 
 
-def ours(org: dict[str, Any], files: list[Path]) -> tuple[float, list[Any]]:
+def ours(org: dict[str, Any], files: list[Path], per_file: dict[Path, float]) -> tuple[float, list[Any]]:
     from longreach.keys.context import using_keyring
     from longreach.keys.keyring import Keyring
     from longreach.vault import services
@@ -129,26 +129,31 @@ def ours(org: dict[str, Any], files: list[Path]) -> tuple[float, list[Any]]:
     t0 = time.perf_counter()
     with using_keyring(keyring):
         for path in files:
+            t = time.perf_counter()
             incoming = services.encrypt_path(path)
             acquired = services.item_acquire(
                 user=org["user"], compartment=org["compartment"], incoming=incoming, how="import"
             )
             items.append(acquired.item)
-        for item in items:
+            per_file[path] = time.perf_counter() - t
+        for path, item in zip(files, items, strict=True):
+            t = time.perf_counter()
             digest = hashlib.sha256()
             for piece in services.item_download(user=org["user"], item=item).chunks:
                 digest.update(piece)
             if digest.hexdigest() != item.sha256:
                 raise SystemExit(f"{item.code}: read back differs")
+            per_file[path] += time.perf_counter() - t
     return time.perf_counter() - t0, items
 
 
-def peer(files: list[Path], out: Path) -> float:
+def peer(files: list[Path], out: Path, per_file: dict[Path, float]) -> float:
     """Raw secretstream + SHA-256: encrypt each file to disk (fsync), then decrypt and hash it back."""
     out.mkdir()
     t0 = time.perf_counter()
     done = []
     for n, path in enumerate(files):
+        t = time.perf_counter()
         key = sodium.crypto_secretstream_xchacha20poly1305_keygen()
         state = sodium.crypto_secretstream_xchacha20poly1305_state()
         header = sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key)
@@ -171,9 +176,11 @@ def peer(files: list[Path], out: Path) -> float:
                 block = following
             dst.flush()
             os.fsync(dst.fileno())
-        done.append((target, key, digest.hexdigest()))
+        done.append((path, target, key, digest.hexdigest()))
+        per_file[path] = time.perf_counter() - t
     abytes = sodium.crypto_secretstream_xchacha20poly1305_ABYTES
-    for target, key, expected in done:
+    for path, target, key, expected in done:
+        t = time.perf_counter()
         state = sodium.crypto_secretstream_xchacha20poly1305_state()
         digest = hashlib.sha256()
         with open(target, "rb") as src:
@@ -185,6 +192,7 @@ def peer(files: list[Path], out: Path) -> float:
                 digest.update(plain)
         if digest.hexdigest() != expected:
             raise SystemExit("peer read back differs")
+        per_file[path] += time.perf_counter() - t
     return time.perf_counter() - t0
 
 
@@ -254,16 +262,28 @@ def main() -> None:
         print(
             f"  setup: {len(files)} files, {total / 1e6:,.0f} MB written in {time.perf_counter() - t0:.1f} s"
         )
-        peer_s = peer(files, _tmp / "peer")
+        peer_files: dict[Path, float] = {}
+        ours_files: dict[Path, float] = {}
+        peer_s = peer(files, _tmp / "peer", peer_files)
         shutil.rmtree(_tmp / "peer")
         before = rss_mb()
-        ours_s, _items = ours(org, files)
+        ours_s, _items = ours(org, files, ours_files)
         mb = total / 1e6
         print(
             f"  store + read back {mb:,.0f} MB: vault {ours_s:.1f} s ({mb / ours_s:,.0f} MB/s), "
             f"secretstream + SHA-256 {peer_s:.1f} s ({mb / peer_s:,.0f} MB/s), "
             f"ratio {ours_s / peer_s:.2f}x (goal <= 1.5x)"
         )
+        for label, chosen in (
+            ("files of 8 MB and more", [p for p in files if p.stat().st_size >= 8_000_000]),
+            ("files under 8 MB", [p for p in files if p.stat().st_size < 8_000_000]),
+        ):
+            o, q = sum(ours_files[p] for p in chosen), sum(peer_files[p] for p in chosen)
+            per = (o - q) / len(chosen) * 1000 if chosen else 0
+            print(
+                f"    {label}: {len(chosen)} files, {sum(p.stat().st_size for p in chosen) / 1e6:,.0f} MB, "
+                f"ratio {o / q:.2f}x ({per:.1f} ms more per file)"
+            )
         print(f"  peak memory (RSS): {rss_mb():,.0f} MB after the vault run, {before:,.0f} MB before it")
         shutil.rmtree(_tmp / "incoming")
         target = _tmp / "package.zip"

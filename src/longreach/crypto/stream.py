@@ -44,25 +44,29 @@ def new_key() -> bytes:
     return bytes(sodium.crypto_secretstream_xchacha20poly1305_keygen())
 
 
-_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256")
+# One worker per kind of digest: each hashes its pieces in the order given, and
+# the plaintext and ciphertext digests of a file run side by side.
+_PLAIN_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256-plain")
+_CIPHER_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256-cipher")
 _PENDING = 16  # pieces queued per digest before the producer waits (bounds memory)
 
 
 class BackgroundDigest:
     """SHA-256 fed from one thread and computed on another, in order, with bounded memory.
 
-    One worker serves every digest, so each digest's pieces are hashed in the
-    order they were given; the producer waits when too many are queued.
+    The worker is a single thread, so pieces are hashed in the order they were
+    given; the producer waits when too many are queued.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, worker: ThreadPoolExecutor = _PLAIN_HASHER) -> None:
+        self._worker = worker
         self._hash = hashlib.sha256()
         self._queued: deque[Future[None]] = deque()
 
     def update(self, data: bytes) -> None:
         while len(self._queued) >= _PENDING:
             self._queued.popleft().result()
-        self._queued.append(_HASHER.submit(self._hash.update, data))
+        self._queued.append(self._worker.submit(self._hash.update, data))
 
     def hexdigest(self) -> str:
         while self._queued:
@@ -88,8 +92,8 @@ class Encryptor:
         self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
         header = sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
         self._buffer = bytearray()
-        self._plain = BackgroundDigest()
-        self._cipher = BackgroundDigest()
+        self._plain = BackgroundDigest(_PLAIN_HASHER)
+        self._cipher = BackgroundDigest(_CIPHER_HASHER)
         self.size = 0
         self._cipher_size = 0
         self._finished = False
@@ -111,9 +115,13 @@ class Encryptor:
         self._plain.update(data)
         self.size += len(data)
         self._buffer += data
-        while len(self._buffer) > CHUNK:
-            self._push(bytes(self._buffer[:CHUNK]), _TAG_MESSAGE)
-            del self._buffer[:CHUNK]
+        # Push every full chunk but the last: the stream's final chunk must carry TAG_FINAL.
+        full = (len(self._buffer) - 1) // CHUNK
+        if full > 0:
+            with memoryview(self._buffer) as view:
+                for n in range(full):
+                    self._push(bytes(view[n * CHUNK : (n + 1) * CHUNK]), _TAG_MESSAGE)
+            del self._buffer[: full * CHUNK]
 
     def finish(self) -> Written:
         # The final chunk may be empty: an empty file is still a complete, authenticated stream.

@@ -81,13 +81,18 @@ def normal_type(mime: str) -> str:
     return ALIASES.get(mime, mime)
 
 
+SNIFF_BYTES = 16 * 1024  # libmagic's text checks scan all they are given; 16 KB decides every type we flag
+
+
 def sniff(head: bytes) -> str:
     if not head:
         return "application/x-empty"
-    return normal_type(magic.from_buffer(head[:HEAD_BYTES], mime=True))
+    return normal_type(magic.from_buffer(head[:SNIFF_BYTES], mime=True))
 
 
-def type_flags(*, name: str, declared: str, sniffed: str, head: bytes, body: bytes | None) -> list[str]:
+def type_flags(
+    *, name: str, declared: str, sniffed: str, head: bytes, body: bytes | bytearray | None
+) -> list[str]:
     """Short codes for what deserves a caseworker's caution (shown on the item's page)."""
     flags: list[str] = []
     declared = normal_type(declared)
@@ -104,7 +109,7 @@ def type_flags(*, name: str, declared: str, sniffed: str, head: bytes, body: byt
         flags.append("active-content")
     data = body if body is not None else head
     # A second format is found at either end: zip readers start from the end of a file.
-    regions = (data[: 4 * HEAD_BYTES] + b"\n" + data[-4 * HEAD_BYTES :]).lower()
+    regions = (data[:HEAD_BYTES] + b"\n" + data[-HEAD_BYTES:]).lower()
     own = _own_signature(sniffed)
     for kind, sig in _SIGNATURES.items():
         if kind == own or (kind in _MARKUP and sniffed.startswith(("text/", "message/"))):
@@ -274,7 +279,7 @@ _READERS = {
 }
 
 
-def capture_metadata(sniffed: str, body: bytes | None) -> dict[str, Any]:
+def capture_metadata(sniffed: str, body: bytes | bytearray | None) -> dict[str, Any]:
     """What the file says about itself; ``{"skipped": reason}`` when it is not read."""
     if body is None:
         return {"skipped": "too-large"}
