@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "longreach.registry",
     "longreach.intake",
     "longreach.vault",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -314,6 +316,15 @@ elif VAULT_STORAGE == "s3":
     }
 else:
     raise ImproperlyConfigured(f"LONGREACH_VAULT_STORAGE must be filesystem or s3, not {VAULT_STORAGE!r}")
+# Background jobs (viewing copies). Tests run them at once; otherwise they wait in
+# the database for the worker thread that `longreach serve` and `up` start.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if MODE == "test"
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_000
 VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
 # Capture metadata and derivatives read the plaintext in memory, so only up to this size.

@@ -57,6 +57,7 @@ urlpatterns = [
     path("evidence/package/<str:kind>/<str:code>/", vault.export_request, name="evidence_export_request"),
     path("evidence/<str:code>/", vault.item_detail, name="evidence_item"),
     path("evidence/<str:code>/download/", vault.item_download, name="evidence_download"),
+    path("evidence/<str:code>/copy/<str:kind>/", vault.item_copy, name="evidence_copy"),
     path("evidence/<str:code>/do/<str:action>/", vault.item_action, name="evidence_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),

@@ -107,14 +107,16 @@ def test_upload_keeps_hashes_types_metadata_and_custody(
         assert hashlib.sha256(stored).hexdigest() == item.cipher_sha256 and len(stored) == item.cipher_size
         assert b"Think of your family" not in stored and b"SyntheticCam" not in stored
         events = custody(item)
-        assert [e.event for e in events] == ["custody.acquired", "custody.linked"]
+        # Tests run jobs at once: the viewing copy follows the acquisition and the link.
+        assert [e.event for e in events] == ["custody.acquired", "custody.linked", "custody.derived"]
+        assert events[2].actor == "system" and events[2].detail["prev"] == events[1].index
         assert events[0].detail["sha256"] == item.sha256 and events[0].detail["size"] == item.size
         assert events[0].detail["how"] == "upload" and events[0].actor == cast.analyst.code
         assert events[1].detail == {
             "to": f"incident:{item.links.get().incident.code}",
             "prev": events[0].index,
         }
-        assert item.last_event == events[1].index
+        assert item.last_event == events[2].index
     assert not list((vault_files.parent / "tmp").iterdir())  # nothing left in the clear or half-written
 
 
@@ -203,7 +205,7 @@ def test_people_outside_the_compartment_get_not_found(
         assert client.get(url).status_code == 404
     assert client.post(f"/evidence/{item.code}/do/delete/").status_code == 404
     assert client.post(f"/evidence/{item.code}/do/link/", {"kind": "case", "code": "C-1"}).status_code == 404
-    assert [e.event for e in custody(item)] == ["custody.acquired", "custody.linked"]
+    assert [e.event for e in custody(item)] == ["custody.acquired", "custody.linked", "custody.derived"]
 
 
 def test_links_carry_a_note_and_stay_in_their_compartment(
@@ -269,6 +271,7 @@ def test_deletion_needs_a_second_person_and_destroys_the_key(
     with using_keyring(cast.keyring("analyst")):
         assert item.file_key == "" and item.sealed == {"name": "", "metadata": {}}
     assert not (vault_files / item.storage_name).exists()
+    assert not item.copies.exists() and len(list(vault_files.iterdir())) == 4  # two items and their copies
     last = custody(item)[-1]
     assert (
         last.event == "custody.deleted"
@@ -374,3 +377,63 @@ def test_package_requests_refuse_foreign_and_deleted_items(
         text = r.content.decode()
         assert "choose at least one item" in text or "not in this compartment" in text
     assert not PendingAction.objects.filter(kind="vault.export").exists()
+
+
+def test_viewing_copies_are_made_in_a_job_hashed_and_shown_safely(
+    cast: Any, client_for: Any, three: list[EvidenceItem]
+) -> None:
+    from longreach.vault.models import ViewingCopy
+
+    analyst = client_for("analyst")
+    by_type = {i.sniffed_type.split("/")[0]: i for i in three}
+    shot, voice, chat = by_type["image"], by_type["audio"], by_type["text"]
+    assert {c.item_id: c.kind for c in ViewingCopy.objects.all()} == {
+        shot.pk: "image",
+        voice.pk: "waveform",
+        chat.pk: "text",
+    }
+    image = analyst.get(f"/evidence/{shot.code}/copy/image/")
+    assert image["Content-Type"] == "image/png" and image["X-Content-Type-Options"] == "nosniff"
+    assert b"SyntheticCam" not in image.content and b"Exif" not in image.content  # metadata stripped
+    derived = custody(shot)[2]
+    assert (
+        derived.detail["kind"] == "image"
+        and derived.detail["sha256"] == hashlib.sha256(image.content).hexdigest()
+    )
+    assert custody(shot)[-1].event == "custody.viewed" and custody(shot)[-1].detail["copy"] == "image"
+    page = analyst.get(f"/evidence/{shot.code}/").content.decode()
+    assert f'src="/evidence/{shot.code}/copy/image/"' in page
+    page = analyst.get(f"/evidence/{chat.code}/").content.decode()
+    assert (
+        '<pre class="viewing-copy" dir="auto">12/03/2024, 21:14 - +86 138 0000 0000: Think of your family.'
+        in page
+    )
+    page = analyst.get(f"/evidence/{voice.code}/").content.decode()
+    assert '<svg class="waveform"' in page
+    assert analyst.get(f"/evidence/{voice.code}/copy/waveform/").status_code == 404
+    assert client_for("analyst2").get(f"/evidence/{shot.code}/copy/image/").status_code == 404
+
+
+def test_a_job_from_a_stopped_process_is_reported_and_can_be_made_again(
+    cast: Any, client_for: Any, three: list[EvidenceItem]
+) -> None:
+    import base64
+
+    from nacl.public import PrivateKey, SealedBox
+
+    from longreach.vault import services
+
+    item = next(i for i in three if i.sniffed_type == "image/jpeg")
+    item.copies.all().delete()
+    old = base64.b64encode(SealedBox(PrivateKey.generate().public_key).encrypt(b"k" * 32)).decode()
+    assert services.viewing_copy_run(item_id=str(item.pk), sealed_key=old) == "none:stale-job"
+    analyst = client_for("analyst")
+    page = analyst.get(f"/evidence/{item.code}/").content.decode()
+    assert (
+        "The server restarted before the viewing copy was made." in page and "Make the viewing copy" in page
+    )
+    analyst.post(f"/evidence/{item.code}/do/copy/")
+    item.refresh_from_db(fields=["copy_state"])
+    assert item.copy_state == "made" and item.copies.get().kind == "image"
+    again = analyst.post(f"/evidence/{item.code}/do/copy/", follow=True)
+    assert "already has its viewing copy" in again.content.decode()

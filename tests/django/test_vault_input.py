@@ -58,10 +58,20 @@ def test_hostile_files_are_kept_as_they_are_flagged_and_only_ever_downloaded(
         assert "contains:pdf" in flags_of("photo.png")
         flood = next(i for i in EvidenceItem.objects.all() if i.sealed["name"] == "flood.png")
         assert flood.sealed["metadata"]["warning"] == "pixel-flood"
+        assert flood.copy_state == "none:pixel-flood" and not flood.copies.exists()
         archive = next(i for i in EvidenceItem.objects.all() if i.sealed["name"] == "archive.zip")
         assert {"unsafe-path", "symlink", "high-ratio"} <= set(archive.sealed["metadata"]["flags"])
-    # Nothing was unpacked: the vault holds the six encrypted files and nothing else.
-    assert len(list(vault_files.iterdir())) == 6
+    # Nothing was unpacked: the vault holds the six encrypted files and their viewing copies.
+    from longreach.vault.models import ViewingCopy
+
+    copies = {c.item.sniffed_type: c.kind for c in ViewingCopy.objects.select_related("item")}
+    assert copies == {"image/png": "image", "application/pdf": "text"}  # the polyglot and the PDF
+    assert len(list(vault_files.iterdir())) == 6 + len(copies)
+    states = dict(EvidenceItem.objects.values_list("sniffed_type", "copy_state"))
+    assert states["image/svg+xml"] == states["text/html"] == "none:no-copy-for-type"
+    polyglot_item = ViewingCopy.objects.get(kind="image").item
+    shown = analyst.get(f"/evidence/{polyglot_item.code}/copy/image/")
+    assert shown["Content-Type"] == "image/png" and b"%PDF" not in shown.content  # re-encoding drops it
     for item in EvidenceItem.objects.all():
         page = analyst.get(f"/evidence/{item.code}/")
         assert page.status_code == 200 and b"<script>alert" not in page.content

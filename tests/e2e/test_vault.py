@@ -72,6 +72,14 @@ def test_upload_custody_package_and_offline_check(
     history = page.locator("table.custody").inner_text()
     assert "Evidence acquired" in history and "Evidence linked" in history and "Evidence viewed" in history
     assert "BrowserTestCam" in page.locator("main").inner_text()  # capture metadata, read on arrival
+    # The server's job worker makes the viewing copy: a re-encoded image without the metadata.
+    for _ in range(30):
+        if page.locator("img.viewing-copy").count():
+            break
+        page.wait_for_timeout(500)
+        page.reload()
+    assert page.locator("img.viewing-copy").evaluate("img => img.complete && img.naturalWidth") == 40
+    assert "Viewing copy made from evidence" in page.locator("table.custody").inner_text()
     page.screenshot(path=str(artifacts / "vault-item-en.png"), full_page=True)
     page.select_option("#lr-language", "ug")
     page.click("form.language button")

@@ -153,7 +153,7 @@ def _gps_degrees(values: Any, ref: Any) -> float | None:
     return round(-deg if str(ref).upper() in ("S", "W") else deg, 6)
 
 
-def image_metadata(body: bytes) -> dict[str, Any]:
+def image_metadata(body: bytes | bytearray) -> dict[str, Any]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         previous = Image.MAX_IMAGE_PIXELS
@@ -187,7 +187,7 @@ def image_metadata(body: bytes) -> dict[str, Any]:
             Image.MAX_IMAGE_PIXELS = previous
 
 
-def pdf_metadata(body: bytes) -> dict[str, Any]:
+def pdf_metadata(body: bytes | bytearray) -> dict[str, Any]:
     # pypdf hunts backwards line by line for a missing end marker: seconds per
     # megabyte of garbage. A PDF without one is described, not searched.
     if b"%%EOF" not in body[-2048:]:
@@ -206,7 +206,7 @@ def pdf_metadata(body: bytes) -> dict[str, Any]:
     return out
 
 
-def email_metadata(body: bytes) -> dict[str, Any]:
+def email_metadata(body: bytes | bytearray) -> dict[str, Any]:
     msg = email.message_from_bytes(body[: 8 * 1024 * 1024], policy=email.policy.compat32)
     headers = {}
     for key in ("From", "To", "Cc", "Reply-To", "Date", "Subject", "Message-ID", "Return-Path"):
@@ -224,7 +224,7 @@ def email_metadata(body: bytes) -> dict[str, Any]:
     return out
 
 
-def zip_listing(body: bytes) -> dict[str, Any]:
+def zip_listing(body: bytes | bytearray) -> dict[str, Any]:
     """The entries of a zip and the reasons not to extract it; nothing is decompressed."""
     with zipfile.ZipFile(io.BytesIO(body)) as zf:
         infos = zf.infolist()
@@ -260,7 +260,7 @@ def zip_listing(body: bytes) -> dict[str, Any]:
     return {"entries": entries, "count": len(infos), "uncompressed": total, "flags": sorted(flags)}
 
 
-def wav_metadata(body: bytes) -> dict[str, Any]:
+def wav_metadata(body: bytes | bytearray) -> dict[str, Any]:
     with wave.open(io.BytesIO(body)) as w:
         frames, rate = w.getnframes(), w.getframerate()
         return {

@@ -61,6 +61,8 @@ class EvidenceItem(models.Model):
     deleted_at = models.DateTimeField(null=True)
     # Ledger index of the item's newest custody event: the next one names it as ``prev``.
     last_event = models.BigIntegerField()
+    # Viewing copy: "" (none asked), "pending", "made", or "none:REASON" (derivatives.NoCopy codes).
+    copy_state = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["-acquired_at"]
@@ -119,3 +121,25 @@ class EvidenceLink(models.Model):
         return (
             "case" if self.case_id else "incident" if self.incident_id else "act" if self.act_id else "source"
         )
+
+
+class ViewingCopy(models.Model):
+    """A derivative for viewing (re-encoded image, extracted text, waveform); never the evidence itself.
+
+    It is encrypted under its original's file key, so destroying that key
+    destroys the copy too; its own hashes are recorded like the original's.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="copies")
+    kind = models.CharField(max_length=10)  # image | text | waveform
+    media_type = models.CharField(max_length=60)
+    sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    cipher_sha256 = models.CharField(max_length=64)
+    cipher_size = models.BigIntegerField()
+    storage_name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "kind"], name="one_copy_per_kind")]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from longreach.core.reconcile import Finding, Row, compare
 from longreach.crypto import stream
 from longreach.vault import storage
-from longreach.vault.models import EvidenceItem
+from longreach.vault.models import EvidenceItem, ViewingCopy
 
 
 def _sha(name: str) -> str:
@@ -25,6 +25,10 @@ def findings(verify: bool = True) -> Iterator[Finding]:
             )
         else:
             rows[item.storage_name] = Row(item.code, item.cipher_size, item.cipher_sha256)
+    for copy in ViewingCopy.objects.select_related("item").only(
+        "storage_name", "cipher_size", "cipher_sha256", "kind", "item__code"
+    ):
+        rows[copy.storage_name] = Row(f"{copy.item.code}/{copy.kind}", copy.cipher_size, copy.cipher_sha256)
     now = time.time()
     yield from compare(
         "vault",

@@ -15,6 +15,7 @@ leaves a stored file no row names, which ``longreach reconcile`` reports.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import os
 from collections.abc import Iterable, Iterator
@@ -35,8 +36,8 @@ from longreach.audit.models import AuditEntry, Event
 from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, stream
 from longreach.intake.filestore import EncryptedUpload, crash_point, sanitise_name
-from longreach.vault import inspect, storage
-from longreach.vault.models import EvidenceItem, EvidenceLink
+from longreach.vault import derivatives, inspect, jobkeys, storage
+from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
 
 EXPORT_VALID_FOR = dt.timedelta(hours=24)
 MAX_EXPORT_ITEMS = 10_000
@@ -223,6 +224,7 @@ def item_acquire(
     except BaseException:
         storage.remove(stored)
         raise
+    viewing_copy_request(item=item)
     return Acquired(item, False)
 
 
@@ -304,6 +306,111 @@ def item_download(*, user: User, item: EvidenceItem) -> Download:
     with transaction.atomic():
         _custody(Event.CUSTODY_DOWNLOADED, _locked(item), user)
     return Download(item.sealed.get("name") or item.code, item.size, chunks)
+
+
+# Viewing copies ----------------------------------------------------------------------------------
+
+COPY_KINDS = ("image", "text", "waveform")
+SHOWN_TEXT_CHARS = 200_000
+
+
+def _copy_state(item: EvidenceItem, state: str) -> None:
+    item.copy_state = state
+    EvidenceItem.objects.filter(pk=item.pk).update(copy_state=state)
+
+
+def viewing_copy_request(*, item: EvidenceItem) -> None:
+    """Queue the job that makes the item's viewing copy, handing it the file key sealed for this process."""
+    if not derivatives.applies(item.sniffed_type):
+        _copy_state(item, "none:no-copy-for-type")
+        return
+    if item.size > settings.VAULT_INSPECT_BYTES:
+        _copy_state(item, "none:too-large")
+        return
+    from longreach.vault import tasks
+
+    _copy_state(item, "pending")
+    tasks.make_viewing_copy.enqueue(str(item.pk), jobkeys.seal_for_job(_file_key(item)))
+
+
+def viewing_copy_again(*, user: User, item: EvidenceItem) -> None:
+    _require(user, "evidence.write", item.compartment_id)
+    if item.status == EvidenceItem.Status.DELETED:
+        raise ServiceError(_("this item was deleted: its file key was destroyed"))
+    if item.copies.exists():
+        raise ServiceError(_("this item already has its viewing copy"))
+    viewing_copy_request(item=item)
+
+
+def viewing_copy_run(*, item_id: str, sealed_key: str) -> str:
+    """The job: read the original with the handed-over key, make the copy, store it encrypted and hashed."""
+    item = EvidenceItem.objects.select_related("compartment").filter(pk=item_id).first()
+    if item is None or item.status == EvidenceItem.Status.DELETED:
+        return "gone"
+    try:
+        key = jobkeys.open_in_job(sealed_key)
+        body = b"".join(_decrypted(item.storage_name, key))
+        made = derivatives.make(item.sniffed_type, body)
+    except CryptoError:
+        _copy_state(item, "none:stale-job")
+        return item.copy_state
+    except derivatives.NoCopy as exc:
+        _copy_state(item, f"none:{exc}")
+        return item.copy_state
+    except Exception:  # noqa: BLE001  a hostile file may break any parser; the original is untouched
+        _copy_state(item, "none:unreadable")
+        return item.copy_state
+    path, fh = storage.new_tmp()
+    try:
+        with fh:
+            enc = stream.Encryptor(fh, key)  # the original's key: destroying it destroys the copy too
+            enc.update(made.data)
+            written = enc.finish()
+            fh.flush()
+            os.fsync(fh.fileno())
+        stored = storage.store(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    try:
+        with transaction.atomic():
+            locked = _locked(item)
+            ViewingCopy.objects.create(
+                item=locked,
+                kind=made.kind,
+                media_type=made.media_type,
+                sha256=written.sha256,
+                size=written.size,
+                cipher_sha256=written.cipher_sha256,
+                cipher_size=written.cipher_size,
+                storage_name=stored,
+                created_at=timezone.now(),
+            )
+            _custody(
+                Event.CUSTODY_DERIVED,
+                locked,
+                "system",
+                {"kind": made.kind, "sha256": written.sha256, "size": written.size},
+            )
+            _copy_state(locked, "made")
+    except BaseException:
+        storage.remove(stored)
+        raise
+    return "made"
+
+
+def copy_plaintext(*, user: User, item: EvidenceItem, kind: str, record: bool = True) -> tuple[str, bytes]:
+    """A viewing copy's media type and bytes (copies are small); viewing it is a custody event."""
+    _require(user, "evidence.read", item.compartment_id)
+    copy = item.copies.filter(kind=kind).first()
+    if copy is None:
+        raise ServiceError(_("this item has no viewing copy of that kind"))
+    key = _file_key(item)
+    data = b"".join(_decrypted(copy.storage_name, key))
+    if record:
+        with transaction.atomic():
+            _custody(Event.CUSTODY_VIEWED, _locked(item), user, {"copy": kind})
+    return copy.media_type, data
 
 
 # Links -------------------------------------------------------------------------------------------
@@ -416,9 +523,15 @@ def _execute_delete(action: PendingAction, approver: User) -> None:
             "request": action.code,
         },
     )
-    name = item.storage_name
+    names = [item.storage_name, *item.copies.values_list("storage_name", flat=True)]
+    item.copies.all().delete()
     # The ciphertext is useless without its key; removing it too only frees the space.
-    transaction.on_commit(lambda: storage.remove(name))
+    transaction.on_commit(functools.partial(_remove_all, names))
+
+
+def _remove_all(names: list[str]) -> None:
+    for name in names:
+        storage.remove(name)
 
 
 def _cancel_delete(action: PendingAction, decider: User) -> None:

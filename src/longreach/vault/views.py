@@ -7,6 +7,7 @@ before the body is read: ``csrf_exempt`` outside, ``csrf_protect`` inside.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -145,8 +147,62 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
             "writable": allowed(user, "evidence.write"),
             "deletion": services.deletion_pending(item),
             "kinds": services.TARGET_KINDS,
+            "copy": _copies(user, item) if item.status == EvidenceItem.Status.ACTIVE else {},
         },
     )
+
+
+COPY_STATES = {
+    "pending": _lazy("The viewing copy is being made; reload the page in a moment."),
+    "none:no-copy-for-type": _lazy("Files of this type get no viewing copy: download the original."),
+    "none:too-large": _lazy("The file is too large for a viewing copy: download the original."),
+    "none:pixel-flood": _lazy("The image claims too many pixels to be decoded safely."),
+    "none:unreadable": _lazy("The file could not be read for a viewing copy (damaged or hostile)."),
+    "none:encrypted": _lazy("The PDF is password-protected; no text could be taken from it."),
+    "none:unsupported-audio": _lazy("This audio encoding cannot be drawn as a waveform."),
+    "none:stale-job": _lazy("The server restarted before the viewing copy was made."),
+}
+
+
+def _copies(user: Any, item: EvidenceItem) -> dict[str, Any]:
+    """What the item page shows of its viewing copy: an image link, text, or waveform points."""
+    out: dict[str, Any] = {"state": COPY_STATES.get(item.copy_state, "")}
+    kinds = set(item.copies.values_list("kind", flat=True))
+    out["image"] = "image" in kinds
+    if "text" in kinds:
+        _type, data = services.copy_plaintext(user=user, item=item, kind="text", record=False)
+        text = data.decode("utf-8", "replace")
+        out["text"] = text[: services.SHOWN_TEXT_CHARS]
+        out["text_cut"] = len(text) > services.SHOWN_TEXT_CHARS
+    if "waveform" in kinds:
+        _type, data = services.copy_plaintext(user=user, item=item, kind="waveform", record=False)
+        peaks = [float(p) for p in json.loads(data)["peaks"]]
+        out["waveform"] = " ".join(
+            f"{n},{50 - p * 48:.1f} {n},{50 + p * 48:.1f}" for n, p in enumerate(peaks)
+        )
+        out["waveform_width"] = len(peaks)
+    return out
+
+
+@staff_view("evidence.read")
+@require_GET
+def item_copy(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
+    """A viewing copy: the re-encoded image inline (made by us, metadata stripped), text as a download."""
+    user = staff_user(request)
+    item = selectors.item_for_user(user=user, code=code)
+    if kind not in ("image", "text"):
+        raise Http404("not found")
+    try:
+        media_type, data = services.copy_plaintext(user=user, item=item, kind=kind)
+    except ServiceError:
+        raise Http404("not found") from None
+    response = HttpResponse(data, content_type=media_type)
+    if kind == "text":
+        response["Content-Disposition"] = content_disposition_header(True, f"{item.code}-text.txt")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_view("evidence.read")
@@ -191,6 +247,9 @@ def item_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             link = selectors.link_for_user(user=user, item=item, link_id=request.POST.get("link", ""))
             services.link_remove(user=user, link=link)
             messages.success(request, _("Link removed; the custody history keeps a record of it."))
+        elif action == "copy":
+            services.viewing_copy_again(user=user, item=item)
+            messages.success(request, _("The viewing copy is being made."))
         elif action == "delete":
             pending = services.deletion_request(user=user, item=item)
             messages.success(

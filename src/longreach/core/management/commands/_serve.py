@@ -1,5 +1,9 @@
-"""Running the real WSGI server (waitress) with housekeeping beside it: signing tree heads
-and dropping rate-limit counters of windows long past."""
+"""Running the real WSGI server (waitress) with two threads beside it: housekeeping (signing
+tree heads, dropping rate-limit counters of windows long past) and the job worker.
+
+The job worker runs in the server's process on purpose: a job is handed its
+file key sealed to a key pair that exists only in this process's memory
+(vault/jobkeys.py), so no other process could run it anyway."""
 
 from __future__ import annotations
 
@@ -28,6 +32,28 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
             close_old_connections()
 
 
+def _job_worker() -> Any:
+    """The django-tasks database worker, started on a thread; None when jobs run at once (tests)."""
+    from django.conf import settings
+
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return None
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    jobs = Worker(
+        queue_names=["default"],
+        interval=1.0,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="longreach-serve",
+        excluded_queue_names=[],
+    )
+    threading.Thread(target=jobs.run, daemon=True, name="job-worker").start()
+    return jobs
+
+
 def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.0) -> None:
     from waitress import serve as waitress_serve
 
@@ -38,6 +64,7 @@ def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.
         target=_signer, args=(stop, sign_every, out), daemon=True, name="tree-head-signer"
     )
     worker.start()
+    jobs = _job_worker()
     try:
         waitress_serve(
             application,
@@ -49,3 +76,5 @@ def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.
         )
     finally:
         stop.set()
+        if jobs is not None:
+            jobs.running = False
