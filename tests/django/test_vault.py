@@ -437,3 +437,63 @@ def test_a_job_from_a_stopped_process_is_reported_and_can_be_made_again(
     assert item.copy_state == "made" and item.copies.get().kind == "image"
     again = analyst.post(f"/evidence/{item.code}/do/copy/", follow=True)
     assert "already has its viewing copy" in again.content.decode()
+
+
+def _rezip(blob: bytes, change: Any) -> bytes:
+    import json
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(blob)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "manifest.json":
+                manifest = json.loads(data)
+                change(manifest)
+                data = json.dumps(manifest).encode()
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_real_package_edited_after_export_is_refused_by_name(
+    cast: Any, client_for: Any, incident: Any, three: list[EvidenceItem]
+) -> None:
+    from nacl.signing import SigningKey
+
+    from longreach.ledger import heads
+
+    analyst = client_for("analyst")
+    client_for("analyst").get(f"/evidence/{three[0].code}/")  # one more custody event to remove later
+    action = request_package(analyst, incident, three)
+    client_for("lead").post(f"/approvals/{action.code}/approve/")
+    blob = b"".join(analyst.post(f"/evidence/packages/{action.code}/download/").streaming_content)
+    key = signing_public_key()
+    package.verify(io.BytesIO(blob), key)
+
+    def drop_event(m: dict[str, Any]) -> None:
+        del m["items"][0]["custody"][2]
+
+    def forge_head(m: dict[str, Any]) -> None:
+        head = heads.TreeHead.from_json(m["tree_head"])
+        forged = heads.sign(
+            heads.TreeHead(head.size, head.root, head.timestamp_ms), bytes(SigningKey.generate())
+        )
+        m["tree_head"] = forged.to_json()
+
+    def forge_head_claiming_our_key(m: dict[str, Any]) -> None:
+        real_id = m["tree_head"]["key_id"]
+        forge_head(m)
+        m["tree_head"]["key_id"] = real_id
+
+    def edit_acquisition(m: dict[str, Any]) -> None:
+        m["items"][1]["custody"][0]["leaf"] = m["items"][1]["custody"][0]["leaf"].replace(
+            '"how":"upload"', '"how":"import"'
+        )
+
+    for change, message in (
+        (drop_event, r"custody event 2: follows ledger entry .* removed or reordered"),
+        (forge_head, r"tree head: tree head was signed by key [0-9a-f]{16}, not [0-9a-f]{16}"),
+        (forge_head_claiming_our_key, r"tree head: tree head signature is not valid"),
+        (edit_acquisition, r"item 1 \(E-[0-9A-Z]{8}\), custody event 0: not in the signed ledger"),
+    ):
+        with pytest.raises(package.PackageInvalid, match=message):
+            package.verify(io.BytesIO(_rezip(blob, change)), key)
