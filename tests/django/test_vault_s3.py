@@ -30,7 +30,11 @@ def s3(settings: Any) -> Iterator[Any]:
     host, port = server.get_host_and_port()
     endpoint = f"http://{host}:{port}"
     client = boto3.client(
-        "s3", endpoint_url=endpoint, aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1"
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
     )
     client.create_bucket(Bucket=BUCKET)
     settings.STORAGES = {
@@ -61,7 +65,11 @@ def test_evidence_lives_encrypted_in_the_bucket_and_reads_back(
     cast: Any, client_for: Any, incident: Any, s3: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     analyst = client_for("analyst")
-    upload(analyst, incident, [("shot.jpg", SCREENSHOT, "image/jpeg"), ("note.txt", b"Call me back", "text/plain")])
+    upload(
+        analyst,
+        incident,
+        [("shot.jpg", SCREENSHOT, "image/jpeg"), ("note.txt", b"Call me back", "text/plain")],
+    )
     items = list(EvidenceItem.objects.all())
     stored = keys(s3)
     # Two originals and their viewing copies, under random names in the configured folder.
@@ -118,6 +126,9 @@ def test_s3_is_configured_from_the_environment(tmp_path: Any) -> None:
     assert '"BACKEND": "storages.backends.s3.S3Storage"' in ok.stdout
     assert '"secret_key": "from-a-file"' in ok.stdout and '"location": "org-a"' in ok.stdout
     missing = run_settings(LONGREACH_VAULT_STORAGE="s3")
-    assert missing.returncode != 0 and "LONGREACH_VAULT_STORAGE=s3 needs LONGREACH_VAULT_S3_BUCKET" in missing.stderr
+    assert (
+        missing.returncode != 0
+        and "LONGREACH_VAULT_STORAGE=s3 needs LONGREACH_VAULT_S3_BUCKET" in missing.stderr
+    )
     wrong = run_settings(LONGREACH_VAULT_STORAGE="ftp")
     assert wrong.returncode != 0 and "must be filesystem or s3, not 'ftp'" in wrong.stderr
