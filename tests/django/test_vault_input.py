@@ -23,7 +23,7 @@ from longreach.vault import package
 from longreach.vault.models import EvidenceItem
 from tests.conftest import PASSWORD
 from tests.django.test_commands import run
-from tests.django.test_intake_flow import ANSWERS, walk
+from tests.django.test_intake_flow import ANSWERS, _named, receipt_from, walk
 from tests.django.test_vault import SCREENSHOT, custody, upload
 from tests.unit.test_inspect import HTML, SVG, hostile_zip, pdf, pixel_flood_png, png
 
@@ -256,6 +256,7 @@ def test_the_vault_command_adds_exports_and_shows(cast: Any, incident: Any, tmp_
         (["vault", "add", "/etc/hostname", "--case", "C-NOTREAL0"], "no case 'C-NOTREAL0'"),
         (["vault", "export", "--request"], "name the items"),
         (["vault", "export", "--request", "--items", "E-NOTREAL0"], "no item E-NOTREAL0"),
+        (["vault", "export", "--request", "--items", "E-\x00,E-1"], "no item "),
         (["vault", "export"], "run with --request first"),
         (["vault", "export", "--approval=zzz", "--out", "never-written.zip"], "no package request"),
         (["vault", "show", "E-\x00"], "no item"),
@@ -312,7 +313,9 @@ def test_reconcile_lists_vault_problems_and_deletes_nothing(
 def test_files_from_a_report_move_into_the_vault_when_the_case_opens(
     routed: Any, client_for: Any, intake_files: Path, django_capture_on_commit_callbacks: Any
 ) -> None:
-    walk(Client(), ANSWERS, [("threat.png", png()), ("voice.ogg", b"OggS" + b"\1" * 3000)])
+    receipt = receipt_from(
+        walk(Client(), ANSWERS, [("threat.png", png()), ("voice.ogg", b"OggS" + b"\1" * 3000)])
+    )
     report = Report.objects.get()
     volunteer = client_for("volunteer")
     volunteer.post(f"/triage/{report.code}/urgency/", {"level": "P1"})
@@ -336,11 +339,23 @@ def test_files_from_a_report_move_into_the_vault_when_the_case_opens(
         and first.detail["how"] == "intake"
         and first.actor == routed.volunteer.code
     )
+    moved = ReportFile.objects.first()
+    refused = volunteer.get(f"/triage/files/{moved.code}/", follow=True)
+    assert "moved into the evidence vault with the case" in refused.content.decode()
     # A file the reporter sends later waits in the intake until someone moves it.
     back = Client()
-    assert back  # the reporter's own visit is covered by the intake tests
-    report_file = ReportFile.objects.first()
-    assert volunteer.get(f"/triage/files/{report_file.code}/", follow=True).status_code == 200
+    assert back.post("/report/status/", {"receipt": receipt}).status_code == 302
+    back.post(
+        "/report/status/message/", {"message": "One more", "files": [_named("later.txt", b"sent later")]}
+    )
+    page = volunteer.get(f"/triage/{report.code}/").content.decode()
+    assert "Move the new files into the case" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        volunteer.post(f"/triage/{report.code}/to-vault/")
+    later = EvidenceItem.objects.get(sha256=hashlib.sha256(b"sent later").hexdigest())
+    assert later.how == "intake" and later.links.get().case == report.case
+    assert "Move the new files" not in volunteer.get(f"/triage/{report.code}/").content.decode()
+    assert "files and rows agree" in run("reconcile")
 
 
 def test_a_2_gb_file_streams_through_with_bounded_memory(

@@ -74,10 +74,6 @@ class EvidenceItem(models.Model):
             )
         ]
 
-    @property
-    def type_mismatch(self) -> bool:
-        return any(f.startswith("mismatch:") for f in self.flags)
-
 
 class EvidenceLink(models.Model):
     """What an item shows about a case, an incident, an act or a source."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,11 @@ def items_for_user(user: User) -> QuerySet[EvidenceItem]:
     return EvidenceItem.objects.filter(compartment__in=readable_compartments(user)).select_related(
         "compartment"
     )
+
+
+def items_by_codes(user: User, codes: set[str] | list[str]) -> QuerySet[EvidenceItem]:
+    """The user's items among ``codes``; anything that could not be a code is not looked up at all."""
+    return items_for_user(user).filter(code__in=[c for c in codes if is_code(c)])
 
 
 def item_for_user(*, user: User, code: str) -> EvidenceItem:
@@ -61,8 +67,6 @@ def link_for_user(*, user: User, item: EvidenceItem, link_id: str) -> EvidenceLi
 
 
 def _uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

@@ -153,8 +153,8 @@ def item_acquire(
     note: str = "",
 ) -> Acquired:
     """Keep one file as evidence; the same bytes twice give the existing item (linked to ``target``)."""
-    if how != EvidenceItem.How.INTAKE:  # files from a report come in with the case: triage.open_case
-        _require(user, "evidence.write", compartment.pk)
+    # Files from a report come in when a case is opened from it, by whoever may open that case.
+    _require(user, "triage.open_case" if how == EvidenceItem.How.INTAKE else "evidence.write", compartment.pk)
     if target is not None and target.compartment_id != compartment.pk:
         incoming.discard()
         raise ServiceError(_("evidence can only be linked to records of its own compartment"))

@@ -32,6 +32,7 @@ from longreach.intake import filestore
 from longreach.intake.filestore import EncryptingUploadHandler
 from longreach.keys.models import OrgKeys
 from longreach.ledger import heads
+from longreach.ledger.merkle import ProofError
 from longreach.vault import export, selectors, services, storage
 from longreach.vault.models import EvidenceItem
 
@@ -129,7 +130,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             heads.verify(as_head(head), bytes(OrgKeys.get().signing_public_key))
             head_ok = True
-        except Exception:  # noqa: BLE001  shown as "not verified" on the page
+        except ProofError:
             head_ok = False
     sealed = item.sealed
     return render(
@@ -271,10 +272,10 @@ def export_request(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     if kind not in UPLOAD_TARGETS:
         raise Http404("not found")
     target = selectors.target_for_user(user=user, kind=kind, code=code)
-    wanted = request.POST.getlist("items")[: services.MAX_EXPORT_ITEMS + 1]
-    items = list(selectors.items_for_user(user).filter(code__in=wanted, compartment=target.compartment))
+    chosen = set(request.POST.getlist("items")[: services.MAX_EXPORT_ITEMS + 1])
+    items = list(selectors.items_by_codes(user, chosen).filter(compartment=target.compartment))
     try:
-        if len(items) != len(set(wanted)):
+        if len(items) != len(chosen):
             raise ServiceError(_("some of the chosen items are not in this compartment's vault"))
         action = services.export_request(
             user=user,

@@ -100,7 +100,7 @@ class Command(BaseCommand):
                 codes += [link.item.code for link in selectors.items_linked_to(target)]
             if not codes:
                 raise CommandError("name the items with --items, --case or --incident")
-            items = list(selectors.items_for_user(user).filter(code__in=codes))
+            items = list(selectors.items_by_codes(user, codes))
             unknown = sorted(set(codes) - {i.code for i in items})
             if unknown:
                 raise CommandError(f"no item {unknown[0]} that {user.username} can read")
