@@ -48,13 +48,14 @@ def new_key() -> bytes:
 # the plaintext and ciphertext digests of a file run side by side.
 _PLAIN_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256-plain")
 _CIPHER_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="longreach-sha256-cipher")
-_PENDING = 16  # pieces queued per digest before the producer waits (bounds memory)
+_BATCH = 1024 * 1024  # bytes handed to the worker at once: one hand-over per megabyte, not per chunk
+_PENDING = 4  # batches queued per digest before the producer waits (bounds memory to a few MB)
 
 
 class BackgroundDigest:
     """SHA-256 fed from one thread and computed on another, in order, with bounded memory.
 
-    The worker is a single thread, so pieces are hashed in the order they were
+    The worker is a single thread, so batches are hashed in the order they were
     given; the producer waits when too many are queued.
     """
 
@@ -62,13 +63,29 @@ class BackgroundDigest:
         self._worker = worker
         self._hash = hashlib.sha256()
         self._queued: deque[Future[None]] = deque()
+        self._batch: list[bytes] = []
+        self._batch_bytes = 0
 
     def update(self, data: bytes) -> None:
+        self._batch.append(data)
+        self._batch_bytes += len(data)
+        if self._batch_bytes >= _BATCH:
+            self._hand_over()
+
+    def _hand_over(self) -> None:
+        if not self._batch:
+            return
         while len(self._queued) >= _PENDING:
             self._queued.popleft().result()
-        self._queued.append(self._worker.submit(self._hash.update, data))
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        self._queued.append(self._worker.submit(self._hash_all, batch))
+
+    def _hash_all(self, batch: list[bytes]) -> None:
+        for piece in batch:
+            self._hash.update(piece)
 
     def hexdigest(self) -> str:
+        self._hand_over()
         while self._queued:
             self._queued.popleft().result()
         return self._hash.hexdigest()
