@@ -240,7 +240,8 @@ def _mb(n: int) -> str:
     return f"{n / 1_000_000:g}"
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename in ``path`` durable (the intake's and the vault's stores alike)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -259,7 +260,7 @@ def make_durable(uploads: list[EncryptedUpload]) -> None:
         up.stored_name = secrets.token_hex(16) + SUFFIX
         os.rename(up.tmp_path, target / up.stored_name)
     crash_point("files_renamed")
-    _fsync_dir(target)
+    fsync_dir(target)
     crash_point("directory_synced")
 
 

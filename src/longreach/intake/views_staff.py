@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from longreach.accounts.services import ServiceError
 from longreach.core.decorators import staff_user, staff_view
+from longreach.core.downloads import attachment
 from longreach.crypto import CryptoError
 from longreach.intake import questions, selectors, services, urgency, where
 from longreach.intake.models import Triage
@@ -113,10 +113,4 @@ def triage_file(request: HttpRequest, code: str) -> HttpResponseBase:
     except (CryptoError, ServiceError) as exc:
         messages.error(request, str(exc))
         return redirect("triage_detail", code=row.report.code)
-    # Never shown inline: the bytes are whatever a stranger uploaded (SVG, HTML, PDF with scripts).
-    response = StreamingHttpResponse(download.chunks, content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, download.name)
-    response["Content-Length"] = str(download.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment(download.chunks, download.name, download.size)

@@ -20,13 +20,14 @@ import io
 import json
 import struct
 import sys
-import warnings
 import wave
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+
+from longreach.vault import inspect
 
 MAX_SIDE = 2048
 MAX_PIXELS = 50_000_000
@@ -47,26 +48,19 @@ class NoCopy(ValueError):
 
 
 def image_copy(body: bytes | bytearray) -> Copy:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        previous = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-        try:
-            with Image.open(io.BytesIO(body)) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    raise NoCopy("pixel-flood")
-                upright = ImageOps.exif_transpose(img)
-                upright.thumbnail((MAX_SIDE, MAX_SIDE))
-                has_alpha = upright.mode in ("RGBA", "LA") or "transparency" in upright.info
-                clean = upright.convert("RGBA" if has_alpha else "RGB")
-                out = io.BytesIO()
-                # A new image from pixels only: no info, EXIF or ICC profile is passed on.
-                Image.frombytes(clean.mode, clean.size, clean.tobytes()).save(out, "PNG", optimize=False)
-                return Copy("image", "image/png", out.getvalue())
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise NoCopy("pixel-flood") from None
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+    try:
+        img = inspect.open_image(body, MAX_PIXELS)
+    except inspect.PixelFlood:
+        raise NoCopy("pixel-flood") from None
+    with img:
+        upright = ImageOps.exif_transpose(img)
+        upright.thumbnail((MAX_SIDE, MAX_SIDE))
+        has_alpha = upright.mode in ("RGBA", "LA") or "transparency" in upright.info
+        clean = upright.convert("RGBA" if has_alpha else "RGB")
+        out = io.BytesIO()
+        # A new image from pixels only: no info, EXIF or ICC profile is passed on.
+        Image.frombytes(clean.mode, clean.size, clean.tobytes()).save(out, "PNG", optimize=False)
+        return Copy("image", "image/png", out.getvalue())
 
 
 def pdf_text(body: bytes | bytearray) -> Copy:

@@ -18,7 +18,6 @@ import io
 import logging
 import mimetypes
 import stat
-import warnings
 import wave
 import zipfile
 from typing import Any
@@ -37,7 +36,8 @@ MAX_ZIP_ENTRIES = 1000
 ZIP_RATIO_LIMIT = 100  # uncompressed / compressed above this is a likely bomb
 ZIP_TOTAL_LIMIT = 10 * 1024**3
 ZIP_DEPTH_LIMIT = 3  # nested directories are fine; archives inside archives this deep are not
-MAX_PIXELS = 100_000_000
+# Pillow's own default: images within it never trigger its decompression-bomb warning.
+MAX_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 
 GENERIC = {"", "application/octet-stream", "binary/octet-stream", "application/x-download"}
 ALIASES = {
@@ -153,38 +153,49 @@ def _gps_degrees(values: Any, ref: Any) -> float | None:
     return round(-deg if str(ref).upper() in ("S", "W") else deg, 6)
 
 
+class PixelFlood(ValueError):
+    """An image whose header claims more pixels than may be decoded."""
+
+
+def open_image(body: bytes | bytearray, limit: int = MAX_PIXELS) -> Image.Image:
+    """Open an image by its header only, refusing a pixel flood before any pixel is decoded.
+
+    Pillow's own global limit is left alone (it is shared by every thread);
+    its hard stop still applies above twice that limit.
+    """
+    try:
+        img = Image.open(io.BytesIO(body))
+    except Image.DecompressionBombError:
+        raise PixelFlood("pixel-flood") from None
+    if img.width * img.height > limit:
+        img.close()
+        raise PixelFlood("pixel-flood")
+    return img
+
+
 def image_metadata(body: bytes | bytearray) -> dict[str, Any]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        previous = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-        try:
-            # open() reads the header only; pixels are never decoded here.
-            with Image.open(io.BytesIO(body)) as img:
-                out: dict[str, Any] = {"format": img.format or "", "width": img.width, "height": img.height}
-                if img.width * img.height > MAX_PIXELS:
-                    out["warning"] = "pixel-flood"
-                exif = img.getexif()
-                tags: dict[str, str] = {}
-                for tag, value in list(exif.items())[:MAX_TAGS]:
-                    if tag not in _POINTERS:
-                        tags[ExifTags.TAGS.get(tag, str(tag))] = _text(value)
-                for ifd_id in (ExifTags.IFD.Exif,):
-                    for tag, value in list(exif.get_ifd(ifd_id).items())[:MAX_TAGS]:
-                        tags[ExifTags.TAGS.get(tag, str(tag))] = _text(value)
-                gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-                if gps:
-                    lat = _gps_degrees(gps.get(2), gps.get(1))
-                    lon = _gps_degrees(gps.get(4), gps.get(3))
-                    if lat is not None and lon is not None:
-                        out["gps"] = {"latitude": lat, "longitude": lon}
-                if tags:
-                    out["exif"] = tags
-                return out
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return {"warning": "pixel-flood"}
-        finally:
-            Image.MAX_IMAGE_PIXELS = previous
+    try:
+        img = open_image(body)
+    except PixelFlood:
+        return {"warning": "pixel-flood"}
+    with img:
+        out: dict[str, Any] = {"format": img.format or "", "width": img.width, "height": img.height}
+        exif = img.getexif()
+        tags: dict[str, str] = {}
+        for tag, value in list(exif.items())[:MAX_TAGS]:
+            if tag not in _POINTERS:
+                tags[ExifTags.TAGS.get(tag, str(tag))] = _text(value)
+        for tag, value in list(exif.get_ifd(ExifTags.IFD.Exif).items())[:MAX_TAGS]:
+            tags[ExifTags.TAGS.get(tag, str(tag))] = _text(value)
+        gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+        if gps:
+            lat = _gps_degrees(gps.get(2), gps.get(1))
+            lon = _gps_degrees(gps.get(4), gps.get(3))
+            if lat is not None and lon is not None:
+                out["gps"] = {"latitude": lat, "longitude": lon}
+        if tags:
+            out["exif"] = tags
+        return out
 
 
 def pdf_metadata(body: bytes | bytearray) -> dict[str, Any]:

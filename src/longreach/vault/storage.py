@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
+from longreach.intake.filestore import fsync_dir
+
 SUFFIX = ".lrf"
 
 
@@ -39,14 +41,6 @@ def new_tmp() -> tuple[Path, BinaryIO]:
     path = tmp_dir() / (secrets.token_hex(16) + ".part")
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     return path, os.fdopen(fd, "wb")
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class DurableFileSystemStorage(FileSystemStorage):

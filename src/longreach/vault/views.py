@@ -12,11 +12,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -27,6 +26,7 @@ from longreach.accounts.services import ServiceError
 from longreach.audit.selectors import latest_head
 from longreach.audit.services import as_head
 from longreach.core.decorators import staff_user, staff_view
+from longreach.core.downloads import attachment
 from longreach.crypto import CryptoError
 from longreach.intake import filestore
 from longreach.intake.filestore import EncryptingUploadHandler
@@ -197,9 +197,10 @@ def item_copy(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
         media_type, data = services.copy_plaintext(user=user, item=item, kind=kind)
     except ServiceError:
         raise Http404("not found") from None
-    response = HttpResponse(data, content_type=media_type)
     if kind == "text":
-        response["Content-Disposition"] = content_disposition_header(True, f"{item.code}-text.txt")
+        return attachment([data], f"{item.code}-text.txt", len(data))
+    # The one thing shown inline: a PNG we encoded ourselves from the pixels alone.
+    response = HttpResponse(data, content_type=media_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "no-store"
@@ -216,13 +217,7 @@ def item_download(request: HttpRequest, code: str) -> HttpResponseBase:
     except (CryptoError, ServiceError) as exc:
         messages.error(request, str(exc))
         return redirect("evidence_item", code=item.code)
-    # Never rendered inline from the original bytes: an SVG, HTML page or PDF would run in our origin.
-    response = StreamingHttpResponse(download.chunks, content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, download.name)
-    response["Content-Length"] = str(download.size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment(download.chunks, download.name, download.size)
 
 
 @staff_view("evidence.write")
@@ -312,9 +307,4 @@ def export_download(request: HttpRequest, code: str) -> HttpResponseBase:
         messages.error(request, str(exc))
         return redirect("evidence_exports")
     suffix = ".zip.age" if prepared.recipient else ".zip"
-    response = StreamingHttpResponse(export.chunks(prepared), content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"evidence-{prepared.package_id}{suffix}"
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(export.chunks(prepared), f"evidence-{prepared.package_id}{suffix}")
