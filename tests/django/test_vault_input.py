@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import subprocess
 import sys
@@ -391,3 +392,57 @@ def test_a_2_gb_file_streams_through_with_bounded_memory(
         assert item.sealed["metadata"] == {"skipped": "too-large"}
     assert peak < 64 * 1024 * 1024, f"peak {peak / 1e6:.0f} MB for a {size / 1e9:.1f} GB file"
     (vault_files / item.storage_name).unlink()  # 2 GB of ciphertext is not kept between tests
+
+
+def test_copies_are_queued_for_the_server_worker_and_made_at_once_by_a_command(
+    cast: Any, incident: Any, tmp_path: Path, settings: Any, monkeypatch: Any
+) -> None:
+    """With the database queue, only a process running the worker may hand it a job it can open."""
+    from django_tasks_db.models import DBTaskResult
+
+    from longreach.vault import jobkeys
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    shot = tmp_path / "a.jpg"
+    shot.write_bytes(SCREENSHOT)
+    run(
+        "vault",
+        "add",
+        str(shot),
+        "--incident",
+        incident.code,
+        "--user",
+        "analyst",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    item = EvidenceItem.objects.get()
+    assert item.copy_state == "made" and item.copies.get().kind == "image"
+    assert not DBTaskResult.objects.exists()  # nothing waits for a worker that could not open it
+
+    monkeypatch.setattr(jobkeys, "_worker_here", True)  # as in `longreach serve`
+    note = tmp_path / "b.txt"
+    note.write_bytes(b"a chat export")
+    run(
+        "vault",
+        "add",
+        str(note),
+        "--incident",
+        incident.code,
+        "--user",
+        "analyst",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    queued = EvidenceItem.objects.exclude(pk=item.pk).get()
+    assert queued.copy_state == "pending" and DBTaskResult.objects.count() == 1
+    job = DBTaskResult.objects.get()
+    with using_keyring(cast.keyring("analyst")):
+        key_hex = queued.file_key
+    assert key_hex not in json.dumps(job.args_kwargs)  # the queue holds the key sealed, never in clear
+    from longreach.vault import services
+
+    assert (
+        services.viewing_copy_run(item_id=job.args_kwargs["args"][0], sealed_key=job.args_kwargs["args"][1])
+        == "made"
+    )

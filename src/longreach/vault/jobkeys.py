@@ -18,6 +18,24 @@ from nacl.public import PrivateKey, SealedBox
 from longreach.crypto import CryptoError
 
 _PROCESS_KEY = PrivateKey.generate()
+_worker_here = False
+
+
+def worker_started() -> None:
+    """Called by the server when it starts its job worker thread in this process."""
+    global _worker_here
+    _worker_here = True
+
+
+def can_queue() -> bool:
+    """Whether a job sealed here can run: a worker in this process, or jobs that run at once (tests).
+
+    A command such as `longreach vault add` has no worker; its jobs would
+    wait for a server whose key could not open them, so it does the work itself.
+    """
+    from django.conf import settings
+
+    return _worker_here or settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend"
 
 
 def seal_for_job(secret: bytes) -> str:

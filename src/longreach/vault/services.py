@@ -330,7 +330,11 @@ def viewing_copy_request(*, item: EvidenceItem) -> None:
     from longreach.vault import tasks
 
     _copy_state(item, "pending")
-    tasks.make_viewing_copy.enqueue(str(item.pk), jobkeys.seal_for_job(_file_key(item)))
+    sealed = jobkeys.seal_for_job(_file_key(item))
+    if jobkeys.can_queue():
+        tasks.make_viewing_copy.enqueue(str(item.pk), sealed)
+    else:
+        viewing_copy_run(item_id=str(item.pk), sealed_key=sealed)
 
 
 def viewing_copy_again(*, user: User, item: EvidenceItem) -> None:

@@ -50,6 +50,9 @@ def _job_worker() -> Any:
         worker_id="longreach-serve",
         excluded_queue_names=[],
     )
+    from longreach.vault import jobkeys
+
+    jobkeys.worker_started()
     threading.Thread(target=jobs.run, daemon=True, name="job-worker").start()
     return jobs
 
