@@ -31,6 +31,11 @@ from tests.unit.test_inspect import HTML, SVG, hostile_zip, pdf, pixel_flood_png
 pytestmark = pytest.mark.django_db
 
 
+def vault_cli(*args: str) -> str:
+    """``longreach vault ARGS`` as the analyst, password on standard input."""
+    return run("vault", *args, "--user", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+
+
 def flags_of(name: str) -> list[str]:
     item = next(i for i in EvidenceItem.objects.all() if i.sealed["name"] == name)
     return list(item.flags)
@@ -166,62 +171,22 @@ def test_the_vault_command_adds_exports_and_shows(cast: Any, incident: Any, tmp_
     one.write_bytes(b"2024-03-02 21:14 +86 138 0000 0000 (12 min)\n")
     two = tmp_path / "shot.jpg"
     two.write_bytes(SCREENSHOT)
-    out = run(
-        "vault",
-        "add",
-        str(one),
-        str(two),
-        "--incident",
-        incident.code,
-        "--user",
-        "analyst",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    out = vault_cli("add", str(one), str(two), "--incident", incident.code)
     assert out.count("kept as E-") == 2 and hashlib.sha256(SCREENSHOT).hexdigest() in out
-    again = run(
-        "vault",
-        "add",
-        str(two),
-        "--incident",
-        incident.code,
-        "--user",
-        "analyst",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    again = vault_cli("add", str(two), "--incident", incident.code)
     assert "already kept as" in again
     codes = [line.split("kept as ")[1].split("\t")[0] for line in out.splitlines()]
     assert EvidenceItem.objects.get(code=codes[0]).how == "import"
-    req = run(
-        "vault",
-        "export",
-        "--incident",
-        incident.code,
-        "--user",
-        "analyst",
-        "--password-stdin",
-        "--request",
-        stdin=PASSWORD + "\n",
-    )
+    req = vault_cli("export", "--incident", incident.code, "--request")
     code = req.split("package request ")[1].split(" ")[0]
     target = tmp_path / "pkg.zip"
-    args = [
-        "vault",
-        "export",
-        f"--approval={code}",
-        "--out",
-        str(target),
-        "--user",
-        "analyst",
-        "--password-stdin",
-    ]
+    args = ["export", f"--approval={code}", "--out", str(target)]
     with pytest.raises(CommandError, match="not been approved"):
-        run(*args, stdin=PASSWORD + "\n")
+        vault_cli(*args)
     from longreach.accounts.models import PendingAction
 
     accounts.pending_approve(action=PendingAction.objects.get(code=code), acting_user=cast.lead)
-    done = run(*args, stdin=PASSWORD + "\n")
+    done = vault_cli(*args)
     assert "2 items" in done and target.exists() and not Path(str(target) + ".part").exists()
     key = bytes(OrgKeys.get().signing_public_key)
     assert package.verify(target, key).items == 2
@@ -243,46 +208,36 @@ def test_the_vault_command_adds_exports_and_shows(cast: Any, incident: Any, tmp_
     shot_code = EvidenceItem.objects.get(sha256=hashlib.sha256(SCREENSHOT).hexdigest()).code
     assert failed.returncode == 1 and shot_code in failed.stderr + failed.stdout
     with pytest.raises(CommandError, match="exists"):
-        run(*args, stdin=PASSWORD + "\n")
-    shown = run("vault", "show", codes[1], "--user", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+        vault_cli(*args)
+    shown = vault_cli("show", codes[1])
     assert "custody.acquired" in shown and "custody.exported" in shown
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["vault", "add", "/nonexistent/file", "--compartment", "demo-a"], "not a regular file"),
-        (["vault", "add", "/etc", "--compartment", "demo-a"], "not a regular file"),
-        (["vault", "add", "/etc/hostname"], "give --case, --incident or --compartment"),
-        (["vault", "add", "/etc/hostname", "--case", "C-NOTREAL0"], "no case 'C-NOTREAL0'"),
-        (["vault", "export", "--request"], "name the items"),
-        (["vault", "export", "--request", "--items", "E-NOTREAL0"], "no item E-NOTREAL0"),
-        (["vault", "export", "--request", "--items", "E-\x00,E-1"], "no item "),
-        (["vault", "export"], "run with --request first"),
-        (["vault", "export", "--approval=zzz", "--out", "never-written.zip"], "no package request"),
-        (["vault", "show", "E-\x00"], "no item"),
+        (["add", "/nonexistent/file", "--compartment", "demo-a"], "not a regular file"),
+        (["add", "/etc", "--compartment", "demo-a"], "not a regular file"),
+        (["add", "/etc/hostname"], "give --case, --incident or --compartment"),
+        (["add", "/etc/hostname", "--case", "C-NOTREAL0"], "no case 'C-NOTREAL0'"),
+        (["export", "--request"], "name the items"),
+        (["export", "--request", "--items", "E-NOTREAL0"], "no item E-NOTREAL0"),
+        (["export", "--request", "--items", "E-\x00,E-1"], "no item "),
+        (["export"], "run with --request first"),
+        (["export", "--approval=zzz", "--out", "never-written.zip"], "no package request"),
+        (["show", "E-\x00"], "no item"),
     ],
 )
 def test_the_vault_command_says_what_is_wrong(cast: Any, args: list[str], message: str) -> None:
     with pytest.raises(CommandError, match=message):
-        run(*args, "--user", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+        vault_cli(*args)
 
 
 def test_the_vault_command_refuses_a_symlink(cast: Any, tmp_path: Path) -> None:
     (tmp_path / "real").write_bytes(b"x")
     (tmp_path / "link").symlink_to(tmp_path / "real")
     with pytest.raises(CommandError, match="symbolic links are not followed"):
-        run(
-            "vault",
-            "add",
-            str(tmp_path / "link"),
-            "--compartment",
-            "demo-a",
-            "--user",
-            "analyst",
-            "--password-stdin",
-            stdin=PASSWORD + "\n",
-        )
+        vault_cli("add", str(tmp_path / "link"), "--compartment", "demo-a")
 
 
 def test_reconcile_lists_vault_problems_and_deletes_nothing(
@@ -405,17 +360,7 @@ def test_copies_are_queued_for_the_server_worker_and_made_at_once_by_a_command(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     shot = tmp_path / "a.jpg"
     shot.write_bytes(SCREENSHOT)
-    run(
-        "vault",
-        "add",
-        str(shot),
-        "--incident",
-        incident.code,
-        "--user",
-        "analyst",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    vault_cli("add", str(shot), "--incident", incident.code)
     item = EvidenceItem.objects.get()
     assert item.copy_state == "made" and item.copies.get().kind == "image"
     assert not DBTaskResult.objects.exists()  # nothing waits for a worker that could not open it
@@ -423,17 +368,7 @@ def test_copies_are_queued_for_the_server_worker_and_made_at_once_by_a_command(
     monkeypatch.setattr(jobkeys, "_worker_here", True)  # as in `longreach serve`
     note = tmp_path / "b.txt"
     note.write_bytes(b"a chat export")
-    run(
-        "vault",
-        "add",
-        str(note),
-        "--incident",
-        incident.code,
-        "--user",
-        "analyst",
-        "--password-stdin",
-        stdin=PASSWORD + "\n",
-    )
+    vault_cli("add", str(note), "--incident", incident.code)
     queued = EvidenceItem.objects.exclude(pk=item.pk).get()
     assert queued.copy_state == "pending" and DBTaskResult.objects.count() == 1
     job = DBTaskResult.objects.get()

@@ -345,6 +345,38 @@ def _is_member(user: User, compartment: Compartment) -> bool:
 
 
 @transaction.atomic
+def pending_request(
+    *,
+    kind: str,
+    compartment: Compartment,
+    requested_by: User,
+    params: dict[str, Any],
+    event: Event,
+    detail: dict[str, Any],
+    target_user: User | None = None,
+    sealed_payload: bytes | None = None,
+) -> PendingAction:
+    """Store a request for a second person to approve, and audit that it was asked for."""
+    action = PendingAction.objects.create(
+        kind=kind,
+        compartment=compartment,
+        target_user=target_user,
+        params=params,
+        sealed_payload=sealed_payload,
+        requested_by=requested_by,
+        expires_at=timezone.now() + PENDING_LIFETIME,
+    )
+    audit_record(
+        event,
+        actor=requested_by,
+        compartment=compartment,
+        object_type="pending_action",
+        object_code=action.code,
+        detail=detail,
+    )
+    return action
+
+
 def membership_request(*, compartment: Compartment, user: User, acting_user: User) -> PendingAction:
     """Ask for ``user`` to join; the key is sealed to them now, granted only on approval."""
     if not allowed(acting_user, "membership.request") or not _is_member(acting_user, compartment):
@@ -361,7 +393,7 @@ def membership_request(*, compartment: Compartment, user: User, acting_user: Use
     ).exists():
         raise ServiceError(f"a request to add {user.username} is already waiting")
     version, key = current_keyring().compartment_key(compartment.pk)
-    action = PendingAction.objects.create(
+    return pending_request(
         kind=approvals.MEMBERSHIP_ADD,
         compartment=compartment,
         target_user=user,
@@ -371,17 +403,9 @@ def membership_request(*, compartment: Compartment, user: User, acting_user: Use
             as_bytes(user.public_key, "public key"), key, compartment_key_context(compartment.pk, version)
         ),
         requested_by=acting_user,
-        expires_at=timezone.now() + PENDING_LIFETIME,
-    )
-    audit_record(
-        Event.MEMBERSHIP_REQUESTED,
-        actor=acting_user,
-        compartment=compartment,
-        object_type="pending_action",
-        object_code=action.code,
+        event=Event.MEMBERSHIP_REQUESTED,
         detail={"user": user.code},
     )
-    return action
 
 
 def _execute_membership_add(action: PendingAction, approver: User) -> None:

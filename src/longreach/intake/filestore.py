@@ -25,7 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.utils.translation import gettext as _
 
-from longreach.crypto import stream
+from longreach.crypto import CryptoError, stream
 
 SUFFIX = ".lrf"
 NAME_LIMIT = 200
@@ -270,6 +270,28 @@ def discard(uploads: list[EncryptedUpload]) -> None:
         up.tmp_path.unlink(missing_ok=True)
         if up.stored_name:
             (files_dir() / up.stored_name).unlink(missing_ok=True)
+
+
+def stored_missing() -> CryptoError:
+    return CryptoError(_("the stored file is missing; run longreach reconcile"))
+
+
+def stored_altered() -> CryptoError:
+    return CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+
+
+def check_cipher(open_stored: Callable[[], Any], expected_sha256: str) -> None:
+    """The stored ciphertext is there and hashes as recorded (no key needed); CryptoError says why not.
+
+    Shared by the intake's files and the vault's, whatever storage ``open_stored`` reads from.
+    """
+    try:
+        with open_stored() as fh:
+            found = stream.sha256_of(fh)
+    except FileNotFoundError as exc:
+        raise stored_missing() from exc
+    if found != expected_sha256:
+        raise stored_altered()
 
 
 def read_plain(stored_name: str, key: bytes) -> Iterator[bytes]:

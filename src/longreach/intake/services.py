@@ -27,7 +27,7 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.crypto import CryptoError, as_bytes
+from longreach.crypto import as_bytes
 from longreach.crypto import keys as ck
 from longreach.intake import filestore, pepper, questions, receipts, throttle, urgency
 from longreach.intake.filestore import EncryptedUpload, crash_point
@@ -507,12 +507,7 @@ def file_read(*, user: User, row: ReportFile) -> FileDownload:
     if row.evidence_id is not None:
         raise ServiceError(_("this file was moved into the evidence vault with the case"))
     meta = _file_meta(row, _intake_private(report))
-    try:
-        found = filestore.cipher_sha256(row.stored_name)
-    except FileNotFoundError as exc:
-        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
-    if found != row.cipher_sha256:
-        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+    filestore.check_cipher(lambda: open(filestore.files_dir() / row.stored_name, "rb"), row.cipher_sha256)
     _audit(Event.INTAKE_FILE_READ, user, report, kind="report-file", code=row.code)
     return FileDownload(
         meta["name"], row.size, filestore.read_plain(row.stored_name, bytes.fromhex(meta["key"]))

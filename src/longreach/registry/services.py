@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from longreach.accounts import approvals
 from longreach.accounts.models import Compartment, Membership, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError, pending_spend
+from longreach.accounts.services import NotAllowed, ServiceError, pending_request, pending_spend
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
@@ -1132,22 +1132,14 @@ def bulk_export_request(*, user: User, compartment: Compartment, fmt: str, kind:
 
     if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
         raise NotAllowed(_("you cannot read this compartment"))
-    action = PendingAction.objects.create(
+    return pending_request(
         kind=approvals.BULK_EXPORT,
         compartment=compartment,
         params={"format": fmt, "kind": kind},
         requested_by=user,
-        expires_at=timezone.now() + PENDING_LIFETIME,
-    )
-    audit_record(
-        Event.EXPORT_REQUESTED,
-        actor=user,
-        compartment=compartment,
-        object_type="pending_action",
-        object_code=action.code,
+        event=Event.EXPORT_REQUESTED,
         detail={"format": fmt, "kind": kind},
     )
-    return action
 
 
 def bulk_export_use(*, user: User, compartment: Compartment, code: str, fmt: str, kind: str) -> PendingAction:

@@ -31,11 +31,24 @@ from django.utils.translation import gettext as _
 from longreach.accounts import approvals
 from longreach.accounts.models import Compartment, Membership, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import PENDING_LIFETIME, NotAllowed, ServiceError, pending_spend
+from longreach.accounts.services import (
+    PENDING_LIFETIME,
+    NotAllowed,
+    ServiceError,
+    pending_request,
+    pending_spend,
+)
 from longreach.audit.models import AuditEntry, Event
 from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, stream
-from longreach.intake.filestore import EncryptedUpload, crash_point, sanitise_name
+from longreach.intake.filestore import (
+    EncryptedUpload,
+    check_cipher,
+    crash_point,
+    sanitise_name,
+    stored_altered,
+    stored_missing,
+)
 from longreach.vault import derivatives, inspect, jobkeys, storage
 from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
 
@@ -239,13 +252,7 @@ def _file_key(item: EvidenceItem) -> bytes:
 
 def check_stored(item: EvidenceItem) -> None:
     """The stored ciphertext is there and unchanged (no key needed); CryptoError says what is wrong."""
-    try:
-        with storage.open_stored(item.storage_name) as fh:
-            found = stream.sha256_of(fh)
-    except FileNotFoundError as exc:
-        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
-    if found != item.cipher_sha256:
-        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+    check_cipher(lambda: storage.open_stored(item.storage_name), item.cipher_sha256)
 
 
 def plaintext(item: EvidenceItem) -> Iterator[bytes]:
@@ -286,16 +293,14 @@ def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
     try:
         stored_size = storage_.size(item.storage_name)
     except FileNotFoundError as exc:
-        raise CryptoError(_("the stored file is missing; run longreach reconcile")) from exc
+        raise stored_missing() from exc
     if stored_size != item.cipher_size:
-        raise CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+        raise stored_altered()
     chunks = plaintext(item)
     try:
         first = next(chunks)
     except CryptoError as exc:
-        raise CryptoError(
-            _("the stored file was altered (checksum mismatch); run longreach reconcile")
-        ) from exc
+        raise stored_altered() from exc
     return itertools.chain([first], chunks)
 
 
@@ -591,22 +596,15 @@ def export_request(
             raise ServiceError(_("every item of a package must be in the same compartment"))
         if item.status == EvidenceItem.Status.DELETED:
             raise ServiceError(_("%(code)s was deleted and cannot be exported") % {"code": item.code})
-    action = PendingAction.objects.create(
+    codes, to = sorted({i.code for i in items}), parse_recipient(recipient)
+    return pending_request(
         kind=approvals.VAULT_EXPORT,
         compartment=compartment,
-        params={"items": sorted({i.code for i in items}), "recipient": parse_recipient(recipient)},
+        params={"items": codes, "recipient": to},
         requested_by=user,
-        expires_at=timezone.now() + PENDING_LIFETIME,
+        event=Event.VAULT_EXPORT_REQUESTED,
+        detail={"items": len(codes), "encrypted": bool(to)},
     )
-    audit_record(
-        Event.VAULT_EXPORT_REQUESTED,
-        actor=user,
-        compartment=compartment,
-        object_type="pending_action",
-        object_code=action.code,
-        detail={"items": len(action.params["items"]), "encrypted": bool(action.params["recipient"])},
-    )
-    return action
 
 
 def export_spend(*, user: User, compartment: Compartment, code: str) -> PendingAction:
