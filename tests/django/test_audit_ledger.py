@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
+from longreach.audit import services as audit_services
 from longreach.audit.models import AuditEntry, Event, LedgerNode, TreeHead
-from longreach.audit.services import AuditDetailRejected, audit_record, ledger_sign_head
+from longreach.audit.services import AuditDetailRejected, audit_record, canonical_leaf, ledger_sign_head
 from longreach.audit.verify import verify_ledger
 from longreach.keys.models import OrgKeys
 from longreach.ledger import merkle
@@ -43,6 +44,45 @@ def test_entries_are_numbered_and_hashed_into_the_tree(cast: Any) -> None:
         log.append_leaf_hash(bytes(e.leaf_hash))
     head = ledger_sign_head()
     assert bytes(head.root) == log.root(head.size)
+
+
+def test_an_appended_entry_reads_back_as_written(cast: Any) -> None:
+    """The append is plain SQL: every field must round-trip through the model exactly."""
+    written = audit_record(
+        Event.CUSTODY_VIEWED,
+        actor="system",
+        compartment="C-TEST",
+        object_type="evidence",
+        object_code="E-0001",
+        detail={"prev": 7, "how": "upload", "ok": True},
+    )
+    read = AuditEntry.objects.get(index=written.index)
+    assert {
+        f.name: getattr(read, f.name) for f in AuditEntry._meta.concrete_fields if f.name != "leaf_hash"
+    } == {f.name: getattr(written, f.name) for f in AuditEntry._meta.concrete_fields if f.name != "leaf_hash"}
+    assert bytes(read.leaf_hash) == merkle.leaf_hash(canonical_leaf(read)) == written.leaf_hash
+    with pytest.raises(PermissionError):
+        written.save()  # the returned entry counts as stored
+    assert verify_ledger(public(cast)).ok
+
+
+def test_the_append_writes_every_column_of_the_model() -> None:
+    assert set(audit_services._ENTRY_FIELDS) == {f.name for f in AuditEntry._meta.concrete_fields}
+
+
+def test_an_append_that_fails_undoes_the_whole_action(cast: Any) -> None:
+    """No savepoint: an action whose audit record cannot be written is not kept either."""
+    before = (AuditEntry.objects.count(), LedgerNode.objects.count())
+    taken = LedgerNode.objects.order_by("-position").filter(level=0).first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        audit_record(Event.LOGIN_FAILURE)
+        # The next leaf's slot is taken, as a concurrent writer without the lock would do.
+        raw(
+            'INSERT INTO "audit_ledgernode" ("level", "position", "hash") VALUES (0, %s, %s)',
+            [taken.position + 2, b"x" * 32],
+        )
+        audit_record(Event.LOGIN_FAILURE)
+    assert (AuditEntry.objects.count(), LedgerNode.objects.count()) == before
 
 
 def test_models_refuse_update_and_delete(cast: Any) -> None:

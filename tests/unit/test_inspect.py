@@ -87,21 +87,21 @@ def test_types_come_from_the_content_not_the_name() -> None:
 
 def test_a_script_in_disguise_is_flagged() -> None:
     flags = inspect.type_flags(
-        name="photo.png", declared="image/png", sniffed="image/svg+xml", head=SVG, body=SVG
+        name="photo.png", declared="image/png", sniffed="image/svg+xml", head=SVG, tail=SVG, body=SVG
     )
     assert "mismatch:declared" in flags and "mismatch:extension" in flags and "active-content" in flags
     html = inspect.type_flags(
-        name="report.pdf", declared="application/pdf", sniffed="text/html", head=HTML, body=HTML
+        name="report.pdf", declared="application/pdf", sniffed="text/html", head=HTML, tail=HTML, body=HTML
     )
     assert {"mismatch:declared", "mismatch:extension", "active-content"} <= set(html)
     honest = inspect.type_flags(
-        name="p.png", declared="image/png", sniffed="image/png", head=png(), body=png()
+        name="p.png", declared="image/png", sniffed="image/png", head=png(), tail=png(), body=png()
     )
     assert honest == []
     # A browser that knows nothing says octet-stream; that is not a lie.
     assert (
         inspect.type_flags(
-            name="x", declared="application/octet-stream", sniffed="image/png", head=b"", body=None
+            name="x", declared="application/octet-stream", sniffed="image/png", head=b"", tail=b"", body=None
         )
         == []
     )
@@ -110,23 +110,23 @@ def test_a_script_in_disguise_is_flagged() -> None:
 def test_polyglots_are_flagged() -> None:
     gif_zip = b"GIF89a" + b"\0" * 100 + b"PK\x03\x04" + b"\0" * 50 + b"PK\x05\x06" + b"\0" * 18
     assert "contains:zip" in inspect.type_flags(
-        name="a.gif", declared="", sniffed="image/gif", head=gif_zip, body=gif_zip
+        name="a.gif", declared="", sniffed="image/gif", head=gif_zip, tail=gif_zip, body=gif_zip
     )
     jpeg_script = b"\xff\xd8\xff\xe0" + b"\0" * 20 + b"<script>alert(1)</script>"
     flags = inspect.type_flags(
-        name="a.jpg", declared="", sniffed="image/jpeg", head=jpeg_script, body=jpeg_script
+        name="a.jpg", declared="", sniffed="image/jpeg", head=jpeg_script, tail=jpeg_script, body=jpeg_script
     )
     assert "contains:script" in flags
     png_pdf = png() + pdf(True)
     assert "contains:pdf" in inspect.type_flags(
-        name="a.png", declared="", sniffed="image/png", head=png_pdf, body=png_pdf
+        name="a.png", declared="", sniffed="image/png", head=png_pdf, tail=png_pdf, body=png_pdf
     )
 
 
 def test_pdf_javascript_is_flagged_and_its_info_read() -> None:
     body = pdf(True)
     assert "pdf-javascript" in inspect.type_flags(
-        name="a.pdf", declared="application/pdf", sniffed="application/pdf", head=body, body=body
+        name="a.pdf", declared="application/pdf", sniffed="application/pdf", head=body, tail=body, body=body
     )
     meta = inspect.capture_metadata("application/pdf", body)
     assert meta["pages"] == 1 and meta["actions"] is True and meta["info"]["Author"] == "Synthetic"
@@ -175,6 +175,7 @@ def test_email_headers_and_the_received_chain_are_kept() -> None:
 
 def test_files_too_large_to_inspect_are_skipped_not_read() -> None:
     assert inspect.capture_metadata("image/png", None) == {"skipped": "too-large"}
+    assert inspect.capture_metadata("video/mp4", None) == {}  # nothing reads video: nothing was skipped
 
 
 def test_broken_files_are_kept_and_described() -> None:
@@ -202,6 +203,6 @@ def test_broken_files_are_kept_and_described() -> None:
 def test_arbitrary_bytes_never_break_inspection(data: bytes, claimed: str) -> None:
     sniffed = inspect.sniff(data)
     assert isinstance(
-        inspect.type_flags(name="f", declared=claimed, sniffed=sniffed, head=data, body=data), list
+        inspect.type_flags(name="f", declared=claimed, sniffed=sniffed, head=data, tail=data, body=data), list
     )
     assert isinstance(inspect.capture_metadata(claimed, data), dict)

@@ -18,6 +18,7 @@ of adding to them.
 from __future__ import annotations
 
 import hashlib
+import os
 import struct
 from collections import deque
 from collections.abc import Iterator
@@ -70,9 +71,10 @@ class BackgroundDigest:
         self._batch.append(data)
         self._batch_bytes += len(data)
         if self._batch_bytes >= _BATCH:
-            self._hand_over()
+            self.hand_over()
 
-    def _hand_over(self) -> None:
+    def hand_over(self) -> None:
+        """Start hashing what has been given so far (also called when a full batch is ready)."""
         if not self._batch:
             return
         while len(self._queued) >= _PENDING:
@@ -85,7 +87,7 @@ class BackgroundDigest:
             self._hash.update(piece)
 
     def hexdigest(self) -> str:
-        self._hand_over()
+        self.hand_over()
         while self._queued:
             self._queued.popleft().result()
         return self._hash.hexdigest()
@@ -108,7 +110,9 @@ class Encryptor:
         self._out = out
         self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
         header = sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key)
-        self._buffer = bytearray()
+        # Plaintext not yet pushed, at most one chunk: the stream's final chunk must carry
+        # TAG_FINAL, so a full chunk waits until more data shows it is not the last.
+        self._held = b""
         self._plain = BackgroundDigest(_PLAIN_HASHER)
         self._cipher = BackgroundDigest(_CIPHER_HASHER)
         self.size = 0
@@ -123,7 +127,8 @@ class Encryptor:
 
     def _push(self, piece: bytes, tag: int) -> None:
         sealed = sodium.crypto_secretstream_xchacha20poly1305_push(self._state, piece, None, tag)
-        self._emit(_LEN.pack(len(sealed)) + sealed)
+        self._emit(_LEN.pack(len(sealed)))  # two writes: joining them would copy every chunk once more
+        self._emit(sealed)
 
     def update(self, data: bytes) -> None:
         if self._finished:
@@ -131,20 +136,32 @@ class Encryptor:
         data = bytes(data)  # the hashing thread must see exactly these bytes, whatever the caller reuses
         self._plain.update(data)
         self.size += len(data)
-        self._buffer += data
-        # Push every full chunk but the last: the stream's final chunk must carry TAG_FINAL.
-        full = (len(self._buffer) - 1) // CHUNK
-        if full > 0:
-            with memoryview(self._buffer) as view:
-                for n in range(full):
-                    self._push(bytes(view[n * CHUNK : (n + 1) * CHUNK]), _TAG_MESSAGE)
-            del self._buffer[: full * CHUNK]
+        # Pieces of exactly one chunk (file reads) are kept as they are, never copied.
+        pos = 0
+        while pos < len(data):
+            if len(self._held) == CHUNK:
+                self._push(self._held, _TAG_MESSAGE)
+                self._held = b""
+            take = min(CHUNK - len(self._held), len(data) - pos)
+            piece = data if take == len(data) else data[pos : pos + take]
+            self._held = self._held + piece if self._held else piece
+            pos += take
 
-    def finish(self) -> Written:
+    def finish(self, *, sync: bool = False) -> Written:
+        """Write the final chunk; with ``sync``, flush the output and fsync it before returning.
+
+        The sync runs while the helper threads hash the last pieces, so a small
+        file's digests cost no time of their own.
+        """
         # The final chunk may be empty: an empty file is still a complete, authenticated stream.
-        self._push(bytes(self._buffer), _TAG_FINAL)
-        self._buffer.clear()
+        self._push(self._held, _TAG_FINAL)
+        self._held = b""
         self._finished = True
+        self._plain.hand_over()
+        self._cipher.hand_over()
+        if sync:
+            self._out.flush()
+            os.fsync(self._out.fileno())
         return Written(self.size, self._plain.hexdigest(), self._cipher_size, self._cipher.hexdigest())
 
 

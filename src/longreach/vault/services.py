@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +42,7 @@ from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, stream
 from longreach.intake.filestore import (
     EncryptedUpload,
+    Sample,
     check_cipher,
     crash_point,
     sanitise_name,
@@ -67,44 +67,49 @@ class Incoming:
     tmp_path: Path
     written: stream.Written
     head: bytes
-    body: bytes | bytearray | None  # the whole plaintext when small enough to inspect, else None
+    tail: bytes
+    body: bytes | None  # the whole plaintext when a reader wants it and it fits, else None
 
     @classmethod
     def from_upload(cls, up: EncryptedUpload) -> Incoming:
         return cls(
-            up.name or "file", up.content_type or "", up.key, up.tmp_path, up.written, up.head, up.body
+            up.name or "file",
+            up.content_type or "",
+            up.key,
+            up.tmp_path,
+            up.written,
+            up.head,
+            up.tail,
+            up.body,
         )
 
     def discard(self) -> None:
         self.tmp_path.unlink(missing_ok=True)
 
 
+def wants_plain(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is read whole: for its capture metadata or a viewing copy."""
+    sniffed = inspect.sniff(head)
+    return inspect.has_reader(sniffed) or derivatives.applies(sniffed)
+
+
 def encrypt_chunks(chunks: Iterable[bytes], *, name: str, declared_type: str = "") -> Incoming:
     """Encrypt plaintext pieces into a vault temp file, keeping only what inspection needs."""
     key = stream.new_key()
     path, fh = storage.new_tmp()
-    limit = settings.VAULT_INSPECT_BYTES
-    head = bytearray()
-    body: bytearray | None = bytearray()
+    sample = Sample(settings.VAULT_INSPECT_BYTES, wants_plain)
     try:
         with fh:
             enc = stream.Encryptor(fh, key)
             for piece in chunks:
                 enc.update(piece)
-                if len(head) < inspect.HEAD_BYTES:
-                    head += piece[: inspect.HEAD_BYTES - len(head)]
-                if body is not None and len(body) + len(piece) <= limit:
-                    body += piece
-                else:
-                    body = None
-            written = enc.finish()
-            fh.flush()
-            os.fsync(fh.fileno())
+                sample.add(piece)
+            written = enc.finish(sync=True)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    # The body is handed on as it is: copying up to VAULT_INSPECT_MB again would cost time and memory.
-    return Incoming(sanitise_name(name), declared_type, key, path, written, bytes(head), body)
+    head, tail, body = sample.finish()
+    return Incoming(sanitise_name(name), declared_type, key, path, written, head, tail, body)
 
 
 def encrypt_path(path: Path, *, declared_type: str = "") -> Incoming:
@@ -191,6 +196,7 @@ def item_acquire(
         declared=incoming.declared_type,
         sniffed=sniffed,
         head=incoming.head,
+        tail=incoming.tail,
         body=incoming.body,
     )
     metadata = inspect.capture_metadata(sniffed, incoming.body)
@@ -213,6 +219,7 @@ def item_acquire(
                 acquired_by=user,
                 origin=origin,
                 last_event=0,
+                copy_state=_wanted_copy(sniffed, written.size),
             )
             item.sealed = {"name": incoming.name, "metadata": metadata}
             item.file_key = incoming.key.hex()
@@ -324,17 +331,24 @@ def _copy_state(item: EvidenceItem, state: str) -> None:
     EvidenceItem.objects.filter(pk=item.pk).update(copy_state=state)
 
 
+def _wanted_copy(sniffed_type: str, size: int) -> str:
+    """``pending`` when a viewing copy can be made, else the reason there will be none."""
+    if not derivatives.applies(sniffed_type):
+        return "none:no-copy-for-type"
+    if size > settings.VAULT_INSPECT_BYTES:
+        return "none:too-large"
+    return "pending"
+
+
 def viewing_copy_request(*, item: EvidenceItem) -> None:
     """Queue the job that makes the item's viewing copy, handing it the file key sealed for this process."""
-    if not derivatives.applies(item.sniffed_type):
-        _copy_state(item, "none:no-copy-for-type")
-        return
-    if item.size > settings.VAULT_INSPECT_BYTES:
-        _copy_state(item, "none:too-large")
+    state = _wanted_copy(item.sniffed_type, item.size)
+    if state != item.copy_state:
+        _copy_state(item, state)
+    if state != "pending":
         return
     from longreach.vault import tasks
 
-    _copy_state(item, "pending")
     sealed = jobkeys.seal_for_job(_file_key(item))
     if jobkeys.can_queue():
         tasks.make_viewing_copy.enqueue(str(item.pk), sealed)
@@ -374,9 +388,7 @@ def viewing_copy_run(*, item_id: str, sealed_key: str) -> str:
         with fh:
             enc = stream.Encryptor(fh, key)  # the original's key: destroying it destroys the copy too
             enc.update(made.data)
-            written = enc.finish()
-            fh.flush()
-            os.fsync(fh.fileno())
+            written = enc.finish(sync=True)
         stored = storage.store(path)
     except BaseException:
         path.unlink(missing_ok=True)

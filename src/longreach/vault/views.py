@@ -56,6 +56,7 @@ def evidence_upload(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         quota=settings.VAULT_MAX_FILE_BYTES * settings.VAULT_MAX_FILES,
         tmp=storage.tmp_dir,
         keep_plain=settings.VAULT_INSPECT_BYTES,
+        wants_plain=services.wants_plain,
     )
     request.upload_handlers = [handler]
     return _upload(request, handler, kind, code)
