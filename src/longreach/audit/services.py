@@ -105,9 +105,8 @@ def audit_record(
     # No savepoint: if the event cannot be written, the caller's whole transaction
     # must roll back, so that nothing is ever done without its audit record.
     with transaction.atomic(savepoint=False), connection.cursor() as cur:
-        size = _locked_size(cur)
         entry = AuditEntry(
-            index=size,
+            index=_claim_index(cur),
             occurred_at=timezone.now(),
             event=code,
             actor=actor_code,
@@ -141,8 +140,9 @@ _ENTRY_FIELDS = (
     "detail",
     "leaf_hash",
 )
-_SIZE = 'SELECT "size" FROM "audit_ledgerstate" WHERE "id" = 1'
-_SIZE_LOCKED = 'SELECT "size" FROM "audit_ledgerstate" WHERE "id" = 1 FOR UPDATE'
+# Claiming the next index locks the state row until the transaction ends (SQLite
+# holds its write lock from BEGIN IMMEDIATE), so appends are numbered one at a time.
+_CLAIM = 'UPDATE "audit_ledgerstate" SET "size" = "size" + 1 WHERE "id" = 1 RETURNING "size"'
 _ENTRY = (
     'INSERT INTO "audit_auditentry" ("index", "occurred_at", "event", "actor", "actor_role", "compartment",'
     ' "object_type", "object_code", "outcome", "detail", "leaf_hash")'
@@ -150,20 +150,17 @@ _ENTRY = (
 )
 _NODE = 'SELECT "hash" FROM "audit_ledgernode" WHERE "level" = %s AND "position" = %s'
 _PUT = 'INSERT INTO "audit_ledgernode" ("level", "position", "hash") VALUES (%s, %s, %s)'
-_GROW = 'UPDATE "audit_ledgerstate" SET "size" = %s WHERE "id" = 1'
 
 
-def _locked_size(cur: Any) -> int:
-    """The ledger's size, with its one state row locked until the transaction ends."""
-    # SQLite has no row locks; its transactions begin IMMEDIATE, holding the write lock.
-    sql = _SIZE_LOCKED if connection.features.has_select_for_update else _SIZE
-    cur.execute(sql)
+def _claim_index(cur: Any) -> int:
+    """The index of the entry being appended; the ledger's size counts it from now on."""
+    cur.execute(_CLAIM)
     row = cur.fetchone()
     if row is None:  # the first event ever
         LedgerState.objects.get_or_create(pk=1)
-        cur.execute(sql)
+        cur.execute(_CLAIM)
         row = cur.fetchone()
-    return int(row[0])
+    return int(row[0]) - 1
 
 
 def _append(cur: Any, entry: AuditEntry) -> None:
@@ -178,9 +175,11 @@ def _append(cur: Any, entry: AuditEntry) -> None:
         return bytes(cur.fetchone()[0])
 
     node_hash = next(f for f in LedgerNode._meta.concrete_fields if f.name == "hash")
-    for level, position, value in merkle.nodes_completed_by(entry.index, bytes(entry.leaf_hash), sibling):
-        cur.execute(_PUT, [level, position, node_hash.get_db_prep_save(value, connection)])
-    cur.execute(_GROW, [entry.index + 1])
+    made = merkle.nodes_completed_by(entry.index, bytes(entry.leaf_hash), sibling)
+    cur.executemany(
+        _PUT,
+        [(level, position, node_hash.get_db_prep_save(value, connection)) for level, position, value in made],
+    )
 
 
 def load_signing_key(path: Path | None = None) -> bytes:

@@ -140,7 +140,8 @@ def _custody(
 
 
 def _locked(item: EvidenceItem) -> EvidenceItem:
-    return EvidenceItem.objects.select_for_update().select_related("compartment").get(pk=item.pk)
+    # Only the item's row: locking its compartment too would queue every custody event in it.
+    return EvidenceItem.objects.select_for_update(of=("self",)).select_related("compartment").get(pk=item.pk)
 
 
 def _require(user: User, action: str, compartment_id: Any) -> None:
