@@ -15,6 +15,7 @@ import os
 import secrets
 import signal
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,7 +76,10 @@ class Sample:
         self._limit = limit
         self._wants = wants
         self._head = bytearray()
-        self._tail = bytearray()
+        # The last pieces, by reference, enough to cover EDGE bytes: copying the tail
+        # out of every piece would cost a pass over the whole file.
+        self._tail: deque[bytes] = deque()
+        self._tail_bytes = 0
         self._parts: list[bytes] | None = [] if limit > 0 else None
         self._size = 0
         self._decided = wants is None
@@ -85,9 +89,10 @@ class Sample:
         self._size += len(piece)
         if len(self._head) < self.EDGE:
             self._head += piece[: self.EDGE - len(self._head)]
-        self._tail += piece[-self.EDGE :]
-        if len(self._tail) > 2 * self.EDGE:
-            del self._tail[: -self.EDGE]
+        self._tail.append(piece)
+        self._tail_bytes += len(piece)
+        while self._tail_bytes - len(self._tail[0]) >= self.EDGE:
+            self._tail_bytes -= len(self._tail.popleft())
         if self._parts is None:
             return
         if self._size > self._limit:
@@ -108,7 +113,7 @@ class Sample:
             self._decide()
         body = b"".join(self._parts) if self._parts is not None else None
         self._parts = None
-        return bytes(self._head), bytes(self._tail[-self.EDGE :]), body
+        return bytes(self._head), b"".join(self._tail)[-self.EDGE :], body
 
 
 class EncryptedUpload(UploadedFile):  # type: ignore[type-arg]
