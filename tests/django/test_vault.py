@@ -16,11 +16,12 @@ from longreach.accounts import services as accounts
 from longreach.accounts.models import PendingAction
 from longreach.audit.models import AuditEntry
 from longreach.audit.services import ledger_sign_head
+from longreach.audit.verify import verify_ledger
 from longreach.keys.context import using_keyring
 from longreach.keys.models import OrgKeys
 from longreach.registry import services as registry
 from longreach.vault import package
-from longreach.vault.models import EvidenceItem, EvidenceLink
+from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
 
 pytestmark = pytest.mark.django_db
 
@@ -121,12 +122,13 @@ def test_upload_keeps_hashes_types_metadata_and_custody(
 
 
 def test_same_bytes_are_kept_once_per_compartment(
-    cast: Any, client_for: Any, incident: Any, three: Any
+    cast: Any, client_for: Any, incident: Any, three: Any, vault_files: Path
 ) -> None:
     with using_keyring(cast.keyring("analyst")):
         case = registry.case_create(
             user=cast.analyst, compartment=cast.compartments["demo-a"], data={"origin_state": "CN"}
         )
+    acquired = AuditEntry.objects.filter(event="custody.acquired").count()
     r = client_for("analyst").post(
         f"/evidence/add/case/{case.code}/", {"files": [SimpleUploadedFile("again.jpg", SCREENSHOT)]}
     )
@@ -134,6 +136,13 @@ def test_same_bytes_are_kept_once_per_compartment(
     assert EvidenceItem.objects.count() == 3
     item = EvidenceItem.objects.get(sha256=hashlib.sha256(SCREENSHOT).hexdigest())
     assert sorted(link.target_kind for link in item.links.all()) == ["case", "incident"]
+    # The second copy was stored, refused by the database, and undone: no event, no file.
+    assert AuditEntry.objects.filter(event="custody.acquired").count() == acquired
+    assert AuditEntry.objects.filter(event="custody.linked", object_code=item.code).exists()
+    kept = [*EvidenceItem.objects.values_list("storage_name", flat=True)]
+    kept += ViewingCopy.objects.values_list("storage_name", flat=True)
+    assert sorted(p.name for p in vault_files.iterdir()) == sorted(kept)
+    assert verify_ledger(bytes(OrgKeys.get().signing_public_key)).ok
 
 
 def test_item_page_shows_custody_with_proofs_and_records_the_view(

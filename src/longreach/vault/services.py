@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -181,16 +181,6 @@ def item_acquire(
     if written.size == 0:
         incoming.discard()
         raise ServiceError(_("%(name)s is empty (0 bytes); nothing was kept") % {"name": incoming.name})
-    existing = (
-        EvidenceItem.objects.filter(compartment=compartment, sha256=written.sha256)
-        .exclude(status=EvidenceItem.Status.DELETED)
-        .first()
-    )
-    if existing is not None:
-        incoming.discard()
-        if target is not None and not _linked(existing, target):
-            link_add(user=user, item=existing, target=target, note=note, check=how != EvidenceItem.How.INTAKE)
-        return Acquired(existing, True)
     sniffed = inspect.sniff(incoming.head)
     flags = inspect.type_flags(
         name=incoming.name,
@@ -242,6 +232,20 @@ def item_acquire(
             item.save(force_insert=True)
             if target is not None:
                 _link(item, target, note, user)
+    except IntegrityError:
+        # The same bytes are already kept here: the database's constraint decides, so two
+        # uploads of one file at once still give one item. Rare, so not looked up first.
+        storage.remove(stored)
+        existing = (
+            EvidenceItem.objects.filter(compartment=compartment, sha256=written.sha256)
+            .exclude(status=EvidenceItem.Status.DELETED)
+            .first()
+        )
+        if existing is None:
+            raise
+        if target is not None and not _linked(existing, target):
+            link_add(user=user, item=existing, target=target, note=note, check=how != EvidenceItem.How.INTAKE)
+        return Acquired(existing, True)
     except BaseException:
         storage.remove(stored)
         raise
