@@ -59,7 +59,7 @@ def _check_detail(detail: dict[str, Any]) -> dict[str, Any]:
 
 
 class DbNodeStore:
-    """Ledger nodes in the database, with a per-use cache."""
+    """Ledger nodes in the database, with a per-use cache, for reading roots and proofs."""
 
     def __init__(self) -> None:
         self._cache: dict[tuple[int, int], bytes] = {}
@@ -71,8 +71,7 @@ class DbNodeStore:
         return self._cache[key]
 
     def put(self, level: int, index: int, value: bytes) -> None:
-        LedgerNode(level=level, position=index, hash=value).save()
-        self._cache[(level, index)] = value
+        raise PermissionError("ledger nodes are written by audit_record alone")
 
     def preload(self) -> DbNodeStore:
         """Read every stored node at once: many proofs (an evidence package) then need no more queries."""
