@@ -13,6 +13,11 @@ def main(argv: list[str] | None = None) -> None:
         from longreach.vault.verify_cli import main as verify_package
 
         sys.exit(verify_package(args[1:]))
+    if args[:1] == ["parse-chat"]:
+        # Stateless: a chat is parsed without settings, a database or keys.
+        from longreach.messages.parse_cli import main as parse_chat
+
+        sys.exit(parse_chat(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
     from django.core.management import execute_from_command_line
 
