@@ -77,7 +77,8 @@ def _alternatives(words: tuple[str, ...]) -> str:
 _HALF = _alternatives(_AM + _PM)
 _HEADER = re.compile(
     rf"^[{_MARKS}]*(?P<open>\[)?[{_MARKS}]*"
-    rf"(?P<d1>\d{{1,4}})(?P<sep>[./\-])[{_MARKS}]*(?P<d2>\d{{1,2}})(?P=sep)[{_MARKS}]*(?P<d3>\d{{1,4}})\.?"
+    rf"(?P<d1>\d{{1,4}})[{_MARKS}]*(?P<sep>[./\-])[{_MARKS}]*(?P<d2>\d{{1,2}})[{_MARKS}]*(?P=sep)[{_MARKS}]*"
+    rf"(?P<d3>\d{{1,4}})\.?"
     rf"[{_MARKS}]*,?[{_SPACE}{_MARKS}]+"
     rf"(?:(?P<pre>{_HALF})[{_SPACE}]?)?"
     rf"(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})(?:[:.](?P<s>\d{{2}}))?"

@@ -1,0 +1,117 @@
+"""``longreach parse-chat``: JSON lines out, one clear line when the file cannot be read."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from longreach.messages.parse_cli import main
+
+ANDROID = "02/07/2019, 21:14 - +86 138 0013 8000: Think of your family.\n14/07/2019, 08:02 - Dilnur: ok\n"
+IOS = (
+    "\u200e[02/07/2019, 21:14:05] Police: \u200eMessages and calls are end-to-end encrypted.\n"
+    "\u200e[02/07/2019, 21:15:00] Police: \u200e<attached: 00000012-PHOTO-2019-07-02-21-15-00.jpg>\n"
+)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[dict[str, object]], str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def test_a_text_export_becomes_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    chat = tmp_path / "WhatsApp Chat with Police.txt"
+    chat.write_text(ANDROID, encoding="utf-8")
+    code, rows, err = run([str(chat)], capsys)
+    assert code == 0 and "2 messages (whatsapp)" in err
+    assert rows[0] == {
+        "timestamp": "2019-07-02T21:14:00",
+        "sender": "+86 138 0013 8000",
+        "text": "Think of your family.",
+        "attachments": [],
+        "system": False,
+        "platform": "whatsapp",
+        "line": 1,
+    }
+
+
+def test_an_export_with_media_is_read_out_of_its_zip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = tmp_path / "WhatsApp Chat - Police.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("00000012-PHOTO-2019-07-02-21-15-00.jpg", b"\xff\xd8\xff\xe0 not really a photo")
+        zf.writestr("_chat.txt", IOS)
+    code, rows, _ = run([str(archive)], capsys)
+    assert code == 0
+    assert rows[0]["system"] is True and rows[1]["attachments"] == ["00000012-PHOTO-2019-07-02-21-15-00.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not a chat export"),
+        (b"\x00" * 100_000, "not a chat export"),
+        (b"%PDF-1.7\n", "not a chat export"),
+        (ANDROID.encode() + b"14/07/2019, 08:03 - Dilnur: \xff\xfe\n", "line 3: not UTF-8 text"),
+        (
+            b"02/07/2019, 21:14 - A: one\n31/31/2019, 21:14 - A: two\n",
+            "line 2: the date or time cannot be read",
+        ),
+    ],
+)
+def test_what_cannot_be_read_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, message: str
+) -> None:
+    bad = tmp_path / "chat.txt"
+    bad.write_bytes(content)
+    code, rows, err = run([str(bad)], capsys)
+    assert code == 1  # messages before the bad line were already written out
+    assert f"parse-chat: {bad}: " in err and message in err
+
+
+def test_lenient_goes_on_and_counts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "chat.txt"
+    bad.write_bytes(
+        ANDROID.encode() + b"14/07/2019, 08:03 - Dilnur: \xff\xfe\n14/07/2019, 08:04 - Dilnur: after\n"
+    )
+    code, rows, err = run([str(bad), "--lenient"], capsys)
+    assert code == 0 and [r["text"] for r in rows][-1] == "after"
+    assert "1 lines could not be read" in err and "line 3: not UTF-8 text" in err
+
+
+def test_a_zip_without_a_chat_and_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("a.txt", "x")
+        zf.writestr("b.txt", "y")
+    code, _, err = run([str(archive)], capsys)
+    assert code == 1 and "no WhatsApp chat text" in err
+    code, _, err = run([str(tmp_path / "absent.txt")], capsys)
+    assert code == 2 and "no such file" in err
+
+
+def test_the_installed_command_needs_no_settings_or_database(tmp_path: Path) -> None:
+    chat = tmp_path / "chat.txt"
+    chat.write_text(ANDROID, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "LONGREACH"))}
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("longreach")), "parse-chat", str(chat), "--date-order", "dmy"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [json.loads(line)["sender"] for line in done.stdout.splitlines()] == [
+        "+86 138 0013 8000",
+        "Dilnur",
+    ]
