@@ -43,11 +43,16 @@ test: $(VENV)/.installed-test chromium
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
 	LONGREACH_MODE=test $(BIN)/python -m pytest -q
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(VENV)/.installed-bench
 	LONGREACH_MODE=test $(BIN)/python benchmarks/crypto.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/registry.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/intake_load.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/vault.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/messages.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

@@ -171,7 +171,8 @@ def test_invalid_utf8_is_named_by_line_and_byte() -> None:
     with pytest.raises(ParseError, match=r"line 2: not UTF-8 text \(byte 25 of the line\)"):
         parse(chat)
     report = ParseReport()
-    assert [m.text for m in whatsapp.parse(source(chat), lenient=True, report=report)] == ["one"]
+    # Leniently the line is kept, with U+FFFD for the byte that is not UTF-8, and counted.
+    assert [m.text for m in whatsapp.parse(source(chat), lenient=True, report=report)] == ["one", "t\ufffdwo"]
     assert report.bad_lines == 1
 
 
@@ -217,7 +218,7 @@ def test_a_gigabyte_single_line_is_refused_without_being_held() -> None:
     finally:
         tracemalloc.stop()
     assert [m.text for m in got] == ["one"] and report.bad_lines == 1
-    assert peak < 8 * MAX_LINE_BYTES
+    assert peak < 16 * MAX_LINE_BYTES  # a few blocks of reading, never the line
 
 
 def test_a_message_that_never_ends_is_cut_and_named() -> None:

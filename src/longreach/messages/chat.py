@@ -70,37 +70,71 @@ class ParseReport:
             self.problems.append(str(error))
 
 
-def text_lines(fh: IO[bytes], report: ParseReport, lenient: bool) -> Iterator[tuple[int, str]]:
-    """(line number, text) for each line, split at LF, CRLF or a lone CR, decoded as UTF-8.
+BLOCK_BYTES = 1024 * 1024
 
-    A line longer than MAX_LINE_BYTES or not valid UTF-8 is a problem of its
-    own line: reported (or, leniently, skipped and counted), never held whole.
+
+def text_chunks(fh: IO[bytes], report: ParseReport, lenient: bool) -> Iterator[tuple[int, str]]:
+    """(number of the first line, text) for runs of whole lines, each ending in "\n".
+
+    Line breaks may be LF, CRLF or a lone CR. Text is decoded a megabyte at a
+    time, so parsers work on large strings instead of line by line. A line
+    longer than MAX_LINE_BYTES, or one that is not UTF-8, is a problem of its
+    own line: reported (or, leniently, left out and counted), never held whole.
     """
-    number = 0
+    number = 1
+    carry = b""
+    first = True
+    skipping = False  # inside an overlong line, reading on to its end
     while True:
-        raw = fh.readline(MAX_LINE_BYTES + 1)
-        if not raw:
+        block = fh.read(BLOCK_BYTES)
+        data = carry + block
+        if not block and not data:
             return
-        number += 1
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while raw and not raw.endswith(b"\n"):  # read past the rest of it, a piece at a time
-                raw = fh.readline(MAX_LINE_BYTES)
-            report.problem(ParseError(number, f"longer than {MAX_LINE_BYTES:,} bytes"), lenient)
-            continue
-        raw = raw.rstrip(b"\n")
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        pieces = raw.split(b"\r") if b"\r" in raw else [raw]
-        for k, piece in enumerate(pieces):
-            if k:
-                number += 1
-            try:
-                text = piece.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                report.problem(
-                    ParseError(number, f"not UTF-8 text (byte {exc.start + 1} of the line)"), lenient
-                )
+        if block and data.endswith(b"\r"):  # a CRLF may be cut between two blocks
+            data, carry = data[:-1], b"\r"
+        else:
+            carry = b""
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n") if b"\r" in data else data
+        cut = data.rfind(b"\n") + 1 if block else len(data)
+        if skipping:
+            end = data.find(b"\n")
+            if end < 0:
                 continue
-            if number == 1 and text.startswith("\ufeff"):
-                text = text[1:]
-            yield number, text
+            data, cut, skipping = data[end + 1 :], cut - end - 1, False
+            number += 1
+        if cut == 0:
+            if len(data) > MAX_LINE_BYTES:
+                report.problem(ParseError(number, f"longer than {MAX_LINE_BYTES:,} bytes"), lenient)
+                skipping, carry = True, b""
+            else:
+                carry = data + carry
+            continue
+        whole, carry = data[:cut], data[cut:] + carry
+        if not whole.endswith(b"\n"):
+            whole += b"\n"
+        if first:
+            whole, first = whole.removeprefix(b"\xef\xbb\xbf"), False
+        text = _decode(whole, number, report, lenient)
+        yield number, text
+        number += whole.count(b"\n")
+        if not block:
+            return
+
+
+def _decode(whole: bytes, number: int, report: ParseReport, lenient: bool) -> str:
+    try:
+        return whole.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    # Rare: find the lines at fault and name them. Leniently, such a line is kept with
+    # U+FFFD in place of the bytes that are not UTF-8 (and counted): nothing else is lost.
+    lines = []
+    for k, raw in enumerate(whole.split(b"\n")[:-1]):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            report.problem(
+                ParseError(number + k, f"not UTF-8 text (byte {exc.start + 1} of the line)"), lenient
+            )
+            lines.append(raw.decode("utf-8", "replace"))
+    return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport, text_lines
+from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport, text_chunks
 
 PLATFORM = "whatsapp"
 ORDERS = ("dmy", "mdy", "ymd")
@@ -71,23 +71,40 @@ _PM = (
 
 
 def _alternatives(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    # Upper and lower case spelled out: a case-blind pattern is half again as slow.
+    spelled = {v for w in words for v in (w, w.upper(), w.capitalize())}
+    return "|".join(re.escape(w) for w in sorted(spelled, key=len, reverse=True))
 
 
 _HALF = _alternatives(_AM + _PM)
-_HEADER = re.compile(
-    rf"^[{_MARKS}]*(?P<open>\[)?[{_MARKS}]*"
-    rf"(?P<d1>\d{{1,4}})[{_MARKS}]*(?P<sep>[./\-])[{_MARKS}]*(?P<d2>\d{{1,2}})[{_MARKS}]*(?P=sep)[{_MARKS}]*"
-    rf"(?P<d3>\d{{1,4}})\.?"
-    rf"[{_MARKS}]*,?[{_SPACE}{_MARKS}]+"
-    rf"(?:(?P<pre>{_HALF})[{_SPACE}]?)?"
-    rf"(?P<h>\d{{1,2}})[:.](?P<mi>\d{{2}})(?:[:.](?P<s>\d{{2}}))?"
-    rf"(?:[{_SPACE}]*(?P<post>{_HALF}))?[{_MARKS}]*"
-    rf"(?(open)\][{_SPACE}]|[{_SPACE}][\-–][{_SPACE}])"
-    r"(?P<rest>.*)$",
-    re.IGNORECASE | re.DOTALL,
-)
+# A day-half word is only tried where one of their first letters stands.
+_HALF_START = "".join(sorted({w[0] for w in re.sub(r"\\(.)", r"\1", _HALF).split("|")}))
+
+
+def _head(capture_time: bool) -> str:
+    """A header up to the sender; without ``capture_time``, only the date is captured (deciding its order)."""
+
+    def group(name: str) -> str:
+        return f"(?P<{name}>" if capture_time else "(?:"
+
+    return (
+        rf"[{_MARKS}]*(?P<open>\[)?[{_MARKS}]*"
+        rf"(?P<d1>\d{{1,4}})[{_MARKS}]*(?P<sep>[./\-])[{_MARKS}]*(?P<d2>\d{{1,2}})[{_MARKS}]*(?P=sep)[{_MARKS}]*"
+        rf"(?P<d3>\d{{1,4}})\.?"
+        rf"[{_MARKS}]*,?[{_SPACE}{_MARKS}]+"
+        rf"(?:(?=[{re.escape(_HALF_START)}]){group('pre')}{_HALF})[{_SPACE}]?)?"
+        rf"{group('h')}\d{{1,2}})[:.]{group('mi')}\d{{2}})(?:[:.]{group('s')}\d{{2}}))?"
+        rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?[{_MARKS}]*"
+        rf"(?(open)\][{_SPACE}]|[{_SPACE}][\-–][{_SPACE}])"
+    )
+
+
+_HEADER = re.compile("^" + _head(True))
+# After a line break: the regex engine then jumps from break to break instead of trying every position.
+_HEADER_AT = re.compile("\n" + _head(True))
+_DATES_AT = re.compile("\n" + _head(False))  # findall gives (open, d1, sep, d2, d3)
 _PM_SET = {w.casefold() for w in _PM}
+
 
 # iOS marks attachment and system text with U+200E; these are the attachment forms.
 _IOS_ATTACHED = re.compile(
@@ -106,38 +123,8 @@ _ANDROID_ATTACHED = re.compile(
 _ATTACHED_LABELS = {"file attached", "datei angehängt", "archivo adjunto", "arquivo anexado", "файл добавлен"}
 
 
-@dataclass(frozen=True)
-class _Header:
-    line: int
-    d: tuple[str, str, str]
-    h: int
-    mi: int
-    s: int | None
-    half: str | None  # "am" / "pm" when the clock has 12 hours
-    ios: bool
-    rest: str
-
-
 def looks_like_header(text: str) -> bool:
     return _HEADER.match(text) is not None
-
-
-def _header(number: int, text: str) -> _Header | None:
-    m = _HEADER.match(text)
-    if m is None:
-        return None
-    half_word = m["pre"] or m["post"]
-    half = None if half_word is None else ("pm" if half_word.casefold() in _PM_SET else "am")
-    return _Header(
-        number,
-        (m["d1"], m["d2"], m["d3"]),
-        int(m["h"]),
-        int(m["mi"]),
-        int(m["s"]) if m["s"] else None,
-        half,
-        m["open"] is not None,
-        m["rest"],
-    )
 
 
 def _year(raw: str) -> int:
@@ -149,25 +136,34 @@ def _year(raw: str) -> int:
     return year
 
 
-def _date(d: tuple[str, str, str], order: str) -> dt.date:
+def _date(d1: str, d2: str, d3: str, order: str) -> dt.date:
     """Raises ValueError for a date that cannot be, in this order."""
     if order == "ymd":
-        if len(d[0]) < 3:
+        if len(d1) < 3:
             raise ValueError("the year does not come first")
-        return dt.date(_year(d[0]), int(d[1]), int(d[2]))
-    if len(d[2]) == 3 or len(d[0]) > 2:
+        return dt.date(_year(d1), int(d2), int(d3))
+    if len(d3) == 3 or len(d1) > 2:
         raise ValueError("the year does not come last")
-    day, month = (d[0], d[1]) if order == "dmy" else (d[1], d[0])
-    return dt.date(_year(d[2]), int(month), int(day))
+    day, month = (d1, d2) if order == "dmy" else (d2, d1)
+    return dt.date(_year(d3), int(month), int(day))
 
 
-def _time(h: _Header) -> dt.time:
-    hour = h.h
-    if h.half is not None:
+def _clock(h: str, mi: str, s: str | None, half_word: str | None) -> str:
+    """HH:MM:SS on a 24-hour clock; raises ValueError for a time that cannot be."""
+    hour = int(h)
+    if half_word is not None:
         if not 1 <= hour <= 12:
             raise ValueError(f"{hour} is not an hour of a 12-hour clock")
-        hour = hour % 12 + (12 if h.half == "pm" else 0)
-    return dt.time(hour, h.mi, h.s or 0)
+        hour = hour % 12 + (12 if half_word.casefold() in _PM_SET else 0)
+    return dt.time(hour, int(mi), int(s) if s else 0).isoformat()
+
+
+def _date_text(d1: str, d2: str, d3: str, order: str) -> str:
+    return _date(d1, d2, d3, order).isoformat()
+
+
+def _dmy(m: re.Match[str]) -> tuple[str, str, str]:
+    return m["d1"], m["d2"], m["d3"]
 
 
 @dataclass
@@ -177,25 +173,30 @@ class DateOrder:
 
 
 def decide_order(open_file: Callable[[], IO[bytes]]) -> DateOrder:
-    """The date order under which every header is a real date and the chat runs forward in time."""
+    """The date order under which every header is a real date and the chat runs forward in time.
+
+    Only the distinct dates matter (a chat has thousands of days, not millions),
+    taken in the order they first appear.
+    """
+    found: dict[tuple[str, ...], None] = {}
+    with open_file() as fh:
+        for _, text in text_chunks(fh, ParseReport(), lenient=True):
+            found.update(dict.fromkeys(_DATES_AT.findall("\n" + text)))
+    dates = dict.fromkeys((d1, d2, d3) for _open, d1, _sep, d2, d3 in found)
     impossible = dict.fromkeys(ORDERS, 0)
     backwards = dict.fromkeys(ORDERS, 0)
-    last: dict[str, dt.datetime] = {}
-    with open_file() as fh:
-        for number, text in text_lines(fh, ParseReport(), lenient=True):
-            h = _header(number, text)
-            if h is None:
+    last: dict[str, dt.date] = {}
+    for d in dates:
+        for order in ORDERS:
+            try:
+                day = _date(d[0], d[1], d[2], order)
+            except ValueError:
+                impossible[order] += 1
                 continue
-            for order in ORDERS:
-                try:
-                    when = dt.datetime.combine(_date(h.d, order), _time(h))
-                except ValueError:
-                    impossible[order] += 1
-                    continue
-                if order in last and when < last[order]:
-                    backwards[order] += 1
-                last[order] = when
-    seen = {o for o in ORDERS if o in last}
+            if order in last and day < last[order]:
+                backwards[order] += 1
+            last[order] = day
+    seen = [o for o in ORDERS if o in last]
     if not seen:
         return DateOrder("dmy", False)
     ranked = sorted(seen, key=lambda o: (impossible[o], backwards[o], ORDERS.index(o)))
@@ -222,69 +223,122 @@ def parse(
             )
     elif order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)}")
+    reader = _Reader(order, report, lenient)
     with open_file() as fh:
-        current: _Open | None = None
-        for number, text in text_lines(fh, report, lenient):
-            h = _header(number, text)
-            if h is not None:
-                try:
-                    when = dt.datetime.combine(_date(h.d, order), _time(h))
-                except ValueError as exc:
-                    report.problem(
-                        ParseError(number, f"the date or time cannot be read as {order}: {exc}"), lenient
-                    )
-                    continue
-                if current is not None:
-                    yield current.finish(report)
-                current = _Open(h, when.isoformat())
-            elif current is None:
-                report.problem(
-                    ParseError(number, "no WhatsApp message header (date, time) before this line"), lenient
-                )
-            elif not current.add(text):
-                report.problem(
-                    ParseError(
-                        current.header.line, f"the message is longer than {MAX_MESSAGE_CHARS:,} characters"
-                    ),
-                    lenient,
-                )
-        if current is not None:
-            yield current.finish(report)
+        for first, text in text_chunks(fh, report, lenient):
+            yield from reader.chunk(first, text)
+    if reader.open is not None:
+        yield reader.finish()
     if report.messages == 0 and not report.bad_lines:
         raise ParseError(0, "no WhatsApp messages found: this does not look like a WhatsApp chat export")
 
 
-class _Open:
-    """The message being read: its header and the lines so far."""
+class _Reader:
+    """Headers found by one regex pass per chunk; a message is the text up to the next header.
 
-    def __init__(self, header: _Header, timestamp: str) -> None:
-        self.header = header
-        self.timestamp = timestamp
-        self.lines = [header.rest]
-        self.chars = len(header.rest)
-        self.cut = False
+    This loop runs once per message of files with millions of them, so it
+    works on slices of the chunk and caches what each date and clock read as.
+    """
 
-    def add(self, text: str) -> bool:
+    def __init__(self, order: str, report: ParseReport, lenient: bool) -> None:
+        self.order, self.report, self.lenient = order, report, lenient
+        self.dates: dict[tuple[str, str, str], str | ValueError] = {}
+        self.clocks: dict[tuple[str, str, str | None, str | None], str | ValueError] = {}
+        # The message being read: its line, its time, and whether iOS wrote it.
+        self.open: tuple[int, str, bool] | None = None
+        self.parts: list[str] = []  # its text from earlier chunks, when it spans more than one
+        self.chars = 0
+        self.cut = False  # the message went over MAX_MESSAGE_CHARS: reported, the rest not kept
+        self.dropping = False  # after a header that cannot be read, until the next one
+
+    def chunk(self, first: int, chunk: str) -> Iterator[Message]:
+        text = "\n" + chunk  # each header is found after a line break, the first one too
+        line, counted, pos = first - 1, 0, 0
+        count, dates, clocks = text.count, self.dates, self.clocks
+        for m in _HEADER_AT.finditer(text):
+            start = m.start()
+            if self.open is not None:
+                yield self.finish(text[pos:start])
+            elif start > pos and not self.dropping:
+                self._before_first(text, pos, start, first)
+            line += count("\n", counted, start + 1)
+            counted = start + 1
+            pos = m.end()
+            g = m.groups()  # open, d1, sep, d2, d3, pre, h, mi, s, post
+            date = dates.get((g[1], g[3], g[4]))
+            if date is None:
+                date = dates[(g[1], g[3], g[4])] = self._read(_date_text, g[1], g[3], g[4], self.order)
+            clock = clocks.get((g[6], g[7], g[8], g[5] or g[9]))
+            if clock is None:
+                clock = clocks[(g[6], g[7], g[8], g[5] or g[9])] = self._read(
+                    _clock, g[6], g[7], g[8], g[5] or g[9]
+                )
+            if isinstance(date, ValueError) or isinstance(clock, ValueError):
+                problem = date if isinstance(date, ValueError) else clock
+                self.report.problem(
+                    ParseError(line, f"the date or time cannot be read as {self.order}: {problem}"),
+                    self.lenient,
+                )
+                self.dropping = True
+                continue
+            self.open, self.dropping = (line, f"{date}T{clock}", g[0] is not None), False
+        tail = text[pos:-1]
+        if self.open is not None:
+            if not self.cut:
+                self.parts.append(tail)  # the next chunk's text starts with the line break
+                self.chars += len(tail)
+                if self.chars > MAX_MESSAGE_CHARS:
+                    self._too_long()
+        elif tail and not self.dropping:
+            self._before_first(text, pos, len(text) - 1, first)
+
+    @staticmethod
+    def _read(read: Callable[..., str], *args: str | None) -> str | ValueError:
+        try:
+            return read(*args)
+        except ValueError as exc:
+            return exc
+
+    def _too_long(self) -> None:
+        """Report a message over MAX_MESSAGE_CHARS once; it is kept cut to that length."""
+        assert self.open is not None
+        self.report.problem(
+            ParseError(self.open[0], f"the message is longer than {MAX_MESSAGE_CHARS:,} characters"),
+            self.lenient,
+        )
+        self.cut = True
+
+    def _before_first(self, text: str, start: int, end: int, first: int) -> None:
+        """Nothing may come before the first header: name each such line that is not blank."""
+        offset = start
+        for piece in text[start:end].split("\n"):
+            if piece.strip():
+                line = first - 1 + text.count("\n", 0, offset + 1)
+                self.report.problem(
+                    ParseError(line, "no WhatsApp message header (date, time) before this line"), self.lenient
+                )
+            offset += len(piece) + 1
+
+    def finish(self, piece: str = "") -> Message:
+        assert self.open is not None
+        if not self.cut and len(piece) + self.chars > MAX_MESSAGE_CHARS:
+            self._too_long()
+            self.parts.append(piece)
+        line, when, ios = self.open
         if self.cut:
-            return True
-        self.chars += len(text) + 1
-        if self.chars > MAX_MESSAGE_CHARS:
-            self.cut = True
-            return False
-        self.lines.append(text)
-        return True
-
-    def finish(self, report: ParseReport) -> Message:
-        report.messages += 1
-        h = self.header
-        body = "\n".join(self.lines)
-        msg = Message(timestamp=self.timestamp, sender=None, text=body, platform=PLATFORM, line=h.line)
+            body = "".join(self.parts)[:MAX_MESSAGE_CHARS]
+        else:
+            body = "".join(self.parts) + piece if self.parts else piece
+        self.open, self.parts, self.chars, self.cut = None, [], 0, False
+        self.report.messages += 1
+        msg = Message(timestamp=when, sender=None, text=body, platform=PLATFORM, line=line)
         sender, sep, text = body.partition(": ")
-        if h.ios and sep:
+        if ios and sep:
             _ios(msg, sender, text)
-        elif not h.ios and sep and "\n" not in sender and '"' not in sender and len(sender) <= 80:
+        elif not ios and sep and "\n" not in sender and '"' not in sender and len(sender) <= 80:
             msg.sender, msg.text = sender, text
-            _android_media(msg)
+            if text[:1] == "<" or " (" in text:
+                _android_media(msg)
         else:
             _system(msg, body)
         return msg
