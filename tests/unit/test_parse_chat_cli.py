@@ -115,3 +115,41 @@ def test_the_installed_command_needs_no_settings_or_database(tmp_path: Path) -> 
         "+86 138 0013 8000",
         "Dilnur",
     ]
+
+
+def test_a_telegram_export_is_recognised(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = tmp_path / "result.json"
+    export.write_text(
+        json.dumps(
+            {
+                "name": "Officer Wang",
+                "messages": [
+                    {
+                        "id": 7,
+                        "type": "message",
+                        "date_unixtime": "1562094900",
+                        "from": "Officer Wang",
+                        "text": "hi",
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    code, rows, err = run([str(export)], capsys)
+    assert code == 0 and "1 messages (telegram)" in err
+    assert rows == [
+        {
+            "timestamp": "2019-07-02T19:15:00+00:00",
+            "sender": "Officer Wang",
+            "text": "hi",
+            "attachments": [],
+            "system": False,
+            "platform": "telegram",
+            "line": 0,
+            "chat": "Officer Wang",
+            "ref": "7",
+        }
+    ]
+    code, _, err = run([str(export), "--format", "whatsapp"], capsys)
+    assert code == 1 and "no WhatsApp message header" in err

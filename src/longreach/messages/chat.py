@@ -33,10 +33,16 @@ class Message:
     sender: str | None  # None for system messages (encryption notice, joins, number changes)
     text: str
     platform: str
-    line: int  # where the message starts in the export, for showing the original
+    line: int  # where the message starts in a text export, for showing the original (0: not a text file)
     system: bool = False
     attachments: list[str] = field(default_factory=list)  # file names the export refers to
     omitted: list[str] = field(default_factory=list)  # media the export left out ("media", "image", ...)
+    # Where the format gives them (Telegram): the chat's name, the message's own id,
+    # whom it was forwarded from, and when it was last edited.
+    chat: str | None = None
+    ref: str = ""
+    forwarded_from: str | None = None
+    edited: str | None = None
 
     def as_json(self) -> str:
         out: dict[str, Any] = {
@@ -50,6 +56,9 @@ class Message:
         }
         if self.omitted:
             out["omitted"] = self.omitted
+        for key in ("chat", "ref", "forwarded_from", "edited"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
         return json.dumps(out, ensure_ascii=False)
 
 

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from longreach.messages import whatsapp
+from longreach.messages import telegram, whatsapp
 from longreach.messages.chat import ParseError, ParseReport
 
-FORMATS = ("auto", "whatsapp")
+FORMATS = ("auto", "whatsapp", "telegram")
 SNIFF_LINES = 50
 
 
@@ -50,7 +50,10 @@ def opener(path: Path) -> Callable[[], IO[bytes]]:
 
 
 def detect(open_file: Callable[[], IO[bytes]]) -> str:
-    """The format, from the first lines: a WhatsApp header near the top, or nothing known."""
+    """The format, from the first bytes: JSON is Telegram's; a WhatsApp header near the top is WhatsApp's."""
+    with open_file() as fh:
+        if fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            return "telegram"
     with open_file() as fh:
         for _ in range(SNIFF_LINES):
             raw = fh.readline(4096)
@@ -58,7 +61,7 @@ def detect(open_file: Callable[[], IO[bytes]]) -> str:
                 break
             if whatsapp.looks_like_header(raw.decode("utf-8", "replace").lstrip("\ufeff")):
                 return "whatsapp"
-    raise ParseError(0, "not a chat export this version reads (WhatsApp text or .zip); try --format")
+    raise ParseError(0, "not a chat export this version reads (WhatsApp text or .zip, Telegram JSON)")
 
 
 def main(argv: list[str]) -> int:
@@ -81,7 +84,11 @@ def main(argv: list[str]) -> int:
         open_file = opener(args.file)
         fmt = detect(open_file) if args.format == "auto" else args.format
         out = sys.stdout
-        for message in whatsapp.parse(open_file, order=args.date_order, lenient=args.lenient, report=report):
+        if fmt == "telegram":
+            messages = telegram.parse(open_file, lenient=args.lenient, report=report)
+        else:
+            messages = whatsapp.parse(open_file, order=args.date_order, lenient=args.lenient, report=report)
+        for message in messages:
             out.write(message.as_json())
             out.write("\n")
     except ParseError as exc:
@@ -92,7 +99,8 @@ def main(argv: list[str]) -> int:
         return 1
     summary = f"parse-chat: {args.file}: {report.messages:,} messages ({fmt})"
     if report.bad_lines:
-        summary += f"; {report.bad_lines:,} lines could not be read and were skipped"
+        what = "messages" if fmt == "telegram" else "lines"
+        summary += f"; {report.bad_lines:,} {what} could not be read and were skipped"
     print(summary, file=sys.stderr)
     for line in report.notes + report.problems:
         print(f"  {line}", file=sys.stderr)
