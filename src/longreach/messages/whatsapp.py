@@ -31,9 +31,8 @@ ORDERS = ("dmy", "mdy", "ymd")
 
 # Direction marks WhatsApp and right-to-left locales insert around dates, names and system text.
 _MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
-_MARKS = _MARK_CHARS
 _SPACE = " \u00a0\u202f"
-# Day-half markers by locale; matched case-insensitively, before or after the time.
+# Day-half markers by locale, before or after the time (in lower, upper and capitalised case).
 _AM = (
     "am",
     "a.m.",
@@ -88,13 +87,13 @@ def _head(capture_time: bool) -> str:
         return f"(?P<{name}>" if capture_time else "(?:"
 
     return (
-        rf"[{_MARKS}]*(?P<open>\[)?[{_MARKS}]*"
-        rf"(?P<d1>\d{{1,4}})[{_MARKS}]*(?P<sep>[./\-])[{_MARKS}]*(?P<d2>\d{{1,2}})[{_MARKS}]*(?P=sep)[{_MARKS}]*"
+        rf"[{_MARK_CHARS}]*(?P<open>\[)?[{_MARK_CHARS}]*"
+        rf"(?P<d1>\d{{1,4}})[{_MARK_CHARS}]*(?P<sep>[./\-])[{_MARK_CHARS}]*(?P<d2>\d{{1,2}})[{_MARK_CHARS}]*(?P=sep)[{_MARK_CHARS}]*"
         rf"(?P<d3>\d{{1,4}})\.?"
-        rf"[{_MARKS}]*,?[{_SPACE}{_MARKS}]+"
+        rf"[{_MARK_CHARS}]*,?[{_SPACE}{_MARK_CHARS}]+"
         rf"(?:(?=[{re.escape(_HALF_START)}]){group('pre')}{_HALF})[{_SPACE}]?)?"
         rf"{group('h')}\d{{1,2}})[:.]{group('mi')}\d{{2}})(?:[:.]{group('s')}\d{{2}}))?"
-        rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?[{_MARKS}]*"
+        rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?[{_MARK_CHARS}]*"
         rf"(?(open)\][{_SPACE}]|[{_SPACE}][\-–][{_SPACE}])"
     )
 
@@ -160,10 +159,6 @@ def _clock(h: str, mi: str, s: str | None, half_word: str | None) -> str:
 
 def _date_text(d1: str, d2: str, d3: str, order: str) -> str:
     return _date(d1, d2, d3, order).isoformat()
-
-
-def _dmy(m: re.Match[str]) -> tuple[str, str, str]:
-    return m["d1"], m["d2"], m["d3"]
 
 
 @dataclass
