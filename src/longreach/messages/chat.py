@@ -1,4 +1,4 @@
-"""What every chat parser yields, and the bounded line reader they share. No Django.
+"""What every chat parser yields, and the bounded text reader they share. No Django.
 
 A parser reads an export as bytes and yields ``Message`` objects one at a
 time, so a chat of any size is parsed in bounded memory. Bad input raises
@@ -87,8 +87,9 @@ def text_chunks(fh: IO[bytes], report: ParseReport, lenient: bool) -> Iterator[t
 
     Line breaks may be LF, CRLF or a lone CR. Text is decoded a megabyte at a
     time, so parsers work on large strings instead of line by line. A line
-    longer than MAX_LINE_BYTES, or one that is not UTF-8, is a problem of its
-    own line: reported (or, leniently, left out and counted), never held whole.
+    longer than MAX_LINE_BYTES is reported by number (leniently: left out and
+    counted) and never held whole; a line that is not UTF-8 is reported too
+    (leniently: kept with U+FFFD for the bad bytes, and counted).
     """
     number = 1
     carry = b""
