@@ -213,20 +213,24 @@ def store_and_read(
     Disk sync times on a shared machine swing by half between minutes; run
     side by side, both sides meet the same swings.
     """
-    ours_runs, peer_runs = [], []
+    ours_runs: list[float] = []
+    peer_runs: list[float] = []
     ours_files: dict[Path, float] = dict.fromkeys(files, 0.0)
     peer_files: dict[Path, float] = dict.fromkeys(files, 0.0)
     for round_ in range(rounds):
         ours, peer = Ours(org, round_), Peer(_tmp / "peer")
+        ours_runs.append(0.0)
+        peer_runs.append(0.0)
         os.sync()
         for n, path in enumerate(files):
-            for side, spent in ((ours, ours_files), (peer, peer_files))[:: 1 if n % 2 else -1]:
+            sides = ((ours, ours_files, ours_runs), (peer, peer_files, peer_runs))
+            for side, spent, runs in sides[:: 1 if n % 2 else -1]:
                 t = time.perf_counter()
                 side(path)
-                spent[path] += time.perf_counter() - t
+                took = time.perf_counter() - t
+                spent[path] += took
+                runs[-1] += took
         shutil.rmtree(_tmp / "peer")
-        ours_runs.append(sum(ours_files.values()) - sum(ours_runs))
-        peer_runs.append(sum(peer_files.values()) - sum(peer_runs))
     return ours_runs, peer_runs, ours_files, peer_files
 
 

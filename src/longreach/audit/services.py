@@ -7,6 +7,7 @@ receipt or address can be written here by mistake.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -162,18 +163,22 @@ def _claim_index(cur: Any) -> int:
     return int(row[0]) - 1
 
 
+@functools.cache
+def _fields() -> tuple[list[Any], Any]:
+    """The entry's fields in statement order, and the node hash field (they convert values per database)."""
+    by_name = {f.name: f for f in AuditEntry._meta.concrete_fields}
+    return [by_name[name] for name in _ENTRY_FIELDS], LedgerNode._meta.get_field("hash")
+
+
 def _append(cur: Any, entry: AuditEntry) -> None:
-    fields = {f.name: f for f in AuditEntry._meta.concrete_fields}
-    cur.execute(
-        _ENTRY, [fields[name].get_db_prep_save(getattr(entry, name), connection) for name in _ENTRY_FIELDS]
-    )
+    entry_fields, node_hash = _fields()
+    cur.execute(_ENTRY, [f.get_db_prep_save(getattr(entry, f.name), connection) for f in entry_fields])
     entry._state.adding, entry._state.db = False, connection.alias  # saved: append-only from now on
 
     def sibling(level: int, position: int) -> bytes:
         cur.execute(_NODE, [level, position])
         return bytes(cur.fetchone()[0])
 
-    node_hash = next(f for f in LedgerNode._meta.concrete_fields if f.name == "hash")
     made = merkle.nodes_completed_by(entry.index, bytes(entry.leaf_hash), sibling)
     cur.executemany(
         _PUT,

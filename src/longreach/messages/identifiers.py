@@ -63,11 +63,7 @@ def phone(raw: str, region: str | None = None) -> Phone | None:
         return None
     if not phonenumbers.is_possible_number(number):
         return None
-    country = phonenumbers.region_code_for_number(number) or ""
-    return Phone(
-        phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
-        "" if country == "001" else country,
-    )
+    return Phone(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), _country(number))
 
 
 @dataclass(frozen=True)
