@@ -153,3 +153,33 @@ def test_a_telegram_export_is_recognised(tmp_path: Path, capsys: pytest.CaptureF
     ]
     code, _, err = run([str(export), "--format", "whatsapp"], capsys)
     assert code == 1 and "no WhatsApp message header" in err
+
+
+def test_eml_and_mbox_files_are_recognised_and_bad_mail_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    eml = tmp_path / "threat.eml"
+    eml.write_text(
+        "Received: from mx.example.net by mail.example.org; Tue, 2 Jul 2019 21:14:03 +0200\n"
+        "From: Officer <officer@example.com>\nDate: Tue, 2 Jul 2019 21:14:00 +0200\n"
+        "Subject: hello\n\nCome home.\n",
+        encoding="utf-8",
+    )
+    code, rows, err = run([str(eml)], capsys)
+    assert code == 0 and "1 messages (email)" in err
+    assert rows[0]["sender"] == "Officer <officer@example.com>" and rows[0]["text"] == "Come home."
+    assert rows[0]["headers"][0][0] == "Received"  # type: ignore[index]
+    box = tmp_path / "inbox"  # no suffix: recognised by its separator line
+    box.write_text(
+        "From x Tue Jul  2 19:14:00 2019\nFrom: a@example.com\n"
+        "Date: Tue, 2 Jul 2019 21:14:00 +0000\n\none\n\n"
+        "From y Tue Jul  2 19:15:00 2019\nFrom: b@example.com\nDate: nonsense\n\ntwo\n",
+        encoding="utf-8",
+    )
+    code, rows, err = run([str(box)], capsys)
+    assert code == 0 and [r["text"] for r in rows] == ["one", "two"]  # the separator's time stands in
+    box.write_text("Received: by a\nSubject: no date\n\nbody\n", encoding="utf-8")
+    code, rows, err = run([str(box)], capsys)
+    assert code == 1 and "line 1: the e-mail has no readable Date header" in err
+    code, rows, err = run([str(box), "--lenient"], capsys)
+    assert code == 0 and rows == [] and "1 e-mails could not be read" in err

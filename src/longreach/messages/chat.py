@@ -43,6 +43,7 @@ class Message:
     ref: str = ""
     forwarded_from: str | None = None
     edited: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)  # e-mail: every header in order, as sent
 
     def as_json(self) -> str:
         out: dict[str, Any] = {
@@ -59,6 +60,8 @@ class Message:
         for key in ("chat", "ref", "forwarded_from", "edited"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
+        if self.headers:
+            out["headers"] = [list(pair) for pair in self.headers]
         return json.dumps(out, ensure_ascii=False)
 
 

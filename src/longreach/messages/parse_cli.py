@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
-from longreach.messages import telegram, whatsapp
-from longreach.messages.chat import ParseError, ParseReport
+from longreach.messages import mail, telegram, whatsapp
+from longreach.messages.chat import Message, ParseError, ParseReport
 
-FORMATS = ("auto", "whatsapp", "telegram")
+FORMATS = ("auto", "whatsapp", "telegram", "email")
 SNIFF_LINES = 50
 
 
@@ -36,7 +36,7 @@ def whatsapp_zip_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo:
 
 
 def opener(path: Path) -> Callable[[], IO[bytes]]:
-    if zipfile.is_zipfile(path):
+    if path.suffix.lower() not in (".eml", ".mbox") and zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             member = whatsapp_zip_member(zf)
 
@@ -50,10 +50,14 @@ def opener(path: Path) -> Callable[[], IO[bytes]]:
 
 
 def detect(open_file: Callable[[], IO[bytes]]) -> str:
-    """The format, from the first bytes: JSON is Telegram's; a WhatsApp header near the top is WhatsApp's."""
+    """The format, from the first bytes: JSON is Telegram's; a header block or mbox separator is e-mail;
+    a WhatsApp header near the top is WhatsApp's."""
     with open_file() as fh:
-        if fh.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-            return "telegram"
+        head = fh.read(4096)
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        return "telegram"
+    if mail.looks_like_mbox(head) or mail.looks_like_eml(head):
+        return "email"
     with open_file() as fh:
         for _ in range(SNIFF_LINES):
             raw = fh.readline(4096)
@@ -61,7 +65,9 @@ def detect(open_file: Callable[[], IO[bytes]]) -> str:
                 break
             if whatsapp.looks_like_header(raw.decode("utf-8", "replace").lstrip("\ufeff")):
                 return "whatsapp"
-    raise ParseError(0, "not a chat export this version reads (WhatsApp text or .zip, Telegram JSON)")
+    raise ParseError(
+        0, "not a chat export this version reads (WhatsApp text or .zip, Telegram JSON, e-mail .eml or .mbox)"
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -84,8 +90,11 @@ def main(argv: list[str]) -> int:
         open_file = opener(args.file)
         fmt = detect(open_file) if args.format == "auto" else args.format
         out = sys.stdout
+        messages: Iterable[Message]
         if fmt == "telegram":
             messages = telegram.parse(open_file, lenient=args.lenient, report=report)
+        elif fmt == "email":
+            messages = (m for m, _ in mail.parse(open_file, lenient=args.lenient, report=report))
         else:
             messages = whatsapp.parse(open_file, order=args.date_order, lenient=args.lenient, report=report)
         for message in messages:
@@ -99,7 +108,7 @@ def main(argv: list[str]) -> int:
         return 1
     summary = f"parse-chat: {args.file}: {report.messages:,} messages ({fmt})"
     if report.bad_lines:
-        what = "messages" if fmt == "telegram" else "lines"
+        what = {"telegram": "messages", "email": "e-mails"}.get(fmt, "lines")
         summary += f"; {report.bad_lines:,} {what} could not be read and were skipped"
     print(summary, file=sys.stderr)
     for line in report.notes + report.problems:
