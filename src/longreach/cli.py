@@ -18,6 +18,11 @@ def main(argv: list[str] | None = None) -> None:
         from longreach.messages.parse_cli import main as parse_chat
 
         sys.exit(parse_chat(args[1:]))
+    if args[:1] == ["tag"]:
+        # Stateless too: rules, indicators and heuristics come from files.
+        from longreach.messages.tag_cli import main as tag
+
+        sys.exit(tag(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
     from django.core.management import execute_from_command_line
 

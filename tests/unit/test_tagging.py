@@ -1,0 +1,178 @@
+"""The coercion rules: syntax, normalisation, errors, and how they do on the labelled set."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from longreach.messages import tagging
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def rules_from(text: str, tmp_path: Path) -> tagging.Rules:
+    path = tmp_path / "extra.toml"
+    path.write_text(text, encoding="utf-8")
+    rules = tagging.Rules()
+    tagging.parse_rules(tagging.read_rules_file(path), str(path), tagging.codebook_codes(), rules)
+    return rules
+
+
+def codes(rules: tagging.Rules, text: str) -> dict[str, tuple[str, ...]]:
+    return {t.code: t.words for t in rules.tag(text)}
+
+
+def test_phrase_syntax_wildcards_gaps_and_word_lists(tmp_path: Path) -> None:
+    rules = rules_from(
+        """
+[words.en]
+family = ["mother", "brother*"]
+[FAMILY_THREAT]
+en = ["think .. your {family}", "*land is watching"]
+[SILENCE]
+en = ["stop ... posting"]
+""",
+        tmp_path,
+    )
+    assert codes(rules, "Think about your brothers.") == {"FAMILY_THREAT": ("Think about your brothers",)}
+    assert codes(rules, "Think of all of your mother") == {"FAMILY_THREAT": ("Think of all of your mother",)}
+    # ".." is at most three words; "..." at most twelve.
+    assert codes(rules, "think of this, dear friend, of all of your mother") == {}
+    assert codes(rules, "Stop, for the sake of everyone you love, posting") == {
+        "SILENCE": ("Stop, for the sake of everyone you love, posting",)
+    }
+    assert codes(rules, "The homeland is watching") == {"FAMILY_THREAT": ("homeland is watching",)}
+    assert codes(rules, "mothers and brothers") == {}  # a word is whole unless its phrase says "*"
+
+
+def test_unspaced_chinese_phrases_join_words_and_gap_by_characters(tmp_path: Path) -> None:
+    rules = rules_from(
+        '[words.zh]\nfamily = ["家人", "父母"]\n[FAMILY_THREAT]\nzh = ["你的 {family} ... 后果"]\n', tmp_path
+    )
+    assert codes(rules, "你的父母会承担后果。") == {"FAMILY_THREAT": ("你的父母会承担后果",)}
+    assert codes(rules, "你的家人" + "很" * 40 + "后果") == {}
+
+
+def test_matches_ignore_case_letter_variants_and_marks_but_report_the_words_as_written(
+    tmp_path: Path,
+) -> None:
+    rules = rules_from(
+        '[RETURN_PRESSURE]\nar = ["ارجع الى البلد"]\nfa = ["به ایران برگرد"]\ntr = ["İSTANBUL\'A GEL"]\n'
+        'ru = ["вернешься домой"]\n',
+        tmp_path,
+    )
+    arabic = "قال: اِرْجِعْ إلى البلد الآن"  # vowel marks and a hamza form the rule does not have
+    assert codes(rules, arabic) == {"RETURN_PRESSURE": ("اِرْجِعْ إلى البلد",)}
+    persian_typed_on_an_arabic_keyboard = "به ايران برگرد"  # ي for ی
+    assert codes(rules, persian_typed_on_an_arabic_keyboard)["RETURN_PRESSURE"] == ("به ايران برگرد",)
+    assert codes(rules, "hemen istanbul'a gel")["RETURN_PRESSURE"] == ("istanbul'a gel",)
+    assert codes(rules, "Вернёшься домой?")["RETURN_PRESSURE"] == ("Вернёшься домой",)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ('[NOT_A_CODE]\nen = ["x"]\n', "[NOT_A_CODE]: not a tactic or demand code"),
+        ('[SILENCE]\nxx = ["x"]\n', "[SILENCE] xx: not a language the tagger knows"),
+        ('[SILENCE]\nen = "stop"\n', "[SILENCE] en: must be a list of phrases"),
+        ('[SILENCE]\nen = [".. stop"]\n', "'.. stop': '..' and '...' must stand between two words"),
+        ('[SILENCE]\nen = ["stop {content}"]\n', "no word list {content} for en"),
+        ('[SILENCE]\nen = ["a ** b"]\n', "is not a word"),
+        ('[SILENCE]\nen = ["' + "x" * 300 + '"]\n', "at most 200 characters"),
+        ('[SILENCE]\nen = ["   "]\n', "a phrase must have words"),
+        (
+            "[SILENCE\nen = 1\n",
+            "not a valid rules file: Expected ']' at the end of a table declaration (at line 1",
+        ),
+        ('[words]\nen = ["x"]\n', "[words.en]: not a language the tagger knows, or not a table"),
+        ("[words.en]\nfamily = []\n", "[words.en] family: must be a list of words"),
+    ],
+)
+def test_a_bad_rules_file_is_named_by_code_language_and_phrase(tmp_path: Path, text: str, error: str) -> None:
+    with pytest.raises(tagging.RulesError) as caught:
+        rules_from(text, tmp_path)
+    assert str(tmp_path / "extra.toml") in str(caught.value) and error in str(caught.value)
+
+
+def test_a_rules_file_that_is_not_utf8_or_missing_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'[SILENCE]\nen = ["\xff"]\n')
+    with pytest.raises(tagging.RulesError, match="not"):
+        tagging.load([bad])
+    with pytest.raises(tagging.RulesError, match="cannot be read"):
+        tagging.load([tmp_path / "missing.toml"])
+
+
+def test_an_organisations_file_adds_to_the_shipped_rules(tmp_path: Path) -> None:
+    extra = tmp_path / "ours.toml"
+    extra.write_text('[BOUNTY]\nen = ["reward for information on"]\n', encoding="utf-8")
+    rules = tagging.load([extra])
+    assert rules.phrases == tagging.shipped().phrases + 1
+    assert [t.code for t in rules.tag("A reward for information on him")] == ["BOUNTY"]
+
+
+def test_a_long_message_is_tagged_only_in_its_first_part() -> None:
+    text = "x " * tagging.MAX_TAG_CHARS + "think of your family"
+    assert tagging.shipped().tag(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_codes_of_the_codebook_with_words_taken_from_the_text(text: str) -> None:
+    known = tagging.codebook_codes()
+    for tag in tagging.shipped().tag(text):
+        assert tag.code in known and tag.words and tag.languages
+        assert all(word in text for word in tag.words)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.sampled_from("اِرْجِعْ إلى البلد İıIiёЁ\u200c\u200f\u0640 abc"), max_size=60))
+def test_normalising_keeps_a_place_in_the_original_for_every_character(text: str) -> None:
+    norm, where = tagging.normalise(text)
+    if where is None:
+        assert len(norm) == len(text)
+    else:
+        assert len(where) == len(norm) and where == sorted(where) and all(0 <= i < len(text) for i in where)
+
+
+def _labelled() -> list[dict[str, object]]:
+    with (DATA / "coercion_labelled.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_the_labelled_set_is_well_formed_and_cites_its_sources() -> None:
+    rows = _labelled()
+    sources = json.loads((DATA / "coercion_sources.json").read_text(encoding="utf-8"))
+    known = tagging.codebook_codes()
+    assert len({r["id"] for r in rows}) == len(rows)
+    for row in rows:
+        assert row["lang"] in tagging.LANGUAGES and row["split"] in ("dev", "held_out", "fresh", "unseen")
+        assert row["source"] in sources and set(row["codes"]) <= known  # type: ignore[arg-type]
+    for lang in tagging.LANGUAGES:
+        assert sum(1 for r in rows if r["lang"] == lang and r["split"] == "unseen") >= 4
+
+
+def test_the_shipped_rules_still_find_what_they_were_written_for() -> None:
+    """A regression floor on the split the rules were written from; the closing note and the user
+    guide give the honest figure, from the split written after the rules were frozen."""
+    rules = tagging.shipped()
+    tp = fp = fn = 0
+    for row in _labelled():
+        if row["split"] != "dev":
+            continue
+        got = {t.code for t in rules.tag(str(row["text"]))}
+        want = set(row["codes"])  # type: ignore[arg-type]
+        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
+    assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9
+
+
+@pytest.mark.parametrize(
+    "text", ["ب" * 100_000, "a" * 100_000, "ام " * 30_000, "你" * 100_000, "think " * 20_000]
+)
+def test_hostile_long_texts_are_tagged_in_one_pass(text: str) -> None:
+    # Leading wildcards start only at a word's start, so one 100,000-letter word is not tried 100,000 times.
+    assert isinstance(tagging.shipped().tag(text), list)
