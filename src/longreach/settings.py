@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "longreach.registry",
     "longreach.intake",
     "longreach.vault",
+    "longreach.messages",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -329,6 +330,12 @@ VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_0
 VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
 # Capture metadata and derivatives read the plaintext in memory, so only up to this size.
 VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
+
+# Messages: an organisation's own coercion rules (TOML files, added to the shipped ones) and the
+# domains its community trusts (one per line, added to the shipped list), for look-alike flags.
+MESSAGES_TAG_RULES = [Path(p) for p in (env("LONGREACH_TAG_RULES", "") or "").split(os.pathsep) if p]
+_community = env("LONGREACH_COMMUNITY_DOMAINS", "") or ""
+MESSAGES_COMMUNITY_DOMAINS = Path(_community) if _community else None
 
 # Key files live outside the database so that a stolen dump cannot forge tree heads.
 SIGNING_KEY_FILE = Path(env("LONGREACH_SIGNING_KEY_FILE", str(VAR_DIR / "ledger-signing.key")) or "")

@@ -6,6 +6,7 @@ from longreach.audit import views as audit
 from longreach.core import views as core
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
+from longreach.messages import views as chats
 from longreach.registry import views as registry
 from longreach.vault import views as vault
 
@@ -58,6 +59,12 @@ urlpatterns = [
     path("evidence/<str:code>/", vault.item_detail, name="evidence_item"),
     path("evidence/<str:code>/download/", vault.item_download, name="evidence_download"),
     path("evidence/<str:code>/copy/<str:kind>/", vault.item_copy, name="evidence_copy"),
+    path("cases/<str:code>/messages/", chats.case_messages, name="case_messages"),
+    path("cases/<str:code>/messages/read/", chats.chat_import_new, name="chat_import_new"),
+    path("messages/<str:code>/", chats.message_detail, name="message_detail"),
+    path("campaigns/", chats.campaign_list, name="campaigns"),
+    path("campaigns/<str:code>/", chats.campaign_detail, name="campaign_detail"),
+    path("alerts/<str:code>/seen/", chats.alert_seen, name="alert_seen"),
     path("evidence/<str:code>/do/<str:action>/", vault.item_action, name="evidence_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),

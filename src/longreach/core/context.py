@@ -13,6 +13,7 @@ NAV = [
     ("incidents", _("Incidents"), "case.read"),
     ("tasks", _("Tasks"), "case.read"),
     ("search", _("Search"), "case.read"),
+    ("campaigns", _("Campaigns"), "case.read"),
     ("evidence_exports", _("Packages"), "evidence.read"),
     ("triage", _("Triage"), "triage.view"),
     ("compartments", _("Compartments"), "compartment.list"),

@@ -29,6 +29,7 @@ class EvidenceItem(models.Model):
         UPLOAD = "upload", _("Uploaded by staff")
         INTAKE = "intake", _("Sent through the reporting line")
         IMPORT = "import", _("Imported from a file on the server")
+        ATTACHMENT = "attachment", _("Came with a chat or e-mail export")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Kept")

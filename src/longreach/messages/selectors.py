@@ -1,0 +1,256 @@
+"""Reads of messages, campaigns and alerts, always scoped to the compartments the user may read.
+
+A campaign may span compartments the user cannot read: its page then shows
+only how many other compartments and cases it reaches, never their names,
+cases or messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from longreach.accounts.models import Compartment, User
+from longreach.accounts.roles import allowed
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.core.codes import is_code
+from longreach.messages.models import Alert, Campaign, ChatImport, Message, MessageIdentifier
+from longreach.registry.models import Case
+
+PAGE = 200  # messages on one page of a timeline
+
+
+def readable_compartments(user: User) -> QuerySet[Compartment]:
+    if not allowed(user, "case.read"):
+        return Compartment.objects.none()
+    return Compartment.objects.filter(memberships__user=user)
+
+
+def _denied(user: User, compartment: Compartment, kind: str, code: str) -> None:
+    audit_record(
+        Event.AUTHZ_DENIED,
+        actor=user,
+        compartment=compartment,
+        object_type=kind,
+        object_code=code,
+        outcome="denied",
+        detail={"action": "case.read"},
+    )
+
+
+def message_for_user(*, user: User, code: str) -> Message:
+    """The message, or 404 for absent and forbidden alike (the refusal is audited)."""
+    found = (
+        Message.objects.select_related("compartment", "case", "chat_import__item").filter(code=code).first()
+        if is_code(code)
+        else None
+    )
+    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
+        return found
+    if found is not None:
+        _denied(user, found.compartment, "message", code)
+    raise Http404("not found")
+
+
+def import_for_user(*, user: User, code: str) -> ChatImport:
+    found = (
+        ChatImport.objects.select_related("compartment", "case", "item").filter(code=code).first()
+        if is_code(code)
+        else None
+    )
+    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
+        return found
+    raise Http404("not found")
+
+
+@dataclass(frozen=True)
+class TimelineFilters:
+    tag: str = ""
+    flag: str = ""
+    sender: str = ""  # a sender's message code: messages with the same sender
+    since: dt.date | None = None
+    until: dt.date | None = None
+    system: bool = True  # system messages shown
+
+
+def case_messages(*, case: Case, filters: TimelineFilters) -> QuerySet[Message]:
+    """A case's messages in time order (the caller has the case from ``case_for_user``)."""
+    qs = Message.objects.filter(case=case).select_related("chat_import")
+    if filters.tag:
+        qs = qs.filter(tag_codes__contains=f"|{filters.tag}|")
+    if filters.flag:
+        qs = qs.filter(flag_codes__contains=f"|{filters.flag}|")
+    if filters.since:
+        qs = qs.filter(sent_at__date__gte=filters.since)
+    if filters.until:
+        qs = qs.filter(sent_at__date__lte=filters.until)
+    if not filters.system:
+        qs = qs.filter(system=False)
+    if filters.sender:
+        anchor = (
+            Message.objects.filter(case=case, code=filters.sender).first()
+            if is_code(filters.sender)
+            else None
+        )
+        if anchor is None:
+            return qs.none()
+        # Same number or address when there is one; else the same sealed name, compared after opening.
+        if anchor.sender_key:
+            qs = qs.filter(sender_key=anchor.sender_key)
+        else:
+            same = [m.pk for m in qs.filter(sender_key="") if m.sender == anchor.sender]
+            qs = qs.filter(pk__in=same)
+    return qs.order_by("sent_at", "position")
+
+
+def case_message_summary(case: Case) -> dict[str, Any]:
+    """Counts for a case's messages section: per tag, per flag, and the imports."""
+    tags: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    total = 0
+    for tag_codes, flag_codes in Message.objects.filter(case=case).values_list("tag_codes", "flag_codes"):
+        total += 1
+        tags.update(c for c in tag_codes.split("|") if c)
+        flags.update(c for c in flag_codes.split("|") if c)
+    return {
+        "total": total,
+        "tags": sorted(tags.items(), key=lambda kv: (-kv[1], kv[0])),
+        "flags": sorted(flags.items(), key=lambda kv: (-kv[1], kv[0])),
+        "imports": ChatImport.objects.filter(case=case).select_related("item").order_by("-created_at"),
+    }
+
+
+def case_senders(case: Case) -> list[tuple[str, str, int]]:
+    """(sender, code of their first message, messages) for a case's filter, most frequent first."""
+    seen: dict[str, tuple[Message, int]] = {}
+    for message in Message.objects.filter(case=case, system=False).order_by("sent_at", "position"):
+        name = message.sender_key or "name:" + message.sender
+        first, count = seen.get(name, (message, 0))
+        seen[name] = (first, count + 1)
+    return sorted(((m.sender, m.code, n) for m, n in seen.values()), key=lambda t: -t[2])
+
+
+def alerts_for_case(*, user: User, case: Case) -> QuerySet[Alert]:
+    return Alert.objects.filter(case=case).exclude(seen_by=user).select_related("message", "campaign")
+
+
+def alerts_for_user(user: User) -> QuerySet[Alert]:
+    """Unseen alerts of the cases the user works on: assigned to them, or any case of theirs if unassigned."""
+    mine = Q(case__assigned=user) | Q(case__assigned__isnull=True)
+    return (
+        Alert.objects.filter(compartment__in=readable_compartments(user))
+        .filter(mine)
+        .exclude(seen_by=user)
+        .select_related("case", "campaign")
+        .distinct()
+    )
+
+
+def alert_for_user(*, user: User, code: str) -> Alert:
+    found = Alert.objects.filter(code=code).first() if is_code(code) else None
+    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
+        return found
+    raise Http404("not found")
+
+
+def message_campaign(message: Message) -> Campaign | None:
+    member = getattr(message, "campaign_member", None)
+    return member.campaign if member is not None else None
+
+
+def campaigns_for_user(user: User) -> QuerySet[Campaign]:
+    """Campaigns with at least one message the user may read."""
+    return Campaign.objects.filter(members__message__compartment__in=readable_compartments(user)).distinct()
+
+
+@dataclass
+class CampaignView:
+    campaign: Campaign
+    messages: list[Message]  # the ones the user may read, in time order
+    cases: list[Case]  # readable cases (their codes are the victims' pseudonyms)
+    hidden_compartments: int  # compartments the user cannot read: counted, never named
+    hidden_cases: int
+    hidden_messages: int
+    compartments: list[Compartment] = field(default_factory=list)
+    senders: list[tuple[str, int]] = field(default_factory=list)
+    links: list[tuple[str, int]] = field(default_factory=list)
+    template: str = ""
+    graph: dict[str, Any] = field(default_factory=dict)
+
+
+def campaign_for_user(*, user: User, code: str) -> CampaignView:
+    campaign = Campaign.objects.filter(code=code).first() if is_code(code) else None
+    readable = set(readable_compartments(user).values_list("pk", flat=True))
+    if campaign is None:
+        raise Http404("not found")
+    all_members = list(
+        Message.objects.filter(campaign_member__campaign=campaign)
+        .select_related("case", "compartment")
+        .order_by("sent_at", "position")
+    )
+    mine = [m for m in all_members if m.compartment_id in readable]
+    if not mine:
+        raise Http404("not found")
+    others = [m for m in all_members if m.compartment_id not in readable]
+    cases = list({m.case_id: m.case for m in mine}.values())
+    compartments = list({m.compartment_id: m.compartment for m in mine}.values())
+    senders: Counter[str] = Counter(m.sender for m in mine if m.sender)
+    link_counts: Counter[str] = Counter(
+        ident.value
+        for ident in MessageIdentifier.objects.filter(message__in=mine, kind=MessageIdentifier.Kind.URL)
+    )
+    texts: Counter[str] = Counter(m.text for m in mine if m.text and not m.system)
+    view = CampaignView(
+        campaign=campaign,
+        messages=mine,
+        cases=cases,
+        hidden_compartments=len({m.compartment_id for m in others}),
+        hidden_cases=len({m.case_id for m in others}),
+        hidden_messages=len(others),
+        compartments=compartments,
+        senders=senders.most_common(20),
+        links=link_counts.most_common(20),
+        template=texts.most_common(1)[0][0] if texts else "",
+    )
+    view.graph = _graph(mine)
+    return view
+
+
+def _graph(messages: list[Message]) -> dict[str, Any]:
+    """Senders, victims (cases) and links as nodes; an edge for each pair seen in one message."""
+    nodes: dict[tuple[str, str], int] = {}
+    edges: Counter[tuple[int, int]] = Counter()
+
+    def node(kind: str, label: str) -> int:
+        return nodes.setdefault((kind, label), len(nodes))
+
+    for m in messages:
+        victim = node("case", m.case.code)
+        if m.sender:
+            edges[(node("sender", m.sender), victim)] += 1
+        for link in m.links:
+            edges[(victim, node("link", link.get("domain") or link.get("host", "")))] += 1
+    # Three columns, senders | victims | links, each in the order first seen: readable without a script.
+    columns = {"sender": 0, "case": 1, "link": 2}
+    rows: Counter[str] = Counter()
+    placed = []
+    for (kind, label), i in nodes.items():
+        placed.append(
+            {"id": i, "kind": kind, "label": label, "x": 120 + 260 * columns[kind], "y": 30 + 36 * rows[kind]}
+        )
+        rows[kind] += 1
+    by_id = {n["id"]: n for n in placed}
+    return {
+        "nodes": placed,
+        "edges": [
+            {"x1": by_id[a]["x"], "y1": by_id[a]["y"], "x2": by_id[b]["x"], "y2": by_id[b]["y"], "n": n}
+            for (a, b), n in edges.items()
+        ],
+        "height": 60 + 36 * max(rows.values(), default=1),
+    }

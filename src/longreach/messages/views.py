@@ -1,0 +1,186 @@
+"""Message pages: a case's messages as a timeline, one message, campaigns, alerts (thin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages as flash
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from longreach.accounts.roles import allowed
+from longreach.accounts.services import ServiceError
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
+from longreach.core.decorators import staff_user, staff_view
+from longreach.messages import selectors, services
+from longreach.messages.models import ChatImport
+from longreach.registry.selectors import case_for_user
+from longreach.vault import selectors as vault_selectors
+from longreach.vocab.selectors import catalogue
+
+
+def flag_labels() -> dict[str, str]:
+    return {
+        "lookalike": _("Looks like a trusted domain"),
+        "shortener": _("Link shortener"),
+        "app_package": _("App package"),
+        "archive_with_password": _("Archive sent with its password"),
+        "ip_host": _("Bare IP address"),
+        "indicator": _("Matches a known indicator"),
+    }
+
+
+def _date(value: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _labels() -> dict[str, str]:
+    cat = catalogue()
+    return {**cat.labels.get("tactic", {}), **cat.labels.get("demand", {})}
+
+
+@require_GET
+@staff_view("case.read")
+def case_messages(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_for_user(user=user, code=code)
+    q = request.GET
+    errors = []
+    since, until = _date(q.get("since", "")), _date(q.get("until", ""))
+    if q.get("since") and since is None:
+        errors.append(_("“From” is not a date (YYYY-MM-DD)."))
+    if q.get("until") and until is None:
+        errors.append(_("“To” is not a date (YYYY-MM-DD)."))
+    filters = selectors.TimelineFilters(
+        tag=q.get("tag", "")[:64],
+        flag=q.get("flag", "")[:32],
+        sender=q.get("sender", "")[:32],
+        since=since,
+        until=until,
+        system=q.get("system", "1") != "0",
+    )
+    page = Paginator(selectors.case_messages(case=case, filters=filters), selectors.PAGE).get_page(
+        q.get("page")
+    )
+    summary = selectors.case_message_summary(case)
+    items = [
+        link.item
+        for link in vault_selectors.items_linked_to(case).select_related("item")
+        if link.item.status == "active"
+    ]
+    return render(
+        request,
+        "messages/case_messages.html",
+        {
+            "case": case,
+            "page": page,
+            "filters": filters,
+            "errors": errors,
+            "summary": summary,
+            "senders": selectors.case_senders(case),
+            "alerts": selectors.alerts_for_case(user=user, case=case),
+            "labels": _labels(),
+            "flag_labels": flag_labels(),
+            "items": items,
+            "writable": allowed(user, "evidence.write") and allowed(user, "case.write"),
+            "query": {k: v for k, v in q.items() if k != "page"},
+        },
+    )
+
+
+@require_POST
+@staff_view("evidence.write")
+def chat_import_new(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_for_user(user=user, code=code)
+    item = vault_selectors.item_for_user(user=user, code=request.POST.get("item", "")[:32])
+    options = services.ReadOptions(
+        format=request.POST.get("format", "auto")[:16],
+        date_order=request.POST.get("date_order", "")[:3],
+        lenient=request.POST.get("lenient") == "1",
+    )
+    try:
+        imp = services.chat_import_request(user=user, case=case, item=item, options=options)
+    except ServiceError as exc:
+        flash.error(request, str(exc))
+        return redirect("case_messages", code=case.code)
+    imp.refresh_from_db()
+    if imp.state == ChatImport.State.FAILED:
+        flash.error(
+            request, _("The chat could not be read: %(reason)s") % {"reason": imp.report.get("error", "")}
+        )
+    elif imp.state == ChatImport.State.DONE:
+        flash.success(request, _("%(n)s messages read from the chat.") % {"n": f"{imp.messages:,}"})
+    else:
+        flash.info(request, _("The chat is being read; its messages will appear here."))
+    return redirect("case_messages", code=case.code)
+
+
+@require_GET
+@staff_view("case.read")
+def message_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    message = selectors.message_for_user(user=user, code=code)
+    audit_record(
+        Event.RECORD_VIEWED,
+        actor=user,
+        compartment=message.compartment,
+        object_type="message",
+        object_code=message.code,
+    )
+    return render(
+        request,
+        "messages/message.html",
+        {
+            "m": message,
+            "campaign": selectors.message_campaign(message),
+            "identifiers": message.identifiers.all(),
+            "attachments": message.attachment_items.select_related("item"),
+            "labels": _labels(),
+            "flag_labels": flag_labels(),
+        },
+    )
+
+
+@require_GET
+@staff_view("case.read")
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    page = Paginator(selectors.campaigns_for_user(user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "messages/campaigns.html",
+        {"page": page, "labels": _labels(), "alerts": selectors.alerts_for_user(user)[:50]},
+    )
+
+
+@require_GET
+@staff_view("case.read")
+def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    view = selectors.campaign_for_user(user=user, code=code)
+    audit_record(Event.RECORD_VIEWED, actor=user, object_type="campaign", object_code=view.campaign.code)
+    return render(request, "messages/campaign.html", {"v": view, "labels": _labels()})
+
+
+@require_POST
+@staff_view("case.read")
+def alert_seen(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    alert = selectors.alert_for_user(user=user, code=code)
+    services.alert_seen(user=user, alert=alert)
+    return redirect("case_messages", code=alert.case.code)
+
+
+def case_section(user: Any, case: Any) -> dict[str, Any]:
+    """What the case page shows of its messages: counts, and alerts not yet seen by this user."""
+    summary = selectors.case_message_summary(case)
+    return {"total": summary["total"], "alerts": selectors.alerts_for_case(user=user, case=case).count()}
