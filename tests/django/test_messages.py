@@ -140,10 +140,17 @@ def test_telegram_and_email_exports(cast: Any, case_a: Any) -> None:
         "type": "personal_chat",
         "id": 1,
         "messages": [
-            {"id": 7, "type": "message", "date": "2019-07-02T21:14:00", "date_unixtime": "1562094840",
-             "from": "Officer", "from_id": "user1", "text": ["Come back home, ", {"type": "bold", "text": "now"}]},
+            {
+                "id": 7,
+                "type": "message",
+                "date": "2019-07-02T21:14:00",
+                "date_unixtime": "1562094840",
+                "from": "Officer",
+                "from_id": "user1",
+                "text": ["Come back home, ", {"type": "bold", "text": "now"}],
+            },
         ],
-    }  # fmt: skip
+    }
     item = keep(cast, "analyst", case_a, "result.json", json.dumps(telegram).encode())
     imp = read(cast, "analyst", case_a, item)
     assert imp.state == "done" and imp.format == "telegram" and imp.messages == 1

@@ -42,6 +42,16 @@ def _date(value: str) -> dt.date | None:
         return None
 
 
+def _could_be_chat(sniffed_type: str) -> bool:
+    """Text, JSON, a zip or mail: what an export can be (photos, audio and video cannot)."""
+    return sniffed_type.startswith(("text/", "message/")) or sniffed_type in (
+        "application/json",
+        "application/zip",
+        "application/mbox",
+        "application/octet-stream",
+    )
+
+
 def _labels() -> dict[str, str]:
     cat = catalogue()
     return {**cat.labels.get("tactic", {}), **cat.labels.get("demand", {})}
@@ -71,10 +81,17 @@ def case_messages(request: HttpRequest, code: str) -> HttpResponse:
         q.get("page")
     )
     summary = selectors.case_message_summary(case)
+    read = set(
+        ChatImport.objects.filter(case=case)
+        .exclude(state=ChatImport.State.FAILED)
+        .values_list("item_id", flat=True)
+    )
     items = [
         link.item
         for link in vault_selectors.items_linked_to(case).select_related("item")
         if link.item.status == "active"
+        and link.item.pk not in read
+        and _could_be_chat(link.item.sniffed_type)
     ]
     return render(
         request,
