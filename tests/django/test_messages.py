@@ -132,6 +132,19 @@ def test_a_chat_that_cannot_be_read_leaves_only_its_reason_and_can_be_read_again
     assert again.state == "done" and again.skipped == 1 and again.messages == 6
     with pytest.raises(services.ServiceError, match="already been read"):
         read(cast, "analyst", case_a, item)
+    # Read again on purpose (another date order): the earlier messages are replaced, not added to.
+    with using_keyring(cast.keyring("analyst")):
+        replaced = services.chat_import_request(
+            user=cast.analyst,
+            case=case_a,
+            item=item,
+            options=services.ReadOptions(date_order="mdy", lenient=True),
+            again=True,
+        )
+        replaced.refresh_from_db()
+    assert replaced.state == "done" and Message.objects.filter(case=case_a).count() == 6
+    first = Message.objects.filter(case=case_a).order_by("sent_at").first()
+    assert first is not None and first.sent_at.month == 2 and first.sent_at.day == 7  # 02/07 read as mdy
 
 
 def test_telegram_and_email_exports(cast: Any, case_a: Any) -> None:

@@ -23,6 +23,7 @@ from longreach.intake import services as intake_services
 from longreach.keys import services as key_services
 from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
+from longreach.messages.demo import demo_chats
 from longreach.registry.demo import demo_fill
 
 USERS = [
@@ -101,6 +102,7 @@ def demo_create() -> Path:
                 seed=ord(prefix),
                 prefix=prefix,
             )
+            demo_chats(user=users[username], compartment=compartment, prefix=prefix)
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(
             user=users[username], private_key=privates[username], name="demo"

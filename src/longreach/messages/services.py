@@ -89,8 +89,14 @@ class ReadOptions:
         return {"format": self.format, "date_order": self.date_order, "lenient": self.lenient}
 
 
-def chat_import_request(*, user: User, case: Case, item: EvidenceItem, options: ReadOptions) -> ChatImport:
-    """Queue the reading of ``item`` as a chat of ``case``; one import per item and case."""
+def chat_import_request(
+    *, user: User, case: Case, item: EvidenceItem, options: ReadOptions, again: bool = False
+) -> ChatImport:
+    """Queue the reading of ``item`` as a chat of ``case``; one import per item and case.
+
+    ``again`` replaces an earlier reading (with another date order, say): its
+    messages go, the evidence items made from its attachments stay.
+    """
     _require(user, "evidence.write", case.compartment_id)
     _require(user, "case.write", case.compartment_id)
     if item.compartment_id != case.compartment_id:
@@ -106,7 +112,7 @@ def chat_import_request(*, user: User, case: Case, item: EvidenceItem, options: 
     linkage_version = OrgKeys.get().linkage_key_version
     with transaction.atomic():
         previous = ChatImport.objects.select_for_update().filter(case=case, item=item).first()
-        if previous is not None and previous.state != ChatImport.State.FAILED:
+        if previous is not None and previous.state != ChatImport.State.FAILED and not again:
             raise ServiceError(_("this item has already been read as a chat for this case"))
         if previous is not None:
             previous.delete()
@@ -125,7 +131,7 @@ def chat_import_request(*, user: User, case: Case, item: EvidenceItem, options: 
             compartment=case.compartment,
             object_type="chat_import",
             object_code=imp.code,
-            detail={"case": case.code, "item": item.code, **options.as_dict()},
+            detail={"case": case.code, "item": item.code, "again": again, **options.as_dict()},
         )
     handed = {
         "file": vault._file_key(item).hex(),

@@ -125,7 +125,9 @@ def chat_import_new(request: HttpRequest, code: str) -> HttpResponse:
         lenient=request.POST.get("lenient") == "1",
     )
     try:
-        imp = services.chat_import_request(user=user, case=case, item=item, options=options)
+        imp = services.chat_import_request(
+            user=user, case=case, item=item, options=options, again=request.POST.get("again") == "1"
+        )
     except ServiceError as exc:
         flash.error(request, str(exc))
         return redirect("case_messages", code=case.code)
