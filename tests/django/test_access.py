@@ -24,6 +24,7 @@ def pages(cast: Any) -> dict[str, str]:
         "approvals": "/approvals/",
         "audit": "/audit/",
         "triage": "/triage/",
+        "campaigns": "/campaigns/",
     }
 
 
@@ -73,6 +74,15 @@ EXPECTED = {
         "analyst": 200,
         "analyst2": 200,
         "volunteer": 200,
+        "researcher": 404,
+        "auditor": 404,
+    },
+    "campaigns": {
+        "admin": 404,
+        "lead": 200,
+        "analyst": 200,
+        "analyst2": 200,
+        "volunteer": 404,
         "researcher": 404,
         "auditor": 404,
     },
@@ -191,6 +201,12 @@ def test_hostile_codes_in_page_addresses_answer_404(cast: Any, client_for: Any, 
         f"/approvals/{code}/approve/",
         f"/account/tokens/{code}/revoke/",
         f"/compartments/{a}/members/{code}/revoke/",
+        f"/messages/{code}/",
+        f"/campaigns/{code}/",
+        f"/cases/{code}/messages/",
+        f"/alerts/{code}/seen/",
+        f"/cases/{code}/messages/read/",
     ]:
-        r = lead.post(url) if "revoke" in url or "approve" in url else lead.get(url)
+        posted = "revoke" in url or "approve" in url or url.endswith(("/seen/", "/read/"))
+        r = lead.post(url) if posted else lead.get(url)
         assert r.status_code == 404, url
