@@ -124,10 +124,21 @@ def test_a_chat_that_cannot_be_read_leaves_only_its_reason_and_can_be_read_again
     bad = CHAT_A.encode() + b"03/07/2019, 09:05 - Aziz: \xff\xfe broken\n"
     item = keep(cast, "analyst", case_a, "chat.txt", bad)
     imp = read(cast, "analyst", case_a, item)
-    with using_keyring(cast.keyring("analyst")):
-        assert imp.state == "failed" and "line 7: not UTF-8 text" in imp.report["error"]
+    assert imp.state == "failed"
     assert not Message.objects.filter(case=case_a).exists()
     assert EvidenceItem.objects.filter(pk=item.pk, status="active").exists()  # the evidence is untouched
+    # The reason is kept as a template and its values, so each reader sees it in their own language.
+    from django.utils import translation
+
+    from longreach.messages.templatetags.chats import said
+
+    with using_keyring(cast.keyring("analyst")):
+        stored = ChatImport.objects.get(pk=imp.pk).report["error"]
+    assert stored["line"] == 7 and stored["t"] == "not UTF-8 text (byte %(byte)s of the line)"
+    with translation.override("ru"):
+        assert said(stored) == "строка 7: не текст UTF-8 (байт 27 строки)"
+    with translation.override("ug"):
+        assert said(stored).startswith("7-قۇر")
     again = read(cast, "analyst", case_a, item, lenient=True)
     assert again.state == "done" and again.skipped == 1 and again.messages == 6
     with pytest.raises(services.ServiceError, match="already been read"):

@@ -86,7 +86,7 @@ def test_a_file_that_reads_both_ways_says_so() -> None:
     report = ParseReport()
     got = list(whatsapp.parse(source("05/05/2020, 10:00 - A: one\n"), report=report))
     assert got[0].timestamp == "2020-05-05T10:00:00"
-    assert report.notes and "both ways" in report.notes[0]
+    assert report.notes and "both ways" in str(report.notes[0])
     got = parse("01/02/2020, 10:00 - A: one\n", order="mdy")
     assert got[0].timestamp == "2020-01-02T10:00:00"
 
@@ -148,7 +148,7 @@ def test_an_impossible_date_is_named_by_line() -> None:
     assert err.value.line == 2 and "cannot be read" in str(err.value)
     report = ParseReport()
     got = list(whatsapp.parse(source(chat), lenient=True, report=report))
-    assert len(got) == 1 and report.bad_lines == 1 and report.problems[0].startswith("line 2:")
+    assert len(got) == 1 and report.bad_lines == 1 and str(report.problems[0]).startswith("line 2:")
 
 
 def test_text_before_the_first_header_is_refused_or_counted() -> None:

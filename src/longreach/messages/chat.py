@@ -4,6 +4,10 @@ A parser reads an export as bytes and yields ``Message`` objects one at a
 time, so a chat of any size is parsed in bounded memory. Bad input raises
 ``ParseError`` naming the line and the reason; with ``lenient`` a parser
 skips what it cannot read and counts it in its ``ParseReport`` instead.
+
+Reasons and notes are ``Said``: an English template marked for translation
+and its values, so the command line prints English and the web pages show
+the same words in the reader's language.
 """
 
 from __future__ import annotations
@@ -18,13 +22,39 @@ MAX_MESSAGE_CHARS = 1_000_000  # one message, all its lines together
 KEEP_PROBLEMS = 20  # problems a lenient parse keeps word for word (all are counted)
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a template for ``makemessages`` (which looks for this name); translated where it is shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence for a person: a template with ``%(name)s`` places, and what goes in them."""
+
+    template: str
+    params: dict[str, str | int] = field(default_factory=dict)
+    line: int = 0  # where in the export, when a line is to blame
+
+    def __str__(self) -> str:
+        text = self.template % self.params if self.params else self.template
+        return f"line {self.line}: {text}" if self.line else text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"line": self.line, "t": self.template, "p": self.params}
+
+
+def said(template: str, line: int = 0, **params: str | int) -> Said:
+    return Said(template, params, line)
+
+
 class ParseError(ValueError):
     """The export cannot be read at ``line`` (1-based; 0 when no line is to blame)."""
 
-    def __init__(self, line: int, reason: str) -> None:
-        super().__init__(f"line {line}: {reason}" if line else reason)
+    def __init__(self, line: int, template: str, **params: str | int) -> None:
+        self.said = Said(template, params, line)
+        super().__init__(str(self.said))
         self.line = line
-        self.reason = reason
+        self.reason = str(Said(template, params))
 
 
 @dataclass
@@ -71,15 +101,18 @@ class ParseReport:
 
     messages: int = 0
     bad_lines: int = 0
-    problems: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # decisions worth telling the user (e.g. a date order)
+    problems: list[Said] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)  # decisions worth telling the user (e.g. a date order)
 
     def problem(self, error: ParseError, lenient: bool) -> None:
         if not lenient:
             raise error
         self.bad_lines += 1
         if len(self.problems) < KEEP_PROBLEMS:
-            self.problems.append(str(error))
+            self.problems.append(error.said)
+
+    def note(self, template: str, line: int = 0, **params: str | int) -> None:
+        self.notes.append(Said(template, params, line))
 
 
 BLOCK_BYTES = 1024 * 1024
@@ -117,7 +150,12 @@ def text_chunks(fh: IO[bytes], report: ParseReport, lenient: bool) -> Iterator[t
             number += 1
         if cut == 0:
             if len(data) > MAX_LINE_BYTES:
-                report.problem(ParseError(number, f"longer than {MAX_LINE_BYTES:,} bytes"), lenient)
+                report.problem(
+                    ParseError(
+                        number, gettext_noop("longer than %(limit)s bytes"), limit=f"{MAX_LINE_BYTES:,}"
+                    ),
+                    lenient,
+                )
                 skipping, carry = True, b""
             else:
                 carry = data + carry
@@ -147,7 +185,10 @@ def _decode(whole: bytes, number: int, report: ParseReport, lenient: bool) -> st
             lines.append(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             report.problem(
-                ParseError(number + k, f"not UTF-8 text (byte {exc.start + 1} of the line)"), lenient
+                ParseError(
+                    number + k, gettext_noop("not UTF-8 text (byte %(byte)s of the line)"), byte=exc.start + 1
+                ),
+                lenient,
             )
             lines.append(raw.decode("utf-8", "replace"))
     return "\n".join(lines) + "\n"

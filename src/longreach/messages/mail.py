@@ -35,7 +35,7 @@ from email.policy import compat32
 from html.parser import HTMLParser
 from typing import IO
 
-from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport
+from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport, gettext_noop
 
 PLATFORM = "email"
 MAX_HEADER_BYTES = 1024 * 1024  # real header blocks, long Received chains included, are a few kilobytes
@@ -137,7 +137,7 @@ class _Collector:
         self.size = 0
         self.in_headers = True
         self.at_line_start = True
-        self.error: str | None = None
+        self.error: tuple[str, dict[str, str | int]] | None = None
 
     def add(self, piece: bytes, unescape: bool) -> None:
         if self.error:
@@ -150,14 +150,22 @@ class _Collector:
             piece = piece[1:]  # mboxrd: ">From " in a body was written for "From "
         self.size += len(piece)
         if self.in_headers and self.size > MAX_HEADER_BYTES:
-            self.fail(f"its header is longer than {MAX_HEADER_BYTES:,} bytes")
+            self.fail(
+                gettext_noop(
+                    "the e-mail starting here was not read: its header is longer than %(limit)s bytes"
+                ),
+                limit=f"{MAX_HEADER_BYTES:,}",
+            )
         elif self.size > MAX_EMAIL_BYTES:
-            self.fail(f"it is larger than {MAX_EMAIL_BYTES:,} bytes")
+            self.fail(
+                gettext_noop("the e-mail starting here was not read: it is larger than %(limit)s bytes"),
+                limit=f"{MAX_EMAIL_BYTES:,}",
+            )
         else:
             self.parts.append(piece)
 
-    def fail(self, reason: str) -> None:
-        self.error = reason
+    def fail(self, template: str, **params: str | int) -> None:
+        self.error = (template, params)
         self.parts = []
 
 
@@ -185,7 +193,9 @@ def _mbox_messages(fh: IO[bytes], report: ParseReport, lenient: bool) -> Iterato
                 continue
             blank_before = piece in (b"\n", b"\r\n")
         if current is None:
-            report.problem(ParseError(number, "an mbox must start with a 'From ' separator line"), lenient)
+            report.problem(
+                ParseError(number, gettext_noop("an mbox must start with a 'From ' separator line")), lenient
+            )
             return
         current.add(piece, unescape=True)
     if current is not None:
@@ -205,8 +215,8 @@ def _bounded(fh: IO[bytes], report: ParseReport, lenient: bool) -> _Collector | 
 
 def _finish(current: _Collector, report: ParseReport, lenient: bool) -> _Collector | None:
     if current.error:
-        reason = f"the e-mail starting here was not read: {current.error}"
-        report.problem(ParseError(current.line, reason), lenient)
+        template, params = current.error
+        report.problem(ParseError(current.line, template, **params), lenient)
         return None
     return current
 
@@ -219,20 +229,22 @@ def _message(
     current.parts = []
     raw = raw.removesuffix(b"\n").removesuffix(b"\r") + b"\n"  # the blank line before the next separator
     if not raw.strip():
-        report.problem(ParseError(line, "an empty e-mail"), lenient)
+        report.problem(ParseError(line, gettext_noop("an empty e-mail")), lenient)
         return None
     try:
         msg = email.message_from_bytes(raw, policy=compat32)
     except RecursionError:  # the standard parser recurses once per nested multipart
-        report.problem(ParseError(line, "its MIME parts are nested too deeply to read"), lenient)
+        report.problem(
+            ParseError(line, gettext_noop("its MIME parts are nested too deeply to read")), lenient
+        )
         return None
     headers = [(name, _header(value)) for name, value in msg.items()]
     if not headers:
-        report.problem(ParseError(line, "no e-mail headers"), lenient)
+        report.problem(ParseError(line, gettext_noop("no e-mail headers")), lenient)
         return None
     when = _when(msg.get("Date")) or current.fallback_time
     if when is None:
-        report.problem(ParseError(line, "the e-mail has no readable Date header"), lenient)
+        report.problem(ParseError(line, gettext_noop("the e-mail has no readable Date header")), lenient)
         return None
     texts: list[str] = []
     htmls: list[str] = []
@@ -253,7 +265,11 @@ def _message(
             texts.append(_decoded(part))
     text = "\n\n".join(t.strip("\n") for t in texts) if texts else "\n\n".join(html_text(h) for h in htmls)
     if len(text) > MAX_MESSAGE_CHARS:
-        report.notes.append(f"line {line}: the e-mail's text was cut at {MAX_MESSAGE_CHARS:,} characters")
+        report.note(
+            gettext_noop("the e-mail's text was cut at %(limit)s characters"),
+            line,
+            limit=f"{MAX_MESSAGE_CHARS:,}",
+        )
         text = text[:MAX_MESSAGE_CHARS]
     subject = _header(msg.get("Subject")) or None
     message = Message(
@@ -280,11 +296,15 @@ def _leaves(msg: EmailMessage, line: int, report: ParseReport) -> Iterator[Email
         if not part.is_multipart():
             seen += 1
             if seen > MAX_PARTS:
-                report.notes.append(f"line {line}: only the e-mail's first {MAX_PARTS:,} parts were read")
+                report.note(
+                    gettext_noop("only the e-mail's first %(limit)s parts were read"), line, limit=MAX_PARTS
+                )
                 return
             yield part
         elif depth >= MAX_DEPTH:
-            report.notes.append(f"line {line}: parts nested deeper than {MAX_DEPTH} levels were left out")
+            report.note(
+                gettext_noop("parts nested deeper than %(limit)s levels were left out"), line, limit=MAX_DEPTH
+            )
         else:
             children = part.get_payload()
             if isinstance(children, list):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from longreach.messages import chat, mail, telegram, whatsapp
-from longreach.messages.chat import Message, ParseError, ParseReport
+from longreach.messages.chat import Message, ParseError, ParseReport, gettext_noop
 
 FORMATS = ("whatsapp", "telegram", "email")
 SNIFF_LINES = 50
@@ -42,7 +42,9 @@ def zip_chat_member(zf: zipfile.ZipFile) -> zipfile.ZipInfo:
             return info
     if len(texts) == 1:
         return texts[0]
-    raise ParseError(0, "the archive holds no WhatsApp chat text (_chat.txt or 'WhatsApp Chat … .txt')")
+    raise ParseError(
+        0, gettext_noop("the archive holds no WhatsApp chat text (_chat.txt or 'WhatsApp Chat … .txt')")
+    )
 
 
 def detect(open_file: Opener) -> str:
@@ -62,7 +64,11 @@ def detect(open_file: Opener) -> str:
             if whatsapp.looks_like_header(raw.decode("utf-8", "replace").lstrip("\ufeff")):
                 return "whatsapp"
     raise ParseError(
-        0, "not a chat export this version reads (WhatsApp text or .zip, Telegram JSON, e-mail .eml or .mbox)"
+        0,
+        gettext_noop(
+            "not a chat export this version reads "
+            "(WhatsApp text or .zip, Telegram JSON, e-mail .eml or .mbox)"
+        ),
     )
 
 
@@ -127,7 +133,7 @@ def messages(
         for message in whatsapp.parse(export.chat, order=order, lenient=lenient, report=report):
             yield message, []
     else:
-        raise ParseError(0, f"unknown format {fmt!r}")
+        raise ParseError(0, gettext_noop("unknown format %(format)s"), format=repr(fmt))
 
 
 class OriginalLines:

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from longreach.accounts.models import Membership, User
 from longreach.accounts.roles import allowed
@@ -44,7 +45,7 @@ from longreach.keys.keyring import Keyring
 from longreach.keys.models import OrgKeys
 from longreach.messages import campaigns, identifiers, links, reading, tagging
 from longreach.messages.chat import Message as Parsed
-from longreach.messages.chat import ParseError, ParseReport
+from longreach.messages.chat import ParseError, ParseReport, Said
 from longreach.messages.mail import Payload
 from longreach.messages.models import (
     Alert,
@@ -172,28 +173,28 @@ def chat_import_run(*, import_id: str, sealed_keys: str) -> str:
     try:
         handed = json.loads(jobkeys.open_in_job(sealed_keys))
     except CryptoError as exc:
-        _failed(imp, str(exc))
+        _failed(imp, Said(gettext_noop("the file could not be read: %(reason)s"), {"reason": str(exc)}))
         return imp.state
     with using_keyring(_job_keyring(handed)):
         try:
             _read(imp, bytes.fromhex(handed["file"]))
         except ParseError as exc:
-            _failed(imp, str(exc))
+            _failed(imp, exc.said)
             return imp.state
         except (CryptoError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
-            _failed(imp, _("the file could not be read: %(reason)s") % {"reason": exc})
+            _failed(imp, Said(gettext_noop("the file could not be read: %(reason)s"), {"reason": str(exc)}))
             return imp.state
         refresh_campaigns()
         _alert(imp)
     return imp.state
 
 
-def _failed(imp: ChatImport, reason: str) -> None:
+def _failed(imp: ChatImport, reason: Said) -> None:
     with transaction.atomic():
         Message.objects.filter(chat_import=imp).delete()
         imp.state = ChatImport.State.FAILED
         imp.messages = imp.attachments = 0
-        imp.report = {**(imp.report or {}), "error": reason}
+        imp.report = {**(imp.report or {}), "error": reason.as_dict()}
         imp.finished_at = timezone.now()
         imp.save(update_fields=["state", "messages", "attachments", "report", "finished_at"])
 
@@ -227,7 +228,7 @@ class _Context:
     report: ParseReport
     position: int = 0
     attachments: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Said] = field(default_factory=list)
 
 
 def _read(imp: ChatImport, file_key: bytes) -> None:
@@ -286,8 +287,8 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
         imp.finished_at = timezone.now()
         imp.report = {
             **(imp.report or {}),
-            "notes": ctx.report.notes + ctx.notes,
-            "problems": ctx.report.problems,
+            "notes": [n.as_dict() for n in ctx.report.notes + ctx.notes],
+            "problems": [p.as_dict() for p in ctx.report.problems],
         }
         imp.save(
             update_fields=["state", "format", "messages", "skipped", "attachments", "finished_at", "report"]
@@ -457,8 +458,10 @@ def _keep_attachment(ctx: _Context, row: Message, name: str, payload: Payload | 
             return  # the export names a file it does not hold (a text export without media)
         if found.size > reading.MAX_ATTACHMENT_BYTES:
             ctx.notes.append(
-                _("%(name)s is larger than %(limit)s bytes and was not kept")
-                % {"name": name, "limit": f"{reading.MAX_ATTACHMENT_BYTES:,}"}
+                Said(
+                    gettext_noop("%(name)s is larger than %(limit)s bytes and was not kept"),
+                    {"name": name, "limit": f"{reading.MAX_ATTACHMENT_BYTES:,}"},
+                )
             )
             return
         size = found.size

@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import ijson
 
-from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport
+from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport, gettext_noop
 
 PLATFORM = "telegram"
 MAX_DEPTH = 32  # a message is a few levels deep; anything deeper is not an export
@@ -44,7 +44,10 @@ def parse(
                 if builder is not None:
                     if prefix.count(".") - base.count(".") > MAX_DEPTH:
                         raise ParseError(
-                            0, f"message {report.messages + 1} is nested deeper than {MAX_DEPTH} levels"
+                            0,
+                            gettext_noop("message %(id)s is nested deeper than %(limit)s levels"),
+                            id=report.messages + 1,
+                            limit=MAX_DEPTH,
                         )
                     if prefix == base and event in ("end_map", "end_array"):
                         builder.event(event, value)
@@ -62,25 +65,34 @@ def parse(
                     builder, base = ijson.ObjectBuilder(), prefix
                     builder.event(event, value)
         except ijson.JSONError as exc:
-            raise ParseError(0, f"not valid JSON: {exc}") from None
+            raise ParseError(0, gettext_noop("not valid JSON: %(detail)s"), detail=str(exc)) from None
         except UnicodeDecodeError as exc:
-            raise ParseError(0, f"not UTF-8 text (at byte {exc.start + 1} of a read)") from None
+            raise ParseError(
+                0, gettext_noop("not UTF-8 text (at byte %(byte)s of a read)"), byte=exc.start + 1
+            ) from None
     if report.messages == 0 and not report.bad_lines:
-        raise ParseError(0, "no Telegram messages found: this does not look like a Telegram Desktop export")
+        raise ParseError(
+            0, gettext_noop("no Telegram messages found: this does not look like a Telegram Desktop export")
+        )
 
 
 def _message(item: Any, chat: str | None, report: ParseReport, lenient: bool) -> Message | None:
     ident = item.get("id") if isinstance(item, dict) else None
-    where = f"message {ident}" if ident is not None else f"message {report.messages + report.bad_lines + 1}"
+    where = str(ident)[:40] if ident is not None else str(report.messages + report.bad_lines + 1)
     try:
         if not isinstance(item, dict):
-            raise ValueError("is not an object")
+            raise _Bad(gettext_noop("message %(id)s is not an object"))
         kind = item.get("type", "message")
         if kind not in ("message", "service"):
-            raise ValueError(f"has an unknown type {str(kind)[:40]!r}")
+            raise _Bad(
+                gettext_noop("message %(id)s has an unknown type %(value)s"), value=repr(str(kind)[:40])
+            )
         text = _text(item.get("text", ""))
         if len(text) > MAX_MESSAGE_CHARS:
-            raise ValueError(f"is longer than {MAX_MESSAGE_CHARS:,} characters")
+            raise _Bad(
+                gettext_noop("message %(id)s is longer than %(limit)s characters"),
+                limit=f"{MAX_MESSAGE_CHARS:,}",
+            )
         system = kind == "service"
         msg = Message(
             timestamp=_when(item),
@@ -100,9 +112,17 @@ def _message(item: Any, chat: str | None, report: ParseReport, lenient: bool) ->
         ):
             msg.attachments, msg.omitted = [], ["media"]
         return msg
-    except ValueError as exc:
-        report.problem(ParseError(0, f"{where} {exc}"), lenient)
+    except _Bad as exc:
+        report.problem(ParseError(0, exc.template, id=where, **exc.params), lenient)
         return None
+
+
+class _Bad(Exception):
+    """A message that cannot be read; its template names the message by %(id)s."""
+
+    def __init__(self, template: str, **params: str | int) -> None:
+        super().__init__(template)
+        self.template, self.params = template, params
 
 
 def _str(value: Any) -> str | None:
@@ -113,7 +133,7 @@ def _text(value: Any) -> str:
     if isinstance(value, str):
         return value
     if not isinstance(value, list):
-        raise ValueError("has text that is neither a string nor a list")
+        raise _Bad(gettext_noop("message %(id)s has text that is neither a string nor a list"))
     out = []
     for piece in value:
         if isinstance(piece, str):
@@ -121,7 +141,7 @@ def _text(value: Any) -> str:
         elif isinstance(piece, dict) and isinstance(piece.get("text"), str):
             out.append(piece["text"])
         else:
-            raise ValueError("has a text entity without text")
+            raise _Bad(gettext_noop("message %(id)s has a text entity without text"))
     return "".join(out)
 
 
@@ -130,7 +150,10 @@ def _utc(unix: Any) -> str:
         seconds = int(unix)
         return dt.datetime.fromtimestamp(seconds, dt.UTC).isoformat()
     except (TypeError, ValueError, OverflowError, OSError):
-        raise ValueError(f"has a date_unixtime that is not a time: {str(unix)[:40]!r}") from None
+        raise _Bad(
+            gettext_noop("message %(id)s has a date_unixtime that is not a time: %(value)s"),
+            value=repr(str(unix)[:40]),
+        ) from None
 
 
 def _when(item: dict[str, Any]) -> str:
@@ -138,11 +161,13 @@ def _when(item: dict[str, Any]) -> str:
         return _utc(item["date_unixtime"])
     local = item.get("date")
     if not isinstance(local, str):
-        raise ValueError("has no date")
+        raise _Bad(gettext_noop("message %(id)s has no date"))
     try:
         return dt.datetime.fromisoformat(local).isoformat()
     except ValueError:
-        raise ValueError(f"has a date that is not a date: {local[:40]!r}") from None
+        raise _Bad(
+            gettext_noop("message %(id)s has a date that is not a date: %(value)s"), value=repr(local[:40])
+        ) from None
 
 
 def _edited(item: dict[str, Any]) -> str | None:

@@ -19,6 +19,7 @@ from longreach.audit.services import audit_record
 from longreach.core.decorators import staff_user, staff_view
 from longreach.messages import selectors, services
 from longreach.messages.models import ChatImport
+from longreach.messages.templatetags.chats import said
 from longreach.registry.selectors import case_for_user
 from longreach.vault import selectors as vault_selectors
 from longreach.vocab.selectors import catalogue
@@ -133,9 +134,8 @@ def chat_import_new(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("case_messages", code=case.code)
     imp.refresh_from_db()
     if imp.state == ChatImport.State.FAILED:
-        flash.error(
-            request, _("The chat could not be read: %(reason)s") % {"reason": imp.report.get("error", "")}
-        )
+        reason = said(imp.report.get("error"))
+        flash.error(request, _("The chat could not be read: %(reason)s") % {"reason": reason})
     elif imp.state == ChatImport.State.DONE:
         flash.success(request, _("%(n)s messages read from the chat.") % {"n": f"{imp.messages:,}"})
     else:

@@ -24,7 +24,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from longreach.messages.chat import MAX_MESSAGE_CHARS, Message, ParseError, ParseReport, text_chunks
+from longreach.messages.chat import (
+    MAX_MESSAGE_CHARS,
+    Message,
+    ParseError,
+    ParseReport,
+    gettext_noop,
+    text_chunks,
+)
 
 PLATFORM = "whatsapp"
 ORDERS = ("dmy", "mdy", "ymd")
@@ -213,8 +220,9 @@ def parse(
         decided = decide_order(open_file)
         order = decided.order
         if decided.ambiguous:
-            report.notes.append(
-                f"every date in the file reads both ways; read as {order.upper()} (choose with --date-order)"
+            report.note(
+                gettext_noop("every date in the file reads both ways; they were read as %(order)s"),
+                order={"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}[order],
             )
     elif order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)}")
@@ -225,7 +233,9 @@ def parse(
     if reader.open is not None:
         yield reader.finish()
     if report.messages == 0 and not report.bad_lines:
-        raise ParseError(0, "no WhatsApp messages found: this does not look like a WhatsApp chat export")
+        raise ParseError(
+            0, gettext_noop("no WhatsApp messages found: this does not look like a WhatsApp chat export")
+        )
 
 
 class _Reader:
@@ -271,7 +281,12 @@ class _Reader:
             if isinstance(date, ValueError) or isinstance(clock, ValueError):
                 problem = date if isinstance(date, ValueError) else clock
                 self.report.problem(
-                    ParseError(line, f"the date or time cannot be read as {self.order}: {problem}"),
+                    ParseError(
+                        line,
+                        gettext_noop("the date or time cannot be read as %(order)s: %(detail)s"),
+                        order=self.order,
+                        detail=str(problem),
+                    ),
                     self.lenient,
                 )
                 self.dropping = True
@@ -298,7 +313,11 @@ class _Reader:
         """Report a message over MAX_MESSAGE_CHARS once; it is kept cut to that length."""
         assert self.open is not None
         self.report.problem(
-            ParseError(self.open[0], f"the message is longer than {MAX_MESSAGE_CHARS:,} characters"),
+            ParseError(
+                self.open[0],
+                gettext_noop("the message is longer than %(limit)s characters"),
+                limit=f"{MAX_MESSAGE_CHARS:,}",
+            ),
             self.lenient,
         )
         self.cut = True
@@ -310,7 +329,10 @@ class _Reader:
             if piece.strip():
                 line = first - 1 + text.count("\n", 0, offset + 1)
                 self.report.problem(
-                    ParseError(line, "no WhatsApp message header (date, time) before this line"), self.lenient
+                    ParseError(
+                        line, gettext_noop("no WhatsApp message header (date, time) before this line")
+                    ),
+                    self.lenient,
                 )
             offset += len(piece) + 1
 
