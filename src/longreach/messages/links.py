@@ -19,6 +19,7 @@ the text of the link alone.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 from collections.abc import Iterable, Iterator
@@ -313,6 +314,11 @@ class Heuristics:
 
     def imitates(self, link: Link) -> str:
         """The trusted domain this link's domain imitates, or ""."""
+        return self._imitates(link.host, link.domain)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019  the heuristics live as long as the process; links repeat
+    def _imitates(self, host_name: str, domain: str) -> str:
+        link = Link(host_name, host_name, domain, False)
         if link.domain in self.community:
             return ""
         host = _unicode_host(link.host)

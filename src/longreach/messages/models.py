@@ -4,7 +4,8 @@ What a message says (sender, text, the original line, trigger words, links)
 is sealed under its compartment's key. What is needed to find the same
 sender, link or script across compartments without opening anything is
 stored beside it under the organisation's linkage key: blind indexes of
-identifiers and a keyed MinHash signature with its band keys. Tag and flag
+identifiers and a keyed MinHash signature (campaigns are rebuilt from the
+signatures alone). Tag and flag
 codes stay plaintext so a case's timeline can be filtered and counted.
 """
 
@@ -131,13 +132,6 @@ class MessageIdentifier(models.Model):
     key = models.CharField(max_length=32, db_index=True)  # linkage blind index of the normalised value
     value = SealedTextField()
     country = models.CharField(max_length=2, blank=True)  # of a phone number
-
-
-class MessageBand(models.Model):
-    """One band key of a message's signature: equal keys make two messages candidates for one template."""
-
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="bands")
-    key = models.BigIntegerField(db_index=True)
 
 
 class MessageAttachment(models.Model):

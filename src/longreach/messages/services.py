@@ -55,7 +55,6 @@ from longreach.messages.models import (
     Indicator,
     Message,
     MessageAttachment,
-    MessageBand,
     MessageIdentifier,
 )
 from longreach.registry.models import Case
@@ -348,10 +347,8 @@ def _write(ctx: _Context, batch: list[tuple[Parsed, str, list[Payload]]]) -> Non
         m.text if not m.system and len(m.text.strip()) >= MIN_TEMPLATE_CHARS else "" for m, _o, _p in batch
     ]
     signatures = ctx.hasher.signatures(texts)
-    bands = campaigns.Hasher.band_keys(signatures).view(np.int64)
     rows: list[Message] = []
     ids: list[MessageIdentifier] = []
-    band_rows: list[MessageBand] = []
     pending_files: list[tuple[Message, str, Payload | None]] = []
     for k, (parsed, original, payloads) in enumerate(batch):
         sent_at, zone_known = _sent_at(parsed.timestamp)
@@ -409,7 +406,6 @@ def _write(ctx: _Context, batch: list[tuple[Parsed, str, list[Payload]]]) -> Non
             _add(ctx, ids, row, "domain", link.domain)
         if texts[k]:
             row.signature = signatures[k].tobytes()
-            band_rows.extend(MessageBand(message=row, key=int(b)) for b in bands[k])
         rows.append(row)
         if parsed.platform == "email":
             pending_files.extend((row, p.name, p) for p in payloads)
@@ -418,7 +414,6 @@ def _write(ctx: _Context, batch: list[tuple[Parsed, str, list[Payload]]]) -> Non
     with transaction.atomic():
         Message.objects.bulk_create(rows)
         MessageIdentifier.objects.bulk_create(ids)
-        MessageBand.objects.bulk_create(band_rows)
     for row, name, payload in pending_files:
         _keep_attachment(ctx, row, name, payload)
 

@@ -63,6 +63,24 @@ _SAME_LENGTH = str.maketrans(
 _DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200b\u200d-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
+# The script each language's phrases are written in; a text is only tried against scripts it contains.
+_SCRIPTS = {
+    "latin": re.compile(r"[a-z\u00c0-\u024f]"),
+    "cyrillic": re.compile(r"[\u0400-\u04ff]"),
+    "han": re.compile(r"[\u3400-\u9fff\uf900-\ufaff]"),
+    "arabic": re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
+}
+_SCRIPT_OF = {
+    "en": "latin",
+    "tr": "latin",
+    "ru": "cyrillic",
+    "zh": "han",
+    "ug": "arabic",
+    "ar": "arabic",
+    "fa": "arabic",
+}
+
+
 class RulesError(ValueError):
     """A rules file cannot be used; the message names the file, code, language and phrase."""
 
@@ -88,8 +106,11 @@ class Rules:
     def tag(self, text: str) -> list[Tag]:
         """The codes the text carries, each with the words that triggered it, in the order of the rules."""
         norm, where = normalise(text[:MAX_TAG_CHARS])
+        present = {script for script, letters in _SCRIPTS.items() if letters.search(norm)}
         found: dict[str, tuple[list[str], list[str]]] = {}
         for code, lang, pattern in self.patterns:
+            if _SCRIPT_OF[lang] not in present:
+                continue  # a language's phrases cannot match text with none of its letters
             for match in pattern.finditer(norm):
                 start, end = match.span()
                 if where is not None:
