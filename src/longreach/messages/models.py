@@ -72,6 +72,9 @@ class Message(models.Model):
     tag_codes = models.CharField(max_length=400, blank=True, db_index=True)
     flag_codes = models.CharField(max_length=200, blank=True)
     sender_key = models.CharField(max_length=32, blank=True, db_index=True)  # linkage blind index, "" if none
+    # The compartment's blind index of the sender as written (a number or a contact's name), so a case's
+    # senders are grouped and filtered without opening its messages; "" for system messages.
+    sender_group = models.CharField(max_length=32, blank=True, db_index=True)
     signature = models.BinaryField(blank=True)  # keyed MinHash, campaigns.PERMUTATIONS x uint32
 
     class Meta:

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from longreach.accounts.models import Compartment, User
@@ -24,6 +24,7 @@ from longreach.messages.models import Alert, Campaign, ChatImport, Message, Mess
 from longreach.registry.models import Case
 
 PAGE = 200  # messages on one page of a timeline
+SENDERS = 200  # senders offered in a timeline's filter, most frequent first
 
 
 def readable_compartments(user: User) -> QuerySet[Compartment]:
@@ -100,12 +101,7 @@ def case_messages(*, case: Case, filters: TimelineFilters) -> QuerySet[Message]:
         )
         if anchor is None:
             return qs.none()
-        # Same number or address when there is one; else the same sealed name, compared after opening.
-        if anchor.sender_key:
-            qs = qs.filter(sender_key=anchor.sender_key)
-        else:
-            same = [m.pk for m in qs.filter(sender_key="") if m.sender == anchor.sender]
-            qs = qs.filter(pk__in=same)
+        qs = qs.filter(sender_group=anchor.sender_group) if anchor.sender_group else qs.none()
     return qs.order_by("sent_at", "position")
 
 
@@ -127,13 +123,24 @@ def case_message_summary(case: Case) -> dict[str, Any]:
 
 
 def case_senders(case: Case) -> list[tuple[str, str, int]]:
-    """(sender, code of their first message, messages) for a case's filter, most frequent first."""
-    seen: dict[str, tuple[Message, int]] = {}
-    for message in Message.objects.filter(case=case, system=False).order_by("sent_at", "position"):
-        name = message.sender_key or "name:" + message.sender
-        first, count = seen.get(name, (message, 0))
-        seen[name] = (first, count + 1)
-    return sorted(((m.sender, m.code, n) for m, n in seen.values()), key=lambda t: -t[2])
+    """(sender, code of their first message, messages) for a case's filter, most frequent first.
+
+    Grouped by the sender's blind index, so only one message per sender is opened (to show the name).
+    """
+    groups = (
+        Message.objects.filter(case=case)
+        .exclude(sender_group="")
+        .values("sender_group")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:SENDERS]
+    )
+    out = []
+    for group in groups:
+        first = Message.objects.filter(case=case, sender_group=group["sender_group"]).order_by(
+            "sent_at", "position"
+        )[0]
+        out.append((first.sender, first.code, group["n"]))
+    return out
 
 
 def alerts_for_case(*, user: User, case: Case) -> QuerySet[Alert]:

@@ -219,6 +219,7 @@ def loaded_indicators() -> links.Indicators:
 class _Context:
     imp: ChatImport
     linkage: bytes
+    index_key: bytes  # the compartment's, for grouping senders within it
     hasher: campaigns.Hasher
     rules: tagging.Rules
     indicators: links.Indicators
@@ -245,6 +246,7 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
     ctx = _Context(
         imp=imp,
         linkage=linkage,
+        index_key=current_keyring().index_key(imp.compartment_id),
         hasher=campaigns.Hasher(ck.derive(linkage, "minhash")),
         rules=_rules(tuple(settings.MESSAGES_TAG_RULES)),
         indicators=loaded_indicators(),
@@ -389,6 +391,8 @@ def _write(ctx: _Context, batch: list[tuple[Parsed, str, list[Payload]]]) -> Non
             "links": link_rows,
         }
         ctx.position += 1
+        if parsed.sender and not parsed.system:
+            row.sender_group = blind.blind_index(ctx.index_key, "sender", parsed.sender.strip().casefold())
         sender = _sender_identifier(parsed)
         if sender is not None:
             key = _index(ctx.linkage, sender[0], sender[1])
