@@ -340,3 +340,26 @@ def test_indicators_are_imported_listed_checked_at_reading_and_removed(
     with pytest.raises(CommandError, match="no indicators came from"):
         call_command("indicators", "remove", "campaign-x.txt")
     assert AuditEntry.objects.filter(event="records.imported", object_type="indicators").count() == 2
+
+
+def test_deleting_the_export_deletes_its_messages_and_campaigns_but_not_its_attachments(
+    cast: Any, case_a: Any, case_b: Any, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from longreach.accounts.models import PendingAction
+
+    item = keep(cast, "analyst", case_a, "WhatsApp Chat.zip", whatsapp_zip(CHAT_A))
+    read(cast, "analyst", case_a, item)
+    read(cast, "analyst2", case_b, keep(cast, "analyst2", case_b, "b.txt", CHAT_B.encode()))
+    assert Campaign.objects.exists() and Alert.objects.exists()
+    client_for("analyst").post(f"/evidence/{item.code}/do/delete/")
+    action = PendingAction.objects.get(kind="vault.delete")
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("lead").post(f"/approvals/{action.code}/approve/")
+    assert not Message.objects.filter(case=case_a).exists()
+    assert not ChatImport.objects.filter(item=item).exists()
+    assert not Campaign.objects.exists() and not Alert.objects.exists()  # case B alone is no campaign
+    photo = EvidenceItem.objects.get(how="attachment")
+    assert photo.status == "active"  # evidence of its own, deleted only under its own two-person rule
+    assert AuditEntry.objects.filter(
+        event="record.updated", object_type="chat_import", detail__because="evidence_deleted"
+    ).exists()

@@ -486,6 +486,28 @@ def _chunks_of(open_member: Any) -> Iterator[bytes]:
             yield block
 
 
+def forget_item(*, item: EvidenceItem, **_kwargs: Any) -> None:
+    """An evidence item was deleted: the messages read from it are deleted too, and campaigns rebuilt.
+
+    The evidence items made from its attachments stay: they are evidence of their own, with custody
+    of their own, and are deleted under the two-person rule like any other.
+    """
+    imports = ChatImport.objects.filter(item=item)
+    if not imports.exists():
+        return
+    for imp in imports:
+        audit_record(
+            Event.RECORD_UPDATED,
+            actor="system",
+            compartment=imp.compartment,
+            object_type="chat_import",
+            object_code=imp.code,
+            detail={"removed": "messages", "count": imp.messages, "because": "evidence_deleted"},
+        )
+    imports.delete()  # with their messages, identifiers, alerts and campaign memberships
+    transaction.on_commit(refresh_campaigns)
+
+
 # Indicators --------------------------------------------------------------------------------------
 
 
@@ -526,13 +548,14 @@ def refresh_campaigns() -> int:
     more cases. Needs no keys: only blind indexes and keyed signatures are read.
     """
     rows = list(
-        Message.objects.order_by("sent_at", "position").values_list(
+        Message.objects.order_by("sent_at", "position", "id").values_list(
             "id", "case_id", "compartment_id", "sent_at", "signature", "tag_codes"
         )
     )
     n = len(rows)
     if n == 0:
         Campaign.objects.all().delete()
+        Alert.objects.filter(why=Alert.Why.CAMPAIGN).delete()
         return 0
     where = {row[0]: i for i, row in enumerate(rows)}
     left: list[int] = []
@@ -606,6 +629,8 @@ def refresh_campaigns() -> int:
                 [CampaignMember(campaign=campaign, message_id=rows[i][0]) for i in members], batch_size=1000
             )
         Campaign.objects.exclude(anchor_id__in=keep).delete()
+        # An alert about a campaign that is gone (its other cases' messages were deleted) no longer holds.
+        Alert.objects.filter(why=Alert.Why.CAMPAIGN, campaign__isnull=True).delete()
     return len(keep)
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +52,10 @@ from longreach.intake.filestore import (
 )
 from longreach.vault import derivatives, inspect, jobkeys, storage
 from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
+
+# Sent inside the deletion's transaction, after the file key is destroyed: apps that derived content from
+# the item (messages read from a chat export) delete it too.
+evidence_deleted = Signal()
 
 EXPORT_VALID_FOR = dt.timedelta(hours=24)
 MAX_EXPORT_ITEMS = 10_000
@@ -551,6 +556,8 @@ def _execute_delete(action: PendingAction, approver: User) -> None:
     )
     names = [item.storage_name, *item.copies.values_list("storage_name", flat=True)]
     item.copies.all().delete()
+    # Whatever was read out of the file (chat messages) goes with it, in this transaction.
+    evidence_deleted.send(sender=EvidenceItem, item=item)
     # The ciphertext is useless without its key; removing it too only frees the space.
     transaction.on_commit(functools.partial(_remove_all, names))
 
