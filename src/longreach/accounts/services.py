@@ -344,6 +344,15 @@ def _is_member(user: User, compartment: Compartment) -> bool:
     return Membership.objects.filter(user=user, compartment=compartment).exists()
 
 
+def require_member(user: User, action: str, compartment_id: Any) -> None:
+    """Raise NotAllowed unless ``user``'s role allows ``action`` and they are a member of the compartment."""
+    if (
+        not allowed(user, action)
+        or not Membership.objects.filter(user=user, compartment_id=compartment_id).exists()
+    ):
+        raise NotAllowed(_("you may not do this in this compartment"))
+
+
 @transaction.atomic
 def pending_request(
     *,

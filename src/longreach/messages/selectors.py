@@ -16,21 +16,15 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from longreach.accounts.models import Compartment, User
-from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import is_code
 from longreach.messages.models import Alert, Campaign, ChatImport, Message, MessageIdentifier
 from longreach.registry.models import Case
+from longreach.registry.selectors import readable_compartments
 
 PAGE = 200  # messages on one page of a timeline
 SENDERS = 200  # senders offered in a timeline's filter, most frequent first
-
-
-def readable_compartments(user: User) -> QuerySet[Compartment]:
-    if not allowed(user, "case.read"):
-        return Compartment.objects.none()
-    return Compartment.objects.filter(memberships__user=user)
 
 
 def _denied(user: User, compartment: Compartment, kind: str, code: str) -> None:

@@ -32,9 +32,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from longreach.accounts.models import Membership, User
-from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.accounts.models import User
+from longreach.accounts.services import ServiceError, require_member
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, blind
@@ -68,14 +67,6 @@ MIN_TEMPLATE_CHARS = 20  # shorter texts ("ok", "call me") are alike everywhere 
 READ_BLOCK = 1024 * 1024
 
 
-def _require(user: User, action: str, compartment_id: Any) -> None:
-    if (
-        not allowed(user, action)
-        or not Membership.objects.filter(user=user, compartment_id=compartment_id).exists()
-    ):
-        raise NotAllowed(_("you may not do this in this compartment"))
-
-
 # Asking for a chat to be read ---------------------------------------------------------------------
 
 
@@ -97,8 +88,8 @@ def chat_import_request(
     ``again`` replaces an earlier reading (with another date order, say): its
     messages go, the evidence items made from its attachments stay.
     """
-    _require(user, "evidence.write", case.compartment_id)
-    _require(user, "case.write", case.compartment_id)
+    require_member(user, "evidence.write", case.compartment_id)
+    require_member(user, "case.write", case.compartment_id)
     if item.compartment_id != case.compartment_id:
         raise ServiceError(_("a chat can only be read into a case of its own compartment"))
     if item.status == EvidenceItem.Status.DELETED:
@@ -700,5 +691,5 @@ def _new_alert(
 
 
 def alert_seen(*, user: User, alert: Alert) -> None:
-    _require(user, "case.read", alert.compartment_id)
+    require_member(user, "case.read", alert.compartment_id)
     alert.seen_by.add(user)

@@ -33,10 +33,10 @@ from longreach.accounts.models import Compartment, Membership, PendingAction, Us
 from longreach.accounts.roles import allowed
 from longreach.accounts.services import (
     PENDING_LIFETIME,
-    NotAllowed,
     ServiceError,
     pending_request,
     pending_spend,
+    require_member,
 )
 from longreach.audit.models import AuditEntry, Event
 from longreach.audit.services import audit_record
@@ -149,14 +149,6 @@ def _locked(item: EvidenceItem) -> EvidenceItem:
     return EvidenceItem.objects.select_for_update(of=("self",)).select_related("compartment").get(pk=item.pk)
 
 
-def _require(user: User, action: str, compartment_id: Any) -> None:
-    if (
-        not allowed(user, action)
-        or not Membership.objects.filter(user=user, compartment_id=compartment_id).exists()
-    ):
-        raise NotAllowed(_("you may not do this in this compartment"))
-
-
 # Acquisition -------------------------------------------------------------------------------------
 
 
@@ -178,7 +170,9 @@ def item_acquire(
 ) -> Acquired:
     """Keep one file as evidence; the same bytes twice give the existing item (linked to ``target``)."""
     # Files from a report come in when a case is opened from it, by whoever may open that case.
-    _require(user, "triage.open_case" if how == EvidenceItem.How.INTAKE else "evidence.write", compartment.pk)
+    require_member(
+        user, "triage.open_case" if how == EvidenceItem.How.INTAKE else "evidence.write", compartment.pk
+    )
     if target is not None and target.compartment_id != compartment.pk:
         incoming.discard()
         raise ServiceError(_("evidence can only be linked to records of its own compartment"))
@@ -322,7 +316,7 @@ def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
 
 
 def item_download(*, user: User, item: EvidenceItem) -> Download:
-    _require(user, "evidence.read", item.compartment_id)
+    require_member(user, "evidence.read", item.compartment_id)
     _file_key(item)
     chunks = checked_plaintext(item)
     with transaction.atomic():
@@ -367,7 +361,7 @@ def viewing_copy_request(*, item: EvidenceItem) -> None:
 
 
 def viewing_copy_again(*, user: User, item: EvidenceItem) -> None:
-    _require(user, "evidence.write", item.compartment_id)
+    require_member(user, "evidence.write", item.compartment_id)
     if item.status == EvidenceItem.Status.DELETED:
         raise ServiceError(_("this item was deleted: its file key was destroyed"))
     if item.copies.exists():
@@ -432,7 +426,7 @@ def viewing_copy_run(*, item_id: str, sealed_key: str) -> str:
 
 def copy_plaintext(*, user: User, item: EvidenceItem, kind: str, record: bool = True) -> tuple[str, bytes]:
     """A viewing copy's media type and bytes (copies are small); viewing it is a custody event."""
-    _require(user, "evidence.read", item.compartment_id)
+    require_member(user, "evidence.read", item.compartment_id)
     copy = item.copies.filter(kind=kind).first()
     if copy is None:
         raise ServiceError(_("this item has no viewing copy of that kind"))
@@ -481,7 +475,7 @@ def link_add(
     *, user: User, item: EvidenceItem, target: Any, note: str = "", check: bool = True
 ) -> EvidenceLink:
     if check:
-        _require(user, "evidence.write", item.compartment_id)
+        require_member(user, "evidence.write", item.compartment_id)
     if target.compartment_id != item.compartment_id:
         raise ServiceError(_("evidence can only be linked to records of its own compartment"))
     with transaction.atomic():
@@ -494,7 +488,7 @@ def link_add(
 
 
 def link_remove(*, user: User, link: EvidenceLink) -> None:
-    _require(user, "evidence.write", link.compartment_id)
+    require_member(user, "evidence.write", link.compartment_id)
     with transaction.atomic():
         item = _locked(link.item)
         to = f"{link.target_kind}:{link.target.code}"
@@ -506,7 +500,7 @@ def link_remove(*, user: User, link: EvidenceLink) -> None:
 
 
 def deletion_request(*, user: User, item: EvidenceItem) -> PendingAction:
-    _require(user, "evidence.write", item.compartment_id)
+    require_member(user, "evidence.write", item.compartment_id)
     with transaction.atomic():
         item = _locked(item)
         if item.status == EvidenceItem.Status.DELETED:
@@ -610,7 +604,7 @@ def parse_recipient(text: str) -> str:
 def export_request(
     *, user: User, compartment: Compartment, items: list[EvidenceItem], recipient: str = ""
 ) -> PendingAction:
-    _require(user, "evidence.read", compartment.pk)
+    require_member(user, "evidence.read", compartment.pk)
     if not items:
         raise ServiceError(_("choose at least one item to export"))
     if len(items) > MAX_EXPORT_ITEMS:
