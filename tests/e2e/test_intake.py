@@ -80,6 +80,7 @@ def file_report(page: Any, server: Any, artifacts: Path, lang: str, marker: str,
     page.check("#id_written")
     page.fill("#id_last_group", groups[-1])
     page.click("form button.primary")
+    page.wait_for_selector("h1")  # the click starts the navigation; under load the page may not be there yet
     assert page.locator("h1").count() == 1
     shot(page, artifacts, "10-thanks", lang)
     return "".join(groups)
