@@ -190,8 +190,15 @@ def clusters(signatures: Signatures, threshold: float = THRESHOLD) -> npt.NDArra
         run_start = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
         centre_of = run_start[np.searchsorted(run_start, same, side="right") - 1]
         members, centres = order[same], order[centre_of]
-        agree = np.count_nonzero(signatures[members] == signatures[centres], axis=1) / PERMUTATIONS
-        ok = (agree >= threshold) & ~empty[members] & ~empty[centres]
+        agree = np.concatenate(
+            [
+                np.count_nonzero(
+                    signatures[members[lo : lo + 65536]] == signatures[centres[lo : lo + 65536]], axis=1
+                )
+                for lo in range(0, len(members), 65536)  # a slice at a time: no n x PERMUTATIONS temporaries
+            ]
+        )
+        ok = (agree >= threshold * PERMUTATIONS) & ~empty[members] & ~empty[centres]
         left.append(members[ok])
         right.append(centres[ok])
     if left:
