@@ -15,6 +15,7 @@ keyed signatures after each import.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import io
 import json
 import zipfile
@@ -326,8 +327,6 @@ def _sender_identifier(message: Parsed) -> tuple[str, str, str] | None:
 
 
 def _address(sender: str) -> tuple[str, str]:
-    import email.utils
-
     name, address = email.utils.parseaddr(sender)
     return name, address.lower() if "@" in address else ""
 
