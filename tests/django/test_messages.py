@@ -213,7 +213,9 @@ def test_one_script_in_two_compartments_is_a_campaign_seen_without_naming_what_i
     assert "in 1 compartment you cannot read" in body and "Aziz" not in body
     assert "Think of your family, Dilnur" in body
     listing = client_for("analyst").get("/campaigns/").content.decode()
-    assert campaign.code in listing
+    assert campaign.code in listing and "<svg" in listing and case_a.code in listing
+    theirs = client_for("analyst2").get("/campaigns/").content.decode()
+    assert campaign.code in theirs and case_b.code in theirs and case_a.code not in theirs  # graph included
     # The alert is shown on the case's messages until seen.
     analyst2 = client_for("analyst2")
     assert "also seen in 1 other case" in analyst2.get(f"/cases/{case_b.code}/messages/").content.decode()

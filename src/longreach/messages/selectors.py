@@ -223,6 +223,21 @@ def campaign_for_user(*, user: User, code: str) -> CampaignView:
     return view
 
 
+GRAPH_MESSAGES = 2000  # messages drawn in the campaigns list's graph (the most recent campaigns' first)
+
+
+def campaigns_graph(*, user: User, campaigns: list[Campaign]) -> dict[str, Any]:
+    """Senders, victims and link domains of the listed campaigns, from the messages the user may read."""
+    shown = list(
+        Message.objects.filter(
+            campaign_member__campaign__in=campaigns, compartment__in=readable_compartments(user)
+        )
+        .select_related("case")
+        .order_by("-sent_at")[:GRAPH_MESSAGES]
+    )
+    return _graph(shown)
+
+
 def _graph(messages: list[Message]) -> dict[str, Any]:
     """Senders, victims (cases) and links as nodes; an edge for each pair seen in one message."""
     nodes: dict[tuple[str, str], int] = {}

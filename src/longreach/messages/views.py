@@ -177,7 +177,12 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "messages/campaigns.html",
-        {"page": page, "labels": _labels(), "alerts": selectors.alerts_for_user(user)[:50]},
+        {
+            "page": page,
+            "labels": _labels(),
+            "alerts": selectors.alerts_for_user(user)[:50],
+            "graph": selectors.campaigns_graph(user=user, campaigns=list(page)),
+        },
     )
 
 
