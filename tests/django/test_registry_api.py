@@ -78,6 +78,23 @@ def test_invalid_input_names_the_fields(cast: Any, api: Any) -> None:
     assert r.status_code == 422
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/cases?state=%00x", "state"),
+        ("/api/v1/cases?origin_state=CHN", "origin_state"),
+        ("/api/v1/cases?community=" + "A" * 65, "community"),
+        ("/api/v1/incidents?tactic=%00", "tactic"),
+        ("/api/v1/incidents?compartment=a%20b", "compartment"),
+        ("/api/v1/incidents?case=%F2%AC%B7%9E", "case"),
+    ],
+)
+def test_filters_that_are_not_codes_are_named_not_queried(cast: Any, api: Any, path: str, field: str) -> None:
+    # A NUL byte reached PostgreSQL and gave a 500 before filters were checked (found by the fuzz test).
+    r = Client().get(path, **api("analyst"))
+    assert r.status_code == 422 and field in {e["field"] for e in r.json()["errors"]}
+
+
 def test_other_compartment_and_other_roles_get_nothing(cast: Any, api: Any) -> None:
     r = post(
         f"/api/v1/compartments/{cast.compartments['demo-a'].code}/incidents", incident_input(), api("analyst")

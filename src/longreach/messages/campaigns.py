@@ -111,16 +111,17 @@ class Hasher:
     @staticmethod
     def band_keys(signatures: Signatures) -> npt.NDArray[np.uint64]:
         """One 64-bit key per band per message; equal keys make two messages candidates."""
-        rows = PERMUTATIONS // BANDS
-        grouped = signatures.reshape(len(signatures), BANDS, rows).astype(np.uint64)
-        key = np.zeros((len(signatures), BANDS), dtype=np.uint64)
-        for r in range(rows):
-            step = np.uint64(((r + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
-            key = _fmix64(key ^ (grouped[:, :, r] + step))
-        key ^= np.arange(BANDS, dtype=np.uint64)[None, :] << np.uint64(
-            56
-        )  # a band's keys never meet another's
-        return key
+        return np.stack([band_key(signatures, band) for band in range(BANDS)], axis=1)
+
+
+def band_key(signatures: Signatures, band: int) -> npt.NDArray[np.uint64]:
+    """The key of one band for every message, computed from that band's columns alone (bounded memory)."""
+    rows = PERMUTATIONS // BANDS
+    key = np.zeros(len(signatures), dtype=np.uint64)
+    for r in range(rows):
+        step = np.uint64(((r + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
+        key = _fmix64(key ^ (signatures[:, band * rows + r].astype(np.uint64) + step))
+    return key ^ (np.uint64(band) << np.uint64(56))  # a band's keys never meet another's
 
 
 def _minimum_into(
@@ -176,11 +177,10 @@ def clusters(signatures: Signatures, threshold: float = THRESHOLD) -> npt.NDArra
     if n == 0:
         return labels
     empty = (signatures == EMPTY).all(axis=1)
-    keys = Hasher.band_keys(signatures)
     left: list[npt.NDArray[np.int64]] = []
     right: list[npt.NDArray[np.int64]] = []
     for band in range(BANDS):
-        column = keys[:, band]
+        column = band_key(signatures, band)
         order = np.argsort(column, kind="stable")
         ordered = column[order]
         same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1  # positions whose key equals the one before

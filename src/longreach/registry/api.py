@@ -372,23 +372,29 @@ def _writable(request: HttpRequest, code: str) -> Any:
 # Incidents ---------------------------------------------------------------------------
 
 
+# Filters are codes: anything else (a NUL byte, which PostgreSQL refuses, or a paragraph) is a 422
+# naming the field, never a query.
+FILTER_CODE = r"^[A-Za-z0-9_\-]{0,64}$"
+FILTER_COUNTRY = r"^[A-Za-z]{0,2}$"
+
+
 class IncidentQuery(Schema):
-    compartment: str = ""
-    origin_state: str = ""
-    host_country: str = ""
-    tactic: str = ""
-    tactic_family: str = ""
-    demand: str = ""
-    channel: str = ""
-    community: str = ""
-    profile: str = ""
-    status: str = ""
-    urgency: str = ""
-    confidence: str = ""
+    compartment: str = Field("", pattern=FILTER_CODE)
+    origin_state: str = Field("", pattern=FILTER_COUNTRY)
+    host_country: str = Field("", pattern=FILTER_COUNTRY)
+    tactic: str = Field("", pattern=FILTER_CODE)
+    tactic_family: str = Field("", pattern=FILTER_CODE)
+    demand: str = Field("", pattern=FILTER_CODE)
+    channel: str = Field("", pattern=FILTER_CODE)
+    community: str = Field("", pattern=FILTER_CODE)
+    profile: str = Field("", pattern=FILTER_CODE)
+    status: str = Field("", pattern=FILTER_CODE)
+    urgency: str = Field("", pattern=FILTER_CODE)
+    confidence: str = Field("", pattern=FILTER_CODE)
     date_from: str = Field("", pattern=ISO_DAY)
     date_to: str = Field("", pattern=ISO_DAY)
     physical: bool | None = None
-    case: str = ""
+    case: str = Field("", pattern=FILTER_CODE)
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 
@@ -465,12 +471,12 @@ def incident_update(request: HttpRequest, code: str, payload: IncidentUpdateIn) 
 
 
 class CaseQuery(Schema):
-    compartment: str = ""
-    state: str = ""
-    urgency: str = ""
-    origin_state: str = ""
-    host_country: str = ""
-    community: str = ""
+    compartment: str = Field("", pattern=FILTER_CODE)
+    state: str = Field("", pattern=FILTER_CODE)
+    urgency: str = Field("", pattern=FILTER_CODE)
+    origin_state: str = Field("", pattern=FILTER_COUNTRY)
+    host_country: str = Field("", pattern=FILTER_COUNTRY)
+    community: str = Field("", pattern=FILTER_CODE)
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 
