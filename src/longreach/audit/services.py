@@ -152,6 +152,19 @@ _NODE = 'SELECT "hash" FROM "audit_ledgernode" WHERE "level" = %s AND "position"
 _PUT = 'INSERT INTO "audit_ledgernode" ("level", "position", "hash") VALUES (%s, %s, %s)'
 
 
+def audit_denied(actor: Any, compartment: Any, object_type: str, object_code: str, action: str) -> AuditEntry:
+    """A refused look at a record: answered 404 like an absent one, and recorded."""
+    return audit_record(
+        Event.AUTHZ_DENIED,
+        actor=actor,
+        compartment=compartment,
+        object_type=object_type,
+        object_code=object_code,
+        outcome="denied",
+        detail={"action": action},
+    )
+
+
 def _claim_index(cur: Any) -> int:
     """The index of the entry being appended; the ledger's size counts it from now on."""
     cur.execute(_CLAIM)

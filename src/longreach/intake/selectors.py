@@ -7,8 +7,7 @@ from django.http import Http404
 
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
+from longreach.audit.services import audit_denied
 from longreach.core.codes import is_code
 from longreach.intake.models import Report, ReportFile, ReportMessage
 
@@ -38,24 +37,12 @@ def triage_queue(user: User, queue: str = "open") -> QuerySet[Report]:
     ).order_by("suggested_urgency", "received_at")
 
 
-def _denied(user: User, compartment: Compartment, kind: str, code: str) -> None:
-    audit_record(
-        Event.AUTHZ_DENIED,
-        actor=user,
-        compartment=compartment,
-        object_type=kind,
-        object_code=code,
-        outcome="denied",
-        detail={"action": "triage.view"},
-    )
-
-
 def report_for_user(user: User, code: str) -> Report:
     found = Report.objects.select_related("compartment").filter(code=code).first() if is_code(code) else None
     if found is not None and triage_compartments(user).filter(pk=found.compartment_id).exists():
         return found
     if found is not None:
-        _denied(user, found.compartment, "report", code)
+        audit_denied(user, found.compartment, "report", code, "triage.view")
     raise Http404("not found")
 
 
@@ -68,5 +55,5 @@ def report_file_for_user(user: User, code: str) -> ReportFile:
     if found is not None and triage_compartments(user).filter(pk=found.report.compartment_id).exists():
         return found
     if found is not None:
-        _denied(user, found.report.compartment, "report-file", code)
+        audit_denied(user, found.report.compartment, "report-file", code, "triage.view")
     raise Http404("not found")

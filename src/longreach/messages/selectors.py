@@ -16,8 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from longreach.accounts.models import Compartment, User
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
+from longreach.audit.services import audit_denied
 from longreach.core.codes import is_code
 from longreach.messages.models import Alert, Campaign, ChatImport, Message, MessageIdentifier
 from longreach.registry.models import Case
@@ -25,18 +24,6 @@ from longreach.registry.selectors import readable_compartments
 
 PAGE = 200  # messages on one page of a timeline
 SENDERS = 200  # senders offered in a timeline's filter, most frequent first
-
-
-def _denied(user: User, compartment: Compartment, kind: str, code: str) -> None:
-    audit_record(
-        Event.AUTHZ_DENIED,
-        actor=user,
-        compartment=compartment,
-        object_type=kind,
-        object_code=code,
-        outcome="denied",
-        detail={"action": "case.read"},
-    )
 
 
 def message_for_user(*, user: User, code: str) -> Message:
@@ -49,7 +36,7 @@ def message_for_user(*, user: User, code: str) -> Message:
     if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
         return found
     if found is not None:
-        _denied(user, found.compartment, "message", code)
+        audit_denied(user, found.compartment, "message", code, "case.read")
     raise Http404("not found")
 
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
-from longreach.audit.services import audit_record
+from longreach.audit.services import audit_denied, audit_record
 from longreach.core.codes import is_code
 from longreach.keys.fields import BlindIndexField
 from longreach.registry.models import (
@@ -64,15 +64,7 @@ def _one(model: type[M], user: User, code: str, kind: str) -> M:
         )
         return found
     if found is not None:
-        audit_record(
-            Event.AUTHZ_DENIED,
-            actor=user,
-            compartment=Compartment.objects.get(pk=found.compartment_id),
-            object_type=kind,
-            object_code=code,
-            outcome="denied",
-            detail={"action": "case.read"},
-        )
+        audit_denied(user, Compartment.objects.get(pk=found.compartment_id), kind, code, "case.read")
     raise Http404("not found")
 
 

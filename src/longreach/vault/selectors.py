@@ -11,8 +11,8 @@ from django.http import Http404
 
 from longreach.accounts.models import Compartment, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.audit.models import AuditEntry, Event, TreeHead
-from longreach.audit.services import DbNodeStore, as_head, audit_record, canonical_leaf
+from longreach.audit.models import AuditEntry, TreeHead
+from longreach.audit.services import DbNodeStore, as_head, audit_denied, canonical_leaf
 from longreach.core.codes import is_code
 from longreach.ledger import merkle
 from longreach.registry.models import Act
@@ -47,15 +47,7 @@ def item_for_user(*, user: User, code: str) -> EvidenceItem:
     if found is not None and items_for_user(user).filter(pk=found.pk).exists():
         return found
     if found is not None:
-        audit_record(
-            Event.AUTHZ_DENIED,
-            actor=user,
-            compartment=found.compartment,
-            object_type="evidence",
-            object_code=code,
-            outcome="denied",
-            detail={"action": "evidence.read"},
-        )
+        audit_denied(user, found.compartment, "evidence", code, "evidence.read")
     raise Http404("not found")
 
 
