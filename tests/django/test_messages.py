@@ -247,6 +247,9 @@ def test_the_timeline_filters_and_the_message_page_shows_the_original_and_its_ev
     assert flagged.count('class="said"') == 1
     dated = c.get(f"/cases/{case_a.code}/messages/", {"since": "2019-07-03"}).content.decode()
     assert dated.count('class="said"') == 2
+    officer = Message.objects.get(case=case_a, position=0)
+    by_number = c.get(f"/cases/{case_a.code}/messages/", {"sender": officer.code}).content.decode()
+    assert by_number.count('class="said"') == 4
     aziz = Message.objects.get(case=case_a, position=2)
     by_sender = c.get(f"/cases/{case_a.code}/messages/", {"sender": aziz.code}).content.decode()
     assert by_sender.count('class="said"') == 1 and "Who is this?" in by_sender
@@ -365,3 +368,20 @@ def test_deleting_the_export_deletes_its_messages_and_campaigns_but_not_its_atta
     assert AuditEntry.objects.filter(
         event="record.updated", object_type="chat_import", detail__because="evidence_deleted"
     ).exists()
+
+
+def test_one_number_written_two_ways_is_one_sender_and_names_are_grouped_as_written(
+    cast: Any, case_a: Any
+) -> None:
+    from longreach.messages import selectors
+
+    chat = (
+        "02/07/2019, 21:14 - +86 138 0013 8000: one\n"
+        "02/07/2019, 21:15 - +8613800138000: two\n"
+        "02/07/2019, 21:16 - Officer Wang: three\n"
+        "02/07/2019, 21:17 - officer wang: four\n"
+    )
+    read(cast, "analyst", case_a, keep(cast, "analyst", case_a, "chat.txt", chat.encode()))
+    with using_keyring(cast.keyring("analyst")):
+        senders = [(name, n) for name, _code, n in selectors.case_senders(case_a)]
+    assert senders == [("+86 138 0013 8000", 2), ("Officer Wang", 2)]

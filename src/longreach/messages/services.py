@@ -381,9 +381,11 @@ def _write(ctx: _Context, batch: list[tuple[Parsed, str, list[Payload]]]) -> Non
             "links": link_rows,
         }
         ctx.position += 1
-        if parsed.sender and not parsed.system:
-            row.sender_group = blind.blind_index(ctx.index_key, "sender", parsed.sender.strip().casefold())
         sender = _sender_identifier(parsed)
+        if parsed.sender and not parsed.system:
+            # One number written two ways is one sender; a contact name is grouped as written.
+            as_written = sender[1] if sender is not None else parsed.sender.strip().casefold()
+            row.sender_group = blind.blind_index(ctx.index_key, "sender", as_written)
         if sender is not None:
             key = _index(ctx.linkage, sender[0], sender[1])
             if key:
