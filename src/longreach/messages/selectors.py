@@ -115,13 +115,13 @@ def case_senders(case: Case) -> list[tuple[str, str, int]]:
         .annotate(n=Count("id"))
         .order_by("-n")[:SENDERS]
     )
-    out = []
+    firsts = []
     for group in groups:
-        first = Message.objects.filter(case=case, sender_group=group["sender_group"]).order_by(
-            "sent_at", "position"
-        )[0]
-        out.append((first.sender, first.code, group["n"]))
-    return out
+        same = Message.objects.filter(case=case, sender_group=group["sender_group"])
+        first = same.order_by("sent_at", "position")[0]
+        firsts.append((-group["n"], first.sent_at, first.position, first))
+    firsts.sort(key=lambda t: t[:3])  # most messages first; among equals, who wrote first
+    return [(first.sender, first.code, -n) for n, _at, _pos, first in firsts]
 
 
 def alerts_for_case(*, user: User, case: Case) -> QuerySet[Alert]:
