@@ -239,6 +239,7 @@ def test_the_timeline_filters_and_the_message_page_shows_the_original_and_its_ev
     item = keep(cast, "analyst", case_a, "a.txt", CHAT_A.encode())
     read(cast, "analyst", case_a, item)
     c = client_for("analyst")
+    assert "5 messages read from chat exports" in c.get(f"/cases/{case_a.code}/").content.decode()
     page = c.get(f"/cases/{case_a.code}/messages/").content.decode()
     assert page.count('class="said"') == 5 and "Your parents are getting old" in page
     only = c.get(f"/cases/{case_a.code}/messages/", {"tag": "INFO_SELF"}).content.decode()

@@ -179,4 +179,4 @@ def test_the_shipped_rules_still_find_what_they_were_written_for() -> None:
 )
 def test_hostile_long_texts_are_tagged_in_one_pass(text: str) -> None:
     # Leading wildcards start only at a word's start, so one 100,000-letter word is not tried 100,000 times.
-    assert isinstance(tagging.shipped().tag(text), list)
+    assert tagging.shipped().tag(text) == []

@@ -108,11 +108,6 @@ class Hasher:
             pair = _fmix64(points[at] * mix[0] ^ points[at + 1] * mix[1] ^ np.uint64(0x5EED))
             _minimum_into(out, pair, owner[at], a, b)
 
-    @staticmethod
-    def band_keys(signatures: Signatures) -> npt.NDArray[np.uint64]:
-        """One 64-bit key per band per message; equal keys make two messages candidates."""
-        return np.stack([band_key(signatures, band) for band in range(BANDS)], axis=1)
-
 
 def band_key(signatures: Signatures, band: int) -> npt.NDArray[np.uint64]:
     """The key of one band for every message, computed from that band's columns alone (bounded memory)."""

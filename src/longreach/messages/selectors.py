@@ -103,6 +103,14 @@ def case_message_summary(case: Case) -> dict[str, Any]:
     }
 
 
+def case_section(*, user: User, case: Case) -> dict[str, int]:
+    """What the case page shows of its messages: how many, and alerts this user has not seen."""
+    return {
+        "total": Message.objects.filter(case=case).count(),
+        "alerts": alerts_for_case(user=user, case=case).count(),
+    }
+
+
 def case_senders(case: Case) -> list[tuple[str, str, int]]:
     """(sender, code of their first message, messages) for a case's filter, most frequent first.
 

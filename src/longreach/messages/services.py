@@ -295,10 +295,8 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
 
 
 def _sent_at(timestamp: str) -> tuple[dt.datetime, bool]:
-    try:
-        when = dt.datetime.fromisoformat(timestamp)
-    except ValueError:
-        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC), False
+    """UTC and whether the zone was known; the parsers only yield ISO 8601."""
+    when = dt.datetime.fromisoformat(timestamp)
     if when.tzinfo is None:
         return when.replace(tzinfo=dt.UTC), False
     return when.astimezone(dt.UTC), True

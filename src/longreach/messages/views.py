@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
@@ -202,9 +201,3 @@ def alert_seen(request: HttpRequest, code: str) -> HttpResponse:
     alert = selectors.alert_for_user(user=user, code=code)
     services.alert_seen(user=user, alert=alert)
     return redirect("case_messages", code=alert.case.code)
-
-
-def case_section(user: Any, case: Any) -> dict[str, Any]:
-    """What the case page shows of its messages: counts, and alerts not yet seen by this user."""
-    summary = selectors.case_message_summary(case)
-    return {"total": summary["total"], "alerts": selectors.alerts_for_case(user=user, case=case).count()}

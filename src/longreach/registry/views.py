@@ -27,7 +27,7 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.core.decorators import staff_user, staff_view
 from longreach.geo import countries
-from longreach.messages import views as chat_views
+from longreach.messages import selectors as chat_selectors
 from longreach.registry import forms, selectors, serialise, services
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
 from longreach.registry.validation import RecordInvalid
@@ -384,7 +384,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "referral_statuses": [(s.value, s.label) for s in Referral.Status],
             "members": account_selectors.members_of(compartment=case.compartment),
             "evidence": vault_selectors.evidence_section(user, case),
-            "chat": chat_views.case_section(user, case),
+            "chat": chat_selectors.case_section(user=user, case=case),
         },
     )
 
