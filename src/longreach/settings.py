@@ -120,6 +120,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "longreach.core.middleware.UploadCleanupMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "longreach.core.middleware.SecurityHeadersMiddleware",
@@ -203,6 +204,9 @@ CSRF_COOKIE_NAME = "lr_csrf"
 # No cookie outlives the browser session: a reporter's phone keeps no trace of the visit.
 CSRF_COOKIE_AGE = None
 CSRF_FAILURE_VIEW = "longreach.core.views.csrf_failure"
+# Django would spool files over 2.5 MB to the temp directory in the clear; views that take
+# files install the encrypting handler, and a file sent anywhere else is read past.
+FILE_UPLOAD_HANDLERS = ["longreach.core.uploads.RefuseFilesUploadHandler"]
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # Plain HTTP on 127.0.0.1 is the one thing demo mode allows; production
@@ -362,6 +366,10 @@ INTAKE_STATUS_FLOOR_MS = env_int("LONGREACH_INTAKE_STATUS_FLOOR_MS", 0 if MODE =
 INTAKE_RECEIPT_DAYS = env_int("LONGREACH_INTAKE_RECEIPT_DAYS", 365, 1)  # after the last activity
 WHERE_TO_REPORT_FILE = env("LONGREACH_WHERE_TO_REPORT_FILE") or None
 INTAKE_IDLE_MINUTES = env_int("LONGREACH_INTAKE_IDLE_MINUTES", 30, 1)
+# What uploads from anyone, logged in or not, may hold in the intake's temp folder at once.
+INTAKE_TMP_CEILING_BYTES = env_int("LONGREACH_INTAKE_TMP_CEILING_MB", 1024, 1) * 1_000_000
+# A temp upload not written to for this long was abandoned; reconcile and the server remove it.
+TEMP_UPLOAD_MAX_AGE_SECONDS = env_int("LONGREACH_TEMP_MAX_AGE_MINUTES", 60, 1) * 60
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,25 @@
-"""Headers that Django and django-csp do not set themselves."""
+"""Headers that Django and django-csp do not set themselves; cleaning up after uploads."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from longreach.core import uploads
+
+
+class UploadCleanupMiddleware:
+    """Outermost: once a response exists, remove the temp files of uploads nobody kept."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        finally:
+            uploads.run_cleanups(request)
 
 
 class SecurityHeadersMiddleware:

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.utils.translation import gettext as _
 
+from longreach.core import uploads
 from longreach.crypto import CryptoError, stream
 
 SUFFIX = ".lrf"
@@ -169,14 +170,22 @@ class EncryptingUploadHandler(FileUploadHandler):
         max_files: int,
         quota: int,
         tmp: Callable[[], Path] | None = None,
+        ceiling: int = 0,
         keep_plain: int = 0,
         wants_plain: Callable[[bytes], bool] | None = None,
     ) -> None:
-        """``keep_plain``: hold up to this many plaintext bytes of each file in memory (0: none),
-        of those files whose first bytes ``wants_plain`` accepts (see ``Sample``)."""
+        """``ceiling``: refuse a file while the temp folder already holds this many bytes from
+        every upload in flight (0: no ceiling). ``keep_plain``: hold up to this many plaintext
+        bytes of each file in memory (0: none), of those files whose first bytes ``wants_plain``
+        accepts (see ``Sample``)."""
         super().__init__(request)
         self.max_file, self.max_files, self.quota = max_file, max_files, quota
         self._tmp = tmp or tmp_dir
+        self._ceiling = ceiling
+        self._created: list[Path] = []
+        self._since_check = 0
+        if request is not None:
+            uploads.on_request_end(request, self.cleanup)
         self._keep, self._wants = keep_plain, wants_plain
         self._sample = Sample()
         self.uploads: list[EncryptedUpload] = []
@@ -202,17 +211,27 @@ class EncryptingUploadHandler(FileUploadHandler):
             raise SkipFile
         folder = self._tmp()
         folder.mkdir(parents=True, exist_ok=True)
+        if self._over_ceiling(folder, 0):
+            self.problems.append(UploadProblem(self.display_name, _busy()))
+            self._skip = True
+            raise SkipFile
         self._key = stream.new_key()
         self._sample = Sample(self._keep, self._wants)
         self._path = folder / (secrets.token_hex(16) + ".part")
         fd = os.open(self._path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._created.append(self._path)
         self._fh = os.fdopen(fd, "wb")
         self._enc = stream.Encryptor(self._fh, self._key)
+        self._since_check = 0
+
+    def _over_ceiling(self, folder: Path, coming: int) -> bool:
+        return bool(self._ceiling) and folder_bytes(folder) + coming > self._ceiling
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if self._skip or self._enc is None:
             return None
         self._total += len(raw_data)
+        self._since_check += len(raw_data)
         if self._enc.size + len(raw_data) > self.max_file:
             self._abandon(
                 _("is larger than %(mb)s MB; nothing was saved from it") % {"mb": _mb(self.max_file)}
@@ -221,7 +240,13 @@ class EncryptingUploadHandler(FileUploadHandler):
             self._abandon(
                 _("goes over the %(mb)s MB this visit may send; send it later") % {"mb": _mb(self.quota)}
             )
+        elif self._since_check >= CEILING_CHECK_BYTES and self._over_ceiling(
+            self._path.parent, len(raw_data)
+        ):
+            self._abandon(_busy())
         else:
+            if self._since_check >= CEILING_CHECK_BYTES:
+                self._since_check = 0
             self._enc.update(raw_data)
             self._sample.add(raw_data)
         if self._total > 2 * self.quota + self.max_file:
@@ -280,6 +305,51 @@ class EncryptingUploadHandler(FileUploadHandler):
         self.uploads.clear()
         self._skip = True
         self.problems.append(UploadProblem("", _("the upload was stopped; nothing from it was kept")))
+
+    def cleanup(self) -> int:
+        """Remove every temp file this handler wrote that was not moved into a store; the count.
+
+        Called once the response exists, so a file whose rows committed was renamed away
+        already, and anything left belongs to a request that was refused or failed.
+        """
+        if self._fh is not None:
+            self._fh.close()
+            self._fh, self._enc = None, None
+        removed = 0
+        for path in self._created:
+            try:
+                path.unlink()
+                removed += 1
+            except FileNotFoundError:
+                pass
+        self._created.clear()
+        return removed
+
+
+# How often (in bytes received) an upload looks again at the temp folder's total.
+CEILING_CHECK_BYTES = 1_000_000
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes held by the files directly in ``folder`` (uploads in flight, from every process)."""
+    total = 0
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    total += entry.stat(follow_symlinks=False).st_size
+                except FileNotFoundError:
+                    pass  # finished or removed while we looked
+    except FileNotFoundError:
+        return 0
+    return total
+
+
+def _busy() -> str:
+    return _(
+        "could not be received now: too many files are arriving at once; nothing was saved from it, "
+        "please send it again in a few minutes"
+    )
 
 
 def _mb(n: int) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
-from longreach.core.reconcile import Finding, Row, compare
+from longreach.core.reconcile import Finding, Row, compare, sweep_temps
 from longreach.intake import filestore
 from longreach.intake.models import ReportFile
 
@@ -17,14 +16,16 @@ def findings(verify: bool = True) -> Iterator[Finding]:
             rows[r.stored_name] = Row(r.code, r.cipher_size, r.cipher_sha256)
         else:
             moved[r.stored_name] = f"{r.code} was moved into the vault; this copy was meant to be removed"
-    now = time.time()
     yield from compare(
         "intake",
         on_disk=filestore.stored_names(),
         rows=rows,
         size_of=lambda name: (filestore.files_dir() / name).stat().st_size,
         sha_of=filestore.cipher_sha256,
-        temps=[(n, now - (filestore.tmp_dir() / n).stat().st_mtime) for n in filestore.temp_names()],
         verify=verify,
         expected_orphans=moved,
     )
+
+
+def sweep(max_age: float) -> Iterator[Finding]:
+    yield from sweep_temps("intake", (filestore.tmp_dir() / n for n in filestore.temp_names()), max_age)

@@ -53,6 +53,7 @@ def _handler(request: HttpRequest) -> EncryptingUploadHandler:
         max_file=settings.INTAKE_MAX_FILE_BYTES,
         max_files=settings.INTAKE_MAX_FILES,
         quota=max(0, settings.INTAKE_SESSION_BYTES - used),
+        ceiling=settings.INTAKE_TMP_CEILING_BYTES,
     )
 
 

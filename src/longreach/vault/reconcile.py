@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
-from longreach.core.reconcile import Finding, Row, compare
+from longreach.core.reconcile import Finding, Row, compare, sweep_temps
 from longreach.crypto import stream
 from longreach.vault import storage
 from longreach.vault.models import EvidenceItem, ViewingCopy
@@ -29,14 +28,16 @@ def findings(verify: bool = True) -> Iterator[Finding]:
         "storage_name", "cipher_size", "cipher_sha256", "kind", "item__code"
     ):
         rows[copy.storage_name] = Row(f"{copy.item.code}/{copy.kind}", copy.cipher_size, copy.cipher_sha256)
-    now = time.time()
     yield from compare(
         "vault",
         on_disk=storage.stored_names(),
         rows=rows,
         size_of=lambda name: int(storage.vault_storage().size(name)),
         sha_of=_sha,
-        temps=[(p.name, now - p.stat().st_mtime) for p in storage.temp_names()],
         verify=verify,
         expected_orphans=shredded,
     )
+
+
+def sweep(max_age: float) -> Iterator[Finding]:
+    yield from sweep_temps("vault", storage.temp_names(), max_age)

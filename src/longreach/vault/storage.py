@@ -86,7 +86,7 @@ def stored_names() -> set[str]:
         _dirs, files = storage.listdir("")
     except FileNotFoundError:
         return set()
-    return {f for f in files if f.endswith(SUFFIX)}
+    return set(files)
 
 
 def temp_names() -> Iterator[Path]:

@@ -14,9 +14,13 @@ from django.db import close_old_connections
 
 
 def _signer(stop: threading.Event, every: float, out: Any) -> None:
+    from django.conf import settings
+
     from longreach.audit.models import LedgerState, TreeHead
     from longreach.audit.services import ledger_sign_head
+    from longreach.intake import reconcile as intake_files
     from longreach.intake import throttle
+    from longreach.vault import reconcile as vault_files
 
     while not stop.wait(every):
         try:
@@ -26,6 +30,9 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
             if last is None or size > last + 1:  # +1: signing itself adds an entry
                 ledger_sign_head()
             throttle.prune()
+            for source in (intake_files, vault_files):
+                for removed in source.sweep(settings.TEMP_UPLOAD_MAX_AGE_SECONDS):
+                    out.write(f"{removed.kind}\t{removed.name}\t{removed.detail}\n")
         except Exception as exc:  # keep serving; the failure is printed for the operator
             out.write(f"tree head signing failed: {exc}\n")
         finally:
@@ -57,10 +64,37 @@ def _job_worker() -> Any:
     return jobs
 
 
+def seal_server_buffers() -> None:
+    """waitress spools request bodies over ``inbuf_overflow`` and responses over ``outbuf_overflow``
+    to unnamed files in the temp directory: make those files ciphertext (core/spool.py).
+
+    waitress has no setting for its spool file, so its one factory is replaced; a waitress
+    without that factory stops the server rather than spool plaintext.
+    """
+    from waitress import buffers
+
+    from longreach.core.spool import open_spool
+
+    factory = getattr(buffers.TempfileBasedBuffer, "newfile", None)
+    if factory is None:
+        raise RuntimeError("this waitress has no TempfileBasedBuffer.newfile: refusing to spool in the clear")
+    buffers.TempfileBasedBuffer.newfile = lambda self: open_spool()
+
+
+def no_core_dumps() -> None:
+    """A core dump of the server holds keys and plaintext: the process never writes one."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.0) -> None:
     from waitress import serve as waitress_serve
 
     from longreach.wsgi import application
+
+    seal_server_buffers()
+    no_core_dumps()
 
     stop = threading.Event()
     worker = threading.Thread(
