@@ -144,3 +144,17 @@ def client_for(cast: Cast) -> Iterator[Any]:
         return login(Client(), cast.users[username])
 
     yield make
+
+
+@pytest.fixture
+def api(cast: Cast) -> Any:
+    """Headers that authenticate an API request as one of the cast, by a fresh token."""
+    from longreach.accounts import services as account_services
+
+    def make(username: str) -> Any:
+        token = account_services.token_create(
+            user=cast.users[username], private_key=cast.privates[username], name="t"
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    return make

@@ -14,22 +14,10 @@ from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from longreach.accounts import services as account_services
 from longreach.audit.models import AuditEntry
 from tests.django.registry_data import incident_input
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api(cast: Any) -> Any:
-    def make(username: str) -> Any:
-        token = account_services.token_create(
-            user=cast.users[username], private_key=cast.privates[username], name="t"
-        )
-        return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-    return make
 
 
 def post(path: str, data: Any, auth: dict[str, str], method: str = "post") -> Any:

@@ -9,15 +9,16 @@ through the audited reveal route.
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.models import User
-from longreach.registry import selectors, serialise, services
+from longreach.registry import filters, selectors, serialise, services
 from longreach.registry.models import Case, Incident, Person, Source
 from longreach.registry.validation import FieldError, RecordInvalid
 
@@ -43,7 +44,28 @@ class InvalidOut(Schema):
 # Input -------------------------------------------------------------------------------
 
 
-class PersonIn(Schema):
+# JSON can spell what text cannot hold: a NUL, or half of a UTF-16 pair ("\\ud800"), which then
+# fails deep inside encryption or PostgreSQL as a 500. Every input schema refuses them by field.
+_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _text_only(value: Any) -> Any:
+    for text in value if isinstance(value, list) else [value]:
+        if isinstance(text, str) and _NOT_TEXT.search(text):
+            raise ValueError("contains a NUL or a lone surrogate (U+D800 to U+DFFF), which text cannot hold")
+    return value
+
+
+class TextIn(Schema):
+    """Input whose every string field is text."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _text_only(value)
+
+
+class PersonIn(TextIn):
     name: str = ""
     aliases: list[str] = []
     phone: str = ""
@@ -58,14 +80,14 @@ class PersonIn(Schema):
     is_minor: bool = False
 
 
-class OrganisationIn(Schema):
+class OrganisationIn(TextIn):
     name: str
     perpetrator_type: str = ""
     country: str = ""
     notes: str = ""
 
 
-class PartyIn(Schema):
+class PartyIn(TextIn):
     person: str | None = Field(None, description="code of a person in the same compartment")
     new_person: PersonIn | None = None
 
@@ -85,7 +107,7 @@ class RelativeIn(PartyIn):
     is_minor: bool = False
 
 
-class ActIn(Schema):
+class ActIn(TextIn):
     code: str = Field("", description="an existing act of this incident, to keep its code when editing")
     tactics: list[str]
     demands: list[str] = []
@@ -106,7 +128,7 @@ class ActIn(Schema):
     relatives: list[RelativeIn] = []
 
 
-class IncidentIn(Schema):
+class IncidentIn(TextIn):
     case: str = ""
     title: str = ""
     narrative: str = ""
@@ -121,7 +143,7 @@ class IncidentUpdateIn(IncidentIn):
     version: int = Field(description="the version you edited; a newer one on the server answers 409")
 
 
-class CaseIn(Schema):
+class CaseIn(TextIn):
     client: str = ""
     state: str = "NEW"
     urgency: str = "P3"
@@ -141,7 +163,7 @@ class PersonUpdateIn(PersonIn):
     version: int
 
 
-class CitationIn(Schema):
+class CitationIn(TextIn):
     incident: str
     act: str = ""
     credibility: str = "6"
@@ -149,7 +171,7 @@ class CitationIn(Schema):
     locator: str = ""
 
 
-class SourceIn(Schema):
+class SourceIn(TextIn):
     source_type: str
     reliability: str = "F"
     title: str = ""
@@ -163,7 +185,7 @@ class SourceUpdateIn(SourceIn):
     version: int
 
 
-class RevealIn(Schema):
+class RevealIn(TextIn):
     field: str
     reason: str
 
@@ -356,15 +378,6 @@ def _known_params(request: HttpRequest, schema: type[Schema]) -> None:
         )
 
 
-def _day(name: str, text: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise RecordInvalid([FieldError(name, "is not a real date (YYYY-MM-DD)")]) from None
-
-
 def _writable(request: HttpRequest, code: str) -> Any:
     return account_selectors.compartment_for_user(user=_user(request), code=code, action="case.write")
 
@@ -372,41 +385,33 @@ def _writable(request: HttpRequest, code: str) -> Any:
 # Incidents ---------------------------------------------------------------------------
 
 
-# Filters are codes: anything else (a NUL byte, which PostgreSQL refuses, or a paragraph) is a 422
-# naming the field, never a query.
-FILTER_CODE = r"^[A-Za-z0-9_\-]{0,64}$"
-FILTER_COUNTRY = r"^[A-Za-z]{0,2}$"
-
-
+# Filters are read by registry/filters.py, as the pages read them: a value that is not a code,
+# a country or a day is a 422 naming the field, never a query. The schema documents them.
 class IncidentQuery(Schema):
-    compartment: str = Field("", pattern=FILTER_CODE)
-    origin_state: str = Field("", pattern=FILTER_COUNTRY)
-    host_country: str = Field("", pattern=FILTER_COUNTRY)
-    tactic: str = Field("", pattern=FILTER_CODE)
-    tactic_family: str = Field("", pattern=FILTER_CODE)
-    demand: str = Field("", pattern=FILTER_CODE)
-    channel: str = Field("", pattern=FILTER_CODE)
-    community: str = Field("", pattern=FILTER_CODE)
-    profile: str = Field("", pattern=FILTER_CODE)
-    status: str = Field("", pattern=FILTER_CODE)
-    urgency: str = Field("", pattern=FILTER_CODE)
-    confidence: str = Field("", pattern=FILTER_CODE)
-    date_from: str = Field("", pattern=ISO_DAY)
-    date_to: str = Field("", pattern=ISO_DAY)
-    physical: bool | None = None
-    case: str = Field("", pattern=FILTER_CODE)
+    compartment: str = ""
+    origin_state: str = Field("", description="ISO 3166-1 alpha-2")
+    host_country: str = Field("", description="ISO 3166-1 alpha-2")
+    tactic: str = ""
+    tactic_family: str = ""
+    demand: str = ""
+    channel: str = ""
+    community: str = ""
+    profile: str = ""
+    status: str = ""
+    urgency: str = ""
+    confidence: str = ""
+    date_from: str = Field("", description="YYYY-MM-DD")
+    date_to: str = Field("", description="YYYY-MM-DD")
+    physical: str = Field("", description="yes or no")
+    case: str = ""
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 
 
 @router.get("/incidents", response={200: IncidentPageOut, 401: ErrorOut, 422: InvalidOut})
 def incident_list(request: HttpRequest, q: Query[IncidentQuery]) -> dict[str, Any]:
-    _known_params(request, IncidentQuery)
-    params = q.dict()
-    page, per_page = params.pop("page"), params.pop("per_page")
-    for name in ("date_from", "date_to"):
-        params[name] = _day(name, params[name])
-    qs = selectors.incidents_for_user(user=_user(request), filters=selectors.IncidentFilters(**params))
+    page, per_page = q.page, q.per_page
+    qs = selectors.incidents_for_user(user=_user(request), filters=filters.incident_filters(request.GET))
     count = qs.count()
     rows = selectors.incident_page(qs[(page - 1) * per_page : page * per_page])
     return {
@@ -471,12 +476,12 @@ def incident_update(request: HttpRequest, code: str, payload: IncidentUpdateIn) 
 
 
 class CaseQuery(Schema):
-    compartment: str = Field("", pattern=FILTER_CODE)
-    state: str = Field("", pattern=FILTER_CODE)
-    urgency: str = Field("", pattern=FILTER_CODE)
-    origin_state: str = Field("", pattern=FILTER_COUNTRY)
-    host_country: str = Field("", pattern=FILTER_COUNTRY)
-    community: str = Field("", pattern=FILTER_CODE)
+    compartment: str = ""
+    state: str = ""
+    urgency: str = ""
+    origin_state: str = Field("", description="ISO 3166-1 alpha-2")
+    host_country: str = Field("", description="ISO 3166-1 alpha-2")
+    community: str = ""
     page: int = Field(1, ge=1, le=100_000)
     per_page: int = Field(50, ge=1, le=200)
 
@@ -490,10 +495,8 @@ class CasePageOut(Schema):
 
 @router.get("/cases", response={200: CasePageOut, 401: ErrorOut, 422: InvalidOut})
 def case_list(request: HttpRequest, q: Query[CaseQuery]) -> dict[str, Any]:
-    _known_params(request, CaseQuery)
-    params = q.dict()
-    page, per_page = params.pop("page"), params.pop("per_page")
-    qs = selectors.cases_for_user(user=_user(request), filters=selectors.CaseFilters(**params))
+    page, per_page = q.page, q.per_page
+    qs = selectors.cases_for_user(user=_user(request), filters=filters.case_filters(request.GET))
     return {
         "count": qs.count(),
         "page": page,
@@ -594,7 +597,7 @@ def person_reveal(request: HttpRequest, code: str, payload: RevealIn) -> Any:
     return {"field": payload.field, "value": value}
 
 
-class LookupQuery(Schema):
+class LookupQuery(TextIn):
     kind: Literal["phone", "email", "handle", "name"]
     value: str = Field(min_length=1, max_length=300)
 

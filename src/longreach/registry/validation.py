@@ -33,6 +33,10 @@ RELIABILITY = list("ABCDEF")
 CREDIBILITY = list("123456")
 
 
+# JSON can spell half of a UTF-16 pair ("\\ud800"); such a string cannot be encoded to be sealed.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True)
 class FieldError:
     path: str
@@ -119,6 +123,9 @@ class Checker:
         if "\x00" in value:
             self.fail(name, _("contains a NUL character"))
             return ""
+        if _SURROGATE.search(value):
+            self.fail(name, _("contains a lone surrogate (U+D800 to U+DFFF), which is not a character"))
+            return ""
         if len(value) > LIMITS[size]:
             self.fail(
                 name, _("is %(n)d characters; the limit is %(max)d") % {"n": len(value), "max": LIMITS[size]}
@@ -143,7 +150,7 @@ class Checker:
             )
             return []
         for v in value:
-            if len(v) > LIMITS["short"] or "\x00" in v:
+            if len(v) > LIMITS["short"] or "\x00" in v or _SURROGATE.search(v):
                 self.fail(name, _("an entry is too long or holds a NUL character"))
                 return []
         return [v.strip() for v in value if v.strip()]
@@ -304,6 +311,15 @@ class PersonData:
     code: str = ""
 
 
+def _has_letters(text: str) -> bool:
+    """Names are found again through a blind index of their letters; one without any has no index."""
+    try:
+        normalise.name(text)
+    except ValueError:
+        return False
+    return True
+
+
 def read_person(c: Checker) -> PersonData:
     residence = c.country("residence_country")
     phone_raw = c.text("phone")
@@ -319,10 +335,24 @@ def read_person(c: Checker) -> PersonData:
             normalise.email(email)
         except ValueError:
             c.fail("email", _("is not an e-mail address"))
+    name = c.text("name")
+    if name.strip() and not _has_letters(name):
+        c.fail("name", _("has no letters; give the name as it is written"))
+    aliases = c.strings("aliases")
+    if any(not _has_letters(a) for a in aliases):
+        c.fail("aliases", _("an alias has no letters; give each as it is written"))
     handle = c.text("handle")
+    if handle:
+        try:
+            normalise.handle(handle)
+        except ValueError:
+            c.fail(
+                "handle",
+                _("is not an account handle: letters, digits, '.', '-' and '_', with or without a leading @"),
+            )
     return PersonData(
-        name=c.text("name"),
-        aliases=c.strings("aliases"),
+        name=name,
+        aliases=aliases,
         phone=phone,
         email=email,
         handle=handle,
@@ -347,9 +377,12 @@ class OrganisationData:
 
 
 def read_organisation(c: Checker) -> OrganisationData:
+    name = c.text("name", required=True)
+    if name.strip() and not _has_letters(name):
+        c.fail("name", _("has no letters; give the name as it is written"))
     return OrganisationData(
         code=c.ref("code"),
-        name=c.text("name", required=True),
+        name=name,
         perpetrator_type=c.code("perpetrator_type", "perpetrator_type"),
         country=c.country("country"),
         notes=c.text("notes", "long"),

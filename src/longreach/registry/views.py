@@ -7,7 +7,6 @@ form back, and nothing is saved until "Save".
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import Any
 
@@ -28,6 +27,7 @@ from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.core.decorators import staff_user, staff_view
 from longreach.geo import countries
 from longreach.messages import selectors as chat_selectors
+from longreach.registry import filters as list_filters
 from longreach.registry import forms, selectors, serialise, services
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
 from longreach.registry.validation import RecordInvalid
@@ -82,31 +82,21 @@ def _form_context(user: Any, compartment: Compartment) -> dict[str, Any]:
 
 
 def _filters_from(request: HttpRequest) -> tuple[selectors.IncidentFilters, dict[str, str]]:
-    """Filters from the query string; a value that cannot be a filter is dropped and reported."""
-    get = request.GET
-    f = selectors.IncidentFilters()
-    problems: dict[str, str] = {}
-    for name in ("compartment", "origin_state", "host_country", "confidence", "case", *FILTER_VOCABS):
-        value = get.get(name, "").strip()[:64]
-        if value:
-            setattr(f, name, value)
-    for name in ("date_from", "date_to"):
-        value = get.get(name, "").strip()
-        if value:
-            try:
-                setattr(f, name, dt.date.fromisoformat(value[:10]))
-            except ValueError:
-                problems[name] = _("Give a date as YYYY-MM-DD.")
-    if get.get("physical") in ("yes", "no"):
-        f.physical = get["physical"] == "yes"
-    return f, problems
+    """The list's filters and, when some cannot be filters, what is wrong with each (the list is
+    then empty: showing more than was asked for would pass for what was asked for)."""
+    try:
+        return list_filters.incident_filters(request.GET, strict=False), {}
+    except RecordInvalid as exc:
+        return selectors.IncidentFilters(), exc.by_path()
 
 
 @staff_view("case.read")
 def incident_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    filters, problems = _filters_from(request)
-    qs = selectors.incidents_for_user(user=user, filters=filters)
+    chosen, problems = _filters_from(request)
+    qs = selectors.incidents_for_user(user=user, filters=chosen)
+    if problems:
+        qs = qs.none()
     page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.incident_page(page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
@@ -118,7 +108,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": rows,
-            "filters": filters,
+            "filters": chosen,
             "problems": problems,
             "query": query.urlencode(),
             "vocab": vocab,
@@ -129,6 +119,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "writable": allowed(user, "case.write"),
             "export_limit": UI_EXPORT_LIMIT,
         },
+        status=400 if problems else 200,
     )
 
 
@@ -136,8 +127,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 def incident_export(request: HttpRequest) -> HttpResponse:
     """The filtered incidents as the incident CSV (one row per act), within a size limit."""
     user = staff_user(request)
-    filters, _problems = _filters_from(request)
-    qs = selectors.incidents_for_user(user=user, filters=filters)
+    chosen, problems = _filters_from(request)
+    if problems:
+        messages.error(request, _("Nothing was exported: correct the filters first."))
+        return redirect(f"{reverse('incidents')}?{request.GET.urlencode()}")
+    qs = selectors.incidents_for_user(user=user, filters=chosen)
     count = qs.count()
     if count > UI_EXPORT_LIMIT:
         messages.error(
@@ -329,17 +323,14 @@ def incident_edit(request: HttpRequest, code: str) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     get = request.GET
-    filters = selectors.CaseFilters(
-        compartment=get.get("compartment", "")[:16],
-        state=get.get("state", "")[:64],
-        urgency=get.get("urgency", "")[:4],
-        origin_state=get.get("origin_state", "")[:2],
-        host_country=get.get("host_country", "")[:2],
-        community=get.get("community", "")[:64],
-        assigned_to_me=get.get("mine") == "1",
-        open_only=get.get("open") == "1",
-    )
-    qs = selectors.cases_for_user(user=user, filters=filters)
+    problems: dict[str, str] = {}
+    try:
+        chosen = list_filters.case_filters(get, strict=False)
+    except RecordInvalid as exc:
+        chosen, problems = selectors.CaseFilters(), exc.by_path()
+    qs = selectors.cases_for_user(user=user, filters=chosen)
+    if problems:
+        qs = qs.none()
     page = Paginator(qs, PER_PAGE).get_page(get.get("page"))
     query = get.copy()
     query.pop("page", None)
@@ -349,7 +340,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "registry/case_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": chosen,
+            "problems": problems,
             "query": query.urlencode(),
             "vocab": vocab,
             "countries": forms.country_choices(get_language() or "en"),
@@ -359,6 +351,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "writable": allowed(user, "case.write"),
             "overdue": selectors.tasks_overdue(user=user).count(),
         },
+        status=400 if problems else 200,
     )
 
 

@@ -1,0 +1,125 @@
+"""The filters of the incident and case lists, read once for the pages and the API alike.
+
+A filter is a code, a country or a day. Anything else (a NUL byte, which
+PostgreSQL refuses with a 500, a paragraph, ``date_from=garbage``, the
+country ``ZZ``) is an error naming the field, never a query and never
+silently dropped: a filter that vanished would show a caseworker more than
+they asked for and let them think it was what they asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from django.utils.translation import gettext as _
+
+from longreach.geo import countries
+from longreach.registry.selectors import CaseFilters, IncidentFilters
+from longreach.registry.validation import FieldError, RecordInvalid
+
+CODE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
+# The compartment, tactic, demand... codes of the incident list; status is the case's state.
+INCIDENT_CODES = (
+    "compartment",
+    "tactic",
+    "tactic_family",
+    "demand",
+    "channel",
+    "community",
+    "profile",
+    "status",
+    "urgency",
+    "confidence",
+    "case",
+)
+CASE_CODES = ("compartment", "state", "urgency", "community")
+COUNTRIES = ("origin_state", "host_country")
+DAYS = ("date_from", "date_to")
+YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+# Not filters, but the lists' own parameters: accepted and read elsewhere.
+PAGING = ("page", "per_page")
+
+
+def _code(name: str, raw: str, errors: list[FieldError]) -> str:
+    if CODE.fullmatch(raw):
+        return raw
+    errors.append(FieldError(name, _("is not a code (letters, digits, '_' and '-', at most 64)")))
+    return ""
+
+
+def _country(name: str, raw: str, errors: list[FieldError]) -> str:
+    if countries.is_country(raw):
+        return raw.upper()
+    errors.append(FieldError(name, _("is not a country code (two letters, e.g. CN)")))
+    return ""
+
+
+def _day(name: str, raw: str, errors: list[FieldError]) -> dt.date | None:
+    try:
+        if len(raw) == 10:
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        pass
+    errors.append(FieldError(name, _("is not a real date (YYYY-MM-DD)")))
+    return None
+
+
+def _unknown(params: Mapping[str, str], known: tuple[str, ...], errors: list[FieldError]) -> None:
+    for name in sorted(set(params) - set(known)):
+        errors.append(FieldError(name[:40] or "(empty)", _("is not a filter of this list")))
+
+
+def incident_filters(params: Mapping[str, str], *, strict: bool = True) -> IncidentFilters:
+    """Filters from query parameters; RecordInvalid names every bad one.
+
+    ``strict`` refuses parameters that are not filters (the API); the page has its own
+    (``page``) and ignores what a browser adds.
+    """
+    errors: list[FieldError] = []
+    f = IncidentFilters()
+    for name in INCIDENT_CODES:
+        raw = params.get(name, "").strip()
+        if raw:
+            setattr(f, name, _code(name, raw, errors))
+    for name in COUNTRIES:
+        raw = params.get(name, "").strip()
+        if raw:
+            setattr(f, name, _country(name, raw, errors))
+    for name in DAYS:
+        raw = params.get(name, "").strip()
+        if raw:
+            setattr(f, name, _day(name, raw, errors))
+    physical = params.get("physical", "").strip().lower()
+    if physical:
+        if physical in YES_NO:
+            f.physical = YES_NO[physical]
+        else:
+            errors.append(FieldError("physical", _("must be yes or no")))
+    if strict:
+        _unknown(params, (*INCIDENT_CODES, *COUNTRIES, *DAYS, "physical", *PAGING), errors)
+    if errors:
+        raise RecordInvalid(errors)
+    return f
+
+
+def case_filters(params: Mapping[str, str], *, strict: bool = True) -> CaseFilters:
+    """Filters of the case list; ``mine`` and ``open`` are the page's check boxes."""
+    errors: list[FieldError] = []
+    f = CaseFilters()
+    for name in CASE_CODES:
+        raw = params.get(name, "").strip()
+        if raw:
+            setattr(f, name, _code(name, raw, errors))
+    for name in COUNTRIES:
+        raw = params.get(name, "").strip()
+        if raw:
+            setattr(f, name, _country(name, raw, errors))
+    f.assigned_to_me = params.get("mine") == "1"
+    f.open_only = params.get("open") == "1"
+    if strict:
+        _unknown(params, (*CASE_CODES, *COUNTRIES, *PAGING), errors)
+    if errors:
+        raise RecordInvalid(errors)
+    return f
