@@ -193,6 +193,27 @@ def test_damaged_stored_files_are_refused_with_a_reason(
     assert custody(item)[-1].event != "custody.downloaded"
 
 
+def test_a_file_altered_past_its_first_chunk_sends_nothing_and_says_so(
+    cast: Any, client_for: Any, incident: Any, vault_files: Path
+) -> None:
+    """Issue 14, item 6: a byte changed near the end used to stream as 200 OK up to that chunk."""
+    analyst = client_for("analyst")
+    body = bytes(range(256)) * 8192  # 2 MB: 32 chunks
+    upload(analyst, incident, [("long.bin", body, "application/octet-stream")])
+    item = EvidenceItem.objects.get()
+    path = vault_files / item.storage_name
+    blob = bytearray(path.read_bytes())
+    blob[-1000] ^= 0x40
+    path.write_bytes(bytes(blob))
+    r = analyst.get(f"/evidence/{item.code}/download/")
+    assert r.status_code == 302 and not getattr(r, "streaming", False)
+    last = custody(item)[-1]
+    assert last.event == "custody.check_failed" and last.detail["problem"] == "checksum"
+    assert not any(e.event == "custody.downloaded" for e in custody(item))
+    page = analyst.get(f"/evidence/{item.code}/").content.decode()
+    assert "failed its integrity check" in page and "nothing was sent" in page
+
+
 def test_a_file_key_swapped_between_items_opens_nothing(cast: Any, three: list[EvidenceItem]) -> None:
     from longreach.crypto import CryptoError
     from longreach.vault import services

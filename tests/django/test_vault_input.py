@@ -266,6 +266,30 @@ def test_reconcile_lists_vault_problems_and_deletes_nothing(
     assert (vault_files / ("f" * 32 + ".lrf")).exists()
 
 
+def test_a_hash_changed_in_the_database_is_found_by_reconcile(
+    cast: Any, client_for: Any, incident: Any, vault_files: Path
+) -> None:
+    """Issue 14, item 8: a file and its recorded hash changed together passed every check."""
+    upload(client_for("analyst"), incident, [("a.txt", b"first", "text/plain")])
+    item = EvidenceItem.objects.get()
+    path = vault_files / item.storage_name
+    path.write_bytes(path.read_bytes()[:-1] + b"\0")
+    forged = stream_sha256(path)
+    EvidenceItem.objects.filter(pk=item.pk).update(cipher_sha256=forged, sha256="0" * 64)
+    out = io.StringIO()
+    from django.core.management import call_command
+
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("reconcile", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert all(line.startswith("ledger-mismatch\tvault/" + item.code) for line in lines)
+    assert {"sha256", "cipher_sha256"} == {line.split("recorded ")[1].split(" ")[0] for line in lines}
+
+
+def stream_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_files_from_a_report_move_into_the_vault_when_the_case_opens(
     routed: Any, client_for: Any, intake_files: Path, django_capture_on_commit_callbacks: Any
 ) -> None:

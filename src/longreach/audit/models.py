@@ -66,6 +66,7 @@ class Event(models.TextChoices):
     CUSTODY_ACQUIRED = "custody.acquired", _("Evidence acquired")
     CUSTODY_VIEWED = "custody.viewed", _("Evidence viewed")
     CUSTODY_DOWNLOADED = "custody.downloaded", _("Evidence downloaded")
+    CUSTODY_CHECK_FAILED = "custody.check_failed", _("Evidence failed its integrity check; nothing was sent")
     CUSTODY_EXPORTED = "custody.exported", _("Evidence exported in a package")
     CUSTODY_DERIVED = "custody.derived", _("Viewing copy made from evidence")
     CUSTODY_LINKED = "custody.linked", _("Evidence linked")

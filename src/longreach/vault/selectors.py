@@ -11,7 +11,7 @@ from django.http import Http404
 
 from longreach.accounts.models import Compartment, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.audit.models import AuditEntry, TreeHead
+from longreach.audit.models import AuditEntry, Event, TreeHead
 from longreach.audit.services import DbNodeStore, as_head, audit_denied, canonical_leaf
 from longreach.core.codes import is_code
 from longreach.ledger import merkle
@@ -134,6 +134,15 @@ def custody_with_proofs(
             merkle.verify_inclusion(merkle.leaf_hash(leaf), entry.index, head.size, proof, as_head(head).root)
         out.append(ProvenEvent(entry, leaf.decode("utf-8"), proof))
     return out
+
+
+def integrity_failures(item: EvidenceItem) -> list[AuditEntry]:
+    """The item's failed integrity checks, newest first, for its page."""
+    return list(
+        AuditEntry.objects.filter(
+            object_type="evidence", object_code=item.code, event=Event.CUSTODY_CHECK_FAILED
+        ).order_by("-index")
+    )
 
 
 def actor_names() -> dict[str, str]:

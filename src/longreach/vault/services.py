@@ -315,9 +315,36 @@ def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
     return itertools.chain([first], chunks)
 
 
+def stored_problem(item: EvidenceItem) -> str:
+    """ "" when the stored ciphertext is there with its recorded size and SHA-256; else
+    ``missing``, ``size`` or ``checksum``. Reads the whole file and needs no key."""
+    storage_ = storage.vault_storage()
+    try:
+        if storage_.size(item.storage_name) != item.cipher_size:
+            return "size"
+        with storage.open_stored(item.storage_name) as fh:
+            found = stream.sha256_of(fh)
+    except FileNotFoundError:
+        return "missing"
+    return "" if found == item.cipher_sha256 else "checksum"
+
+
 def item_download(*, user: User, item: EvidenceItem) -> Download:
+    """The plaintext to send, only once the whole stored file has matched its recorded hash.
+
+    Checking chunk by chunk while sending would start a 200 OK and stream plaintext up to
+    the altered chunk; a court must never receive part of a file that was changed. A file
+    that fails is a custody event of its own, and nothing is sent.
+    """
     require_member(user, "evidence.read", item.compartment_id)
     _file_key(item)
+    problem = stored_problem(item)
+    if problem:
+        with transaction.atomic():
+            _custody(
+                Event.CUSTODY_CHECK_FAILED, _locked(item), user, {"action": "download", "problem": problem}
+            )
+        raise stored_missing() if problem == "missing" else stored_altered()
     chunks = checked_plaintext(item)
     with transaction.atomic():
         _custody(Event.CUSTODY_DOWNLOADED, _locked(item), user)

@@ -143,6 +143,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
             "metadata": sealed.get("metadata") or {},
             "links": item.links.select_related("case", "incident", "act__incident", "source", "created_by"),
             "custody": selectors.custody_with_proofs(item, head),
+            "failures": selectors.integrity_failures(item),
             "people": selectors.actor_names(),
             "head": head,
             "head_ok": head_ok,
