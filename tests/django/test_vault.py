@@ -359,7 +359,13 @@ def test_a_package_is_approved_downloaded_once_and_verifies(
     assert result.items == 3 and result.events >= 9
     with zipfile.ZipFile(io.BytesIO(blob)) as zf:
         names = zf.namelist()
-        assert {"manifest.json", "docs/manifest.html", "docs/README.txt"} <= set(names)
+        assert {
+            "manifest.json",
+            "docs/manifest.html",
+            "docs/README.txt",
+            "docs/verifying-evidence.md",
+        } <= set(names)
+        assert zf.read("docs/verifying-evidence.md").startswith(b"# Verifying a Longreach evidence package")
         shot = next(n for n in names if n.endswith("screenshot.jpg"))
         assert zf.read(shot) == SCREENSHOT
         html = zf.read("docs/manifest.html").decode()

@@ -281,3 +281,31 @@ def test_the_by_hand_procedure_in_the_docs_works_and_catches_tampering(tmp_path:
         ["bash", "-c", shell.replace(PUBLIC.hex(), other)], cwd=tmp_path, capture_output=True, text=True
     )
     assert "Signature Verified Successfully" not in refused.stdout
+
+
+def test_a_byte_changed_anywhere_fails_with_a_reason_never_a_crash() -> None:
+    """Issue 14, item 7: a byte changed inside manifest.json gave BadZipFile's traceback."""
+    blob = build()
+    manifest_at = blob.index(b'{"format"')
+    positions = sorted({*range(0, len(blob), 7), *range(manifest_at, manifest_at + 400)})
+    failed = 0
+    for at in positions:
+        damaged = bytearray(blob)
+        damaged[at] ^= 0x5A
+        try:
+            check(bytes(damaged))
+        except package.PackageInvalid as exc:
+            assert str(exc) and "\n" not in str(exc)
+            failed += 1
+    # Bytes the zip format ignores (timestamps, extra fields) may change without harm;
+    # everything the manifest or an item is made of must fail.
+    assert failed > len(positions) * 0.8
+
+
+def test_the_command_line_says_failed_for_a_damaged_manifest(tmp_path: Any) -> None:
+    blob = bytearray(build())
+    blob[blob.index(b'"package"') + 3] ^= 1  # inside the stored manifest: its CRC-32 no longer matches
+    (tmp_path / "bad.zip").write_bytes(bytes(blob))
+    r = run_cli(tmp_path, str(tmp_path / "bad.zip"), "--key", PUBLIC.hex())
+    assert r.returncode == 1 and "FAILED" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1

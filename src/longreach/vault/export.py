@@ -19,6 +19,7 @@ import zipfile
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -105,7 +106,12 @@ def prepare(*, user: User, action: PendingAction) -> Prepared:
         [services.plaintext(item) for item in items],
         {},
     )
-    prepared.docs = {"docs/manifest.html": _human_manifest(prepared), "docs/README.txt": _readme(prepared)}
+    prepared.docs = {
+        "docs/manifest.html": _human_manifest(prepared),
+        "docs/README.txt": _readme(prepared),
+        # The recipient's guide travels with the package: it names no server to trust.
+        "docs/verifying-evidence.md": GUIDE.read_text(encoding="utf-8"),
+    }
     return prepared
 
 
@@ -152,6 +158,9 @@ def _human_manifest(prepared: Prepared) -> str:
             "signing_key": OrgKeys.get().signing_public_key,
         },
     )
+
+
+GUIDE = Path(__file__).parent / "guide" / "verifying-evidence.md"
 
 
 def _readme(prepared: Prepared) -> str:

@@ -41,6 +41,10 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _READ = 1024 * 1024
 
 
+# What reading a damaged zip raises: a bad CRC, a cut stream, an unknown method, a bad header.
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError)
+
+
 class PackageInvalid(ValueError):
     """The package fails a check; the message names the first item and what failed."""
 
@@ -61,7 +65,11 @@ def _load_manifest(zf: zipfile.ZipFile) -> dict[str, Any]:
     if info.file_size > MAX_MANIFEST_BYTES:
         raise PackageInvalid(f"{MANIFEST} is larger than {MAX_MANIFEST_BYTES} bytes")
     try:
-        data = json.loads(zf.read(info).decode("utf-8"))
+        raw = zf.read(info)
+    except _DAMAGED as exc:
+        raise PackageInvalid(f"{MANIFEST}: the zip is damaged ({exc})") from None
+    try:
+        data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise PackageInvalid(f"{MANIFEST} is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -82,7 +90,7 @@ def _hash_entry(zf: zipfile.ZipFile, name: str, where: str) -> tuple[str, int]:
             for block in iter(lambda: fh.read(_READ), b""):
                 digest.update(block)
                 size += len(block)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+    except _DAMAGED as exc:
         # The zip's own CRC-32 often notices a changed byte before our hash does.
         raise PackageInvalid(
             f"{where}: its bytes differ from those recorded, or the zip is damaged ({exc})"
@@ -153,25 +161,35 @@ def verify(source: str | Path | IO[bytes], public_key: bytes) -> Verified:
     """Check a package with nothing but the organisation's published signing key."""
     try:
         zf = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except _DAMAGED as exc:
         raise PackageInvalid(f"not a readable zip file: {exc}") from None
-    with zf:
-        manifest = _load_manifest(zf)
-        try:
-            head = heads.TreeHead.from_json(manifest.get("tree_head") or {})
-            heads.verify(head, public_key)
-        except merkle.ProofError as exc:
-            raise PackageInvalid(f"tree head: {exc}") from None
-        package = manifest["package"]
-        events = sum(_check_item(zf, item, n, package, head) for n, item in enumerate(manifest["items"]))
-        listed = {str(item.get("path")) for item in manifest["items"]}
-        extra = sorted(
-            n
-            for n in zf.namelist()
-            if n not in listed and n != MANIFEST and not n.endswith("/") and not n.startswith("docs/")
-        )
-        if extra:
-            raise PackageInvalid(f"{extra[0]}: a file the manifest does not list")
+    try:
+        with zf:
+            return _verify_open(zf, public_key)
+    except PackageInvalid:
+        raise
+    except _DAMAGED as exc:
+        # Whatever a damaged zip raises where it was not expected is a failed check, not a crash.
+        raise PackageInvalid(f"the zip is damaged ({exc})") from None
+
+
+def _verify_open(zf: zipfile.ZipFile, public_key: bytes) -> Verified:
+    manifest = _load_manifest(zf)
+    try:
+        head = heads.TreeHead.from_json(manifest.get("tree_head") or {})
+        heads.verify(head, public_key)
+    except merkle.ProofError as exc:
+        raise PackageInvalid(f"tree head: {exc}") from None
+    package = manifest["package"]
+    events = sum(_check_item(zf, item, n, package, head) for n, item in enumerate(manifest["items"]))
+    listed = {str(item.get("path")) for item in manifest["items"]}
+    extra = sorted(
+        n
+        for n in zf.namelist()
+        if n not in listed and n != MANIFEST and not n.endswith("/") and not n.startswith("docs/")
+    )
+    if extra:
+        raise PackageInvalid(f"{extra[0]}: a file the manifest does not list")
     return Verified(package, len(manifest["items"]), events, head.size)
 
 

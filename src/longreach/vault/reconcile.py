@@ -39,7 +39,7 @@ def ledger_findings() -> Iterator[Finding]:
                 yield Finding(
                     "ledger-mismatch",
                     f"vault/{item.code}",
-                    f"the recorded {name} differs from the one in ledger entry {index} (the database was changed)",
+                    f"the recorded {name} differs from ledger entry {index} (the database was changed)",
                 )
 
 
