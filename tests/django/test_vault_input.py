@@ -89,6 +89,12 @@ def test_hostile_files_are_kept_as_they_are_flagged_and_only_ever_downloaded(
         b"".join(got.streaming_content)
     holiday = next(i for i in EvidenceItem.objects.all() if i.sniffed_type == "image/svg+xml")
     assert "can run scripts" in analyst.get(f"/evidence/{holiday.code}/").content.decode()
+    # Issue 14, item 13: the zip's entries and the custody details are tables, not Python reprs.
+    zipped = next(i for i in EvidenceItem.objects.all() if i.sniffed_type == "application/zip")
+    page = analyst.get(f"/evidence/{zipped.code}/").content.decode()
+    assert "[{" not in page and "{'" not in page and "&#x27;name&#x27;" not in page
+    assert "<th><bdi>name</bdi></th>" in page and "unsafe-path" in page
+    assert "After ledger entry" in page and "prev=" not in page
 
 
 def test_empty_oversized_and_too_many_files_are_refused_and_nothing_half_kept(

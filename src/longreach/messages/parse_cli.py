@@ -47,6 +47,8 @@ def main(argv: list[str]) -> int:
     except ParseError as exc:
         print(f"parse-chat: {args.file}: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # the reader stopped reading (``| head``); longreach.cli ends quietly
     except (OSError, zipfile.BadZipFile) as exc:
         print(f"parse-chat: {args.file}: cannot be read: {exc}", file=sys.stderr)
         return 1

@@ -49,6 +49,8 @@ def objects(
                 obj = json.loads(raw)
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise InputError(f"not a JSON object: {exc}") from None
+            except RecursionError:
+                raise InputError("nested too deeply to be a message") from None
             if not isinstance(obj, dict):
                 raise InputError("not a JSON object")
             if not isinstance(obj.get("text"), str):
@@ -183,6 +185,8 @@ def main(argv: list[str]) -> int:
     except (tagging.RulesError, links.IndicatorError, InputError) as exc:
         print(f"tag: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # the reader stopped reading (``| head``); longreach.cli ends quietly
     except OSError as exc:
         print(f"tag: {source}: cannot be read: {exc.strerror or exc}", file=sys.stderr)
         return 1
