@@ -69,6 +69,37 @@ def test_it_locks_out_a_username_after_five_failures_with_the_same_message(cast:
     assert r.status_code == 302  # other users are unaffected
 
 
+def test_a_locked_username_looks_and_costs_like_a_wrong_password(
+    cast: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14, item 11: a lock answered ten times faster, with an empty form."""
+    import re
+
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    hashed: list[str] = []
+    for name in ("encode", "verify"):
+        real = getattr(Argon2PasswordHasher, name)
+        monkeypatch.setattr(
+            Argon2PasswordHasher,
+            name,
+            lambda self, *a, _real=real, _name=name, **kw: hashed.append(_name) or _real(self, *a, **kw),
+        )
+
+    def attempt(username: str) -> tuple[int, bytes]:
+        hashed.clear()
+        r = Client().post("/login/", {"username": username, "password": "wrong"})
+        return len(hashed), re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", r.content)
+
+    for _ in range(5):
+        Client().post("/login/", {"username": "analyst", "password": "wrong"})
+    locked_work, locked_page = attempt("analyst")
+    open_work, open_page = attempt("lead")
+    assert locked_work == open_work >= 1
+    assert locked_page.replace(b"analyst", b"NAME") == open_page.replace(b"lead", b"NAME")
+    assert b'value="analyst"' in locked_page
+
+
 def test_wrong_codes_count_towards_lockout(cast: Any) -> None:
     client = Client()
     client.post("/login/", {"username": "analyst", "password": PASSWORD})
@@ -113,6 +144,26 @@ def test_password_change_logs_out_everywhere(cast: Any) -> None:
     assert a.get("/")["Location"] == "/login/"
     assert b.get("/")["Location"] == "/login/"
     login(Client(), cast.analyst, password="brand new passphrase 9")
+
+
+def test_password_change_revokes_every_api_token_and_says_so(cast: Any, api: Any) -> None:
+    """Issue 14, item 10: tokens outlived a password change that claimed to end every session."""
+    auth = api("analyst")
+    api("analyst")
+    assert Client().get("/api/v1/me", **auth).status_code == 200
+    a = login(Client(), cast.analyst)
+    r = a.post(
+        "/account/",
+        {
+            "old_password": PASSWORD,
+            "new_password": "brand new passphrase 9",
+            "new_password2": "brand new passphrase 9",
+        },
+        follow=True,
+    )
+    assert "Your 2 API tokens were revoked" in r.content.decode()
+    assert Client().get("/api/v1/me", **auth).status_code == 401
+    assert AuditEntry.objects.filter(event="token.revoked").count() == 2
 
 
 def test_password_change_form_errors_name_the_field(cast: Any, client_for: Any) -> None:

@@ -67,3 +67,45 @@ def test_tag_names_a_line_nested_too_deeply(tmp_path: Path) -> None:
     assert "line 2: nested too deeply" in r.stderr and r.stdout.count("\n") == 1
     r = subprocess.run([EXE, "tag", str(path)], env=_env(), capture_output=True, text=True, timeout=60)
     assert r.returncode == 1 and "line 2: nested too deeply" in r.stderr
+
+
+def _loose(folder: Path) -> list[str]:
+    out = []
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_symlink():
+            continue
+        if path.stat().st_mode & 0o077:
+            out.append(f"{path.relative_to(folder)} {oct(path.stat().st_mode & 0o777)}")
+    return out
+
+
+def test_everything_under_the_var_folder_is_private_to_the_service_user(tmp_path: Path) -> None:
+    """Issue 14, item 12: the SQLite database and its -wal and -shm files were created 0644."""
+    var = tmp_path / "var"
+    old = os.umask(0o022)  # a usual login umask; the command must not depend on it
+    try:
+        r = subprocess.run(
+            [EXE, "migrate", "-v", "0"],
+            env=_env(LONGREACH_MODE="demo", LONGREACH_VAR_DIR=str(var)),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        os.umask(old)
+    assert r.returncode == 0, r.stderr
+    assert (var / "longreach.sqlite3").exists()
+    assert _loose(var) == []
+
+
+def test_a_var_folder_made_loose_is_tightened_when_the_server_starts(tmp_path: Path) -> None:
+    from longreach.core.management.commands._serve import make_private
+
+    (tmp_path / "vault" / "files").mkdir(parents=True)
+    for name in ("longreach.sqlite3", "longreach.sqlite3-wal", "vault/files/a.lrf"):
+        (tmp_path / name).write_bytes(b"x")
+        (tmp_path / name).chmod(0o644)
+    (tmp_path / "vault").chmod(0o755)
+    assert make_private(tmp_path) >= 4
+    assert _loose(tmp_path) == []
+    assert make_private(tmp_path) == 0

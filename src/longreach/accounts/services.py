@@ -129,9 +129,20 @@ def _end_sessions(*, user: User, acting_user: User | str) -> None:
     )
 
 
+def _revoke_tokens(*, user: User, acting_user: User | str) -> int:
+    """Revoke every live API token of ``user``, each with its audit entry; the number revoked."""
+    live = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True).values_list("prefix", flat=True))
+    ApiToken.objects.filter(user=user, prefix__in=live).update(revoked_at=timezone.now())
+    for prefix in live:
+        audit_record(Event.TOKEN_REVOKED, actor=acting_user, object_type="api_token", object_code=prefix)
+    return len(live)
+
+
 @transaction.atomic
-def user_change_password(*, user: User, old_password: str, new_password: str) -> None:
-    """Re-wrap the private key under the new password and end every session."""
+def user_change_password(*, user: User, old_password: str, new_password: str) -> int:
+    """Re-wrap the private key under the new password, end every session and revoke every API
+    token (a password is changed when it may be known to someone else; a token made with it
+    would outlive the change). Returns the number of tokens revoked."""
     if not user.check_password(old_password):
         raise ServiceError("the current password is not correct")
     validate_password(new_password, user)
@@ -143,13 +154,14 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     user.save(update_fields=["password", "wrapped_private_key"])
     audit_record(Event.PASSWORD_CHANGED, actor=user, object_type="user", object_code=user.code)
     _end_sessions(user=user, acting_user=user)
+    return _revoke_tokens(user=user, acting_user=user)
 
 
 @transaction.atomic
 def user_deactivate(*, user: User, acting_user: User | str) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke_tokens(user=user, acting_user=acting_user)
     audit_record(Event.USER_DEACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
     _end_sessions(user=user, acting_user=acting_user)
 
@@ -220,7 +232,7 @@ def user_reset_password(
         )
     if linkage is not None:
         key_services.linkage_grant(user=user, linkage_key=linkage)
-    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    _revoke_tokens(user=user, acting_user=acting_user)
     audit_record(
         Event.PASSWORD_CHANGED,
         actor=acting_user,

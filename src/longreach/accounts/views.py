@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -35,10 +36,23 @@ def _failure_text() -> str:
 
 
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """The answer to a locked username: the same page, after the same work, as a wrong password.
+
+    django-axes refuses before any password is hashed, so without the hash below a lock would
+    answer ten times faster, and with an empty form, telling outsiders which names are locked.
+    """
+    # The view answers a lock itself and django-axes's middleware asks again: answer once.
+    answered: HttpResponse | None = getattr(request, "lr_locked_response", None)
+    if answered is not None:
+        return answered
     audit_record(Event.LOGIN_LOCKED, actor="anonymous", outcome="denied")
     request.session.pop(PRE_AUTH, None)
-    form = LoginForm()
-    return render(request, "accounts/login.html", {"form": form, "error": _failure_text()})
+    User().set_password(str(request.POST.get("password", "")) or "-")  # one Argon2id, as a check costs
+    form = LoginForm(request.POST if "username" in request.POST else None)
+    form.is_valid()
+    answered = render(request, "accounts/login.html", {"form": form, "error": _failure_text()})
+    request.lr_locked_response = answered  # type: ignore[attr-defined]
+    return answered
 
 
 @require_http_methods(["GET", "POST"])
@@ -127,7 +141,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_change_password(
+            revoked = services.user_change_password(
                 user=user,
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
@@ -138,9 +152,14 @@ def account_view(request: HttpRequest) -> HttpResponse:
             form.add_error("new_password", exc)
         else:
             logout(request)
-            messages.success(
-                request, _("Password changed. Every session has ended; log in with the new password.")
-            )
+            done = _("Password changed. Every session has ended; log in with the new password.")
+            if revoked:
+                done += " " + ngettext(
+                    "Your API token was revoked: make a new one for your scripts.",
+                    "Your %(n)d API tokens were revoked: make new ones for your scripts.",
+                    revoked,
+                ) % {"n": revoked}
+            messages.success(request, done)
             return redirect("login")
     return render(
         request,

@@ -7,7 +7,10 @@ file key sealed to a key pair that exists only in this process's memory
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
+from pathlib import Path
 from typing import Any
 
 from django.db import close_old_connections
@@ -81,6 +84,23 @@ def seal_server_buffers() -> None:
     buffers.TempfileBasedBuffer.newfile = lambda self: open_spool()
 
 
+def make_private(folder: Path) -> int:
+    """Files under ``folder`` to 0600 and folders to 0700 (a var folder made before the umask was
+    set, or copied in by hand); the number changed."""
+    changed = 0
+    if not folder.is_dir():
+        return 0
+    for root, dirs, files in os.walk(folder):
+        for name, mode in [(root, 0o700)] + [(os.path.join(root, f), 0o600) for f in files]:
+            st = os.lstat(name)
+            if stat.S_ISLNK(st.st_mode):
+                continue
+            if stat.S_IMODE(st.st_mode) & 0o077:
+                os.chmod(name, stat.S_IMODE(st.st_mode) & mode)
+                changed += 1
+    return changed
+
+
 def no_core_dumps() -> None:
     """A core dump of the server holds keys and plaintext: the process never writes one."""
     import resource
@@ -95,6 +115,11 @@ def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.
 
     seal_server_buffers()
     no_core_dumps()
+    from django.conf import settings
+
+    for folder in {Path(settings.VAR_DIR), Path(settings.INTAKE_DIR), Path(settings.VAULT_DIR)}:
+        if changed := make_private(folder):
+            out.write(f"{folder}: {changed} files and folders made private to this user\n")
 
     stop = threading.Event()
     worker = threading.Thread(
