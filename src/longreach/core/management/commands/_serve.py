@@ -90,7 +90,7 @@ def make_private(folder: Path) -> int:
     changed = 0
     if not folder.is_dir():
         return 0
-    for root, dirs, files in os.walk(folder):
+    for root, _dirs, files in os.walk(folder):
         for name, mode in [(root, 0o700)] + [(os.path.join(root, f), 0o600) for f in files]:
             st = os.lstat(name)
             if stat.S_ISLNK(st.st_mode):
