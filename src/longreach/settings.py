@@ -361,8 +361,14 @@ INTAKE_TEXT_CHARS = env_int("LONGREACH_INTAKE_TEXT_CHARS", 20_000, 100)
 INTAKE_REPORTS_PER_SESSION = env_int("LONGREACH_INTAKE_REPORTS_PER_SESSION", 3, 1)  # per hour
 INTAKE_MESSAGES_PER_SESSION = env_int("LONGREACH_INTAKE_MESSAGES_PER_SESSION", 20, 1)  # per hour
 INTAKE_REPORTS_PER_MINUTE = env_int("LONGREACH_INTAKE_REPORTS_PER_MINUTE", 60, 1)  # everyone together
-INTAKE_STATUS_FAILURES = env_int("LONGREACH_INTAKE_STATUS_FAILURES", 100, 1)  # per 10 minutes, everyone
+# Wrong receipts in 10 minutes: from everyone (wrong answers then slow down), from one visit and
+# for one typed receipt (each then refused until the window ends).
+INTAKE_STATUS_FAILURES = env_int("LONGREACH_INTAKE_STATUS_FAILURES", 100, 1)
+INTAKE_STATUS_SESSION_FAILURES = env_int("LONGREACH_INTAKE_STATUS_SESSION_FAILURES", 5, 1)
+INTAKE_STATUS_RECEIPT_FAILURES = env_int("LONGREACH_INTAKE_STATUS_RECEIPT_FAILURES", 3, 1)
 INTAKE_STATUS_FLOOR_MS = env_int("LONGREACH_INTAKE_STATUS_FLOOR_MS", 0 if MODE == "test" else 800)
+# The longest a wrong receipt's answer is held back while many fail (2 s per window's limit reached).
+INTAKE_STATUS_MAX_PAUSE_MS = env_int("LONGREACH_INTAKE_STATUS_MAX_PAUSE_MS", 0 if MODE == "test" else 10_000)
 INTAKE_RECEIPT_DAYS = env_int("LONGREACH_INTAKE_RECEIPT_DAYS", 365, 1)  # after the last activity
 WHERE_TO_REPORT_FILE = env("LONGREACH_WHERE_TO_REPORT_FILE") or None
 INTAKE_IDLE_MINUTES = env_int("LONGREACH_INTAKE_IDLE_MINUTES", 30, 1)

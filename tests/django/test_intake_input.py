@@ -61,12 +61,55 @@ def test_wrong_unknown_overlong_mixed_and_expired_receipts_answer_alike(
     assert len(set(bodies)) == 1
 
 
-def test_repeated_failures_slow_everyone_then_stop_everyone(filed: str, settings: Any) -> None:
+def _wrong(n: int) -> str:
+    return f"{n:020d}"
+
+
+def test_a_spray_of_wrong_receipts_never_locks_out_the_right_one(filed: str, settings: Any) -> None:
+    """Issue 14, item 4: 100 wrong receipts used to lock every reporter out for ten minutes."""
     settings.INTAKE_STATUS_FAILURES = 3
+    for n in range(12):  # each from a fresh visit, as a sprayer without cookies sends them
+        assert Client().post("/report/status/", {"receipt": _wrong(n)}).status_code == 400
+    r = Client().post("/report/status/", {"receipt": filed})
+    assert r.status_code == 302
+    from longreach.intake import services
+
+    settings.INTAKE_STATUS_MAX_PAUSE_MS = 10_000
+    assert services.status_pause() == 2.0 * 12 / 3  # wrong answers now wait, up to 10 s
+
+
+def test_a_visit_that_keeps_failing_is_refused_before_any_check(
+    filed: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.INTAKE_STATUS_SESSION_FAILURES = 5
+    sprayer = Client()
+    sprayer.get("/report/status/")
+    for n in range(5):
+        assert sprayer.post("/report/status/", {"receipt": _wrong(n)}).status_code == 400
+    calls: list[str] = []
+    real_open = receipts.open_receipt
+    monkeypatch.setattr(receipts, "open_receipt", lambda *a: calls.append("argon2id") or real_open(*a))
+    r = sprayer.post("/report/status/", {"receipt": filed})
+    assert r.status_code == 429 and b"ten minutes" in r.content and calls == []
+    assert Client().post("/report/status/", {"receipt": filed}).status_code == 302  # anyone else gets in
+
+
+def test_one_receipt_typed_wrong_from_many_visits_is_refused_cheaply(
+    filed: str, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.INTAKE_STATUS_RECEIPT_FAILURES = 3
+    guess = filed[:-1] + str((int(filed[-1]) + 1) % 10)
     for _ in range(3):
-        Client().post("/report/status/", {"receipt": "1" * 20})
-    r = Client().post("/report/status/", {"receipt": filed})  # even the right receipt waits
-    assert r.status_code == 429 and b"ten minutes" in r.content
+        assert Client().post("/report/status/", {"receipt": guess}).status_code == 400
+    calls: list[str] = []
+    real_open = receipts.open_receipt
+    monkeypatch.setattr(receipts, "open_receipt", lambda *a: calls.append("argon2id") or real_open(*a))
+    assert Client().post("/report/status/", {"receipt": guess}).status_code == 429
+    assert calls == []
+    assert Client().post("/report/status/", {"receipt": filed}).status_code == 302
+    from longreach.intake.models import Counter
+
+    assert not any(guess in key or filed in key for key in Counter.objects.values_list("key", flat=True))
 
 
 # The report form ---------------------------------------------------------------------------

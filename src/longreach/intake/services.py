@@ -37,7 +37,7 @@ from longreach.keys.services import open_intake_private
 from longreach.registry import services as registry
 from longreach.registry.dates import PartialDate
 
-STATUS_WINDOW = 600  # seconds over which failed receipts are counted, for everyone together
+STATUS_WINDOW = 600  # seconds over which failed receipts are counted
 _NOT_A_RECEIPT = "0" * receipts.DIGITS  # checked when the input is not a receipt, so timing matches
 
 
@@ -246,26 +246,48 @@ class StatusPage:
 
 
 class StatusBusy(ServiceError):
-    """Too many wrong receipts from everyone recently; every check waits."""
+    """This visit, or this very receipt, failed too often lately: refused before any check."""
 
 
 def status_pause() -> float:
-    """Extra seconds every receipt check waits, growing with recent failures from everyone."""
+    """Extra seconds a wrong receipt's answer waits, growing with recent failures from everyone.
+
+    Only wrong answers wait: a reporter with the right receipt is let in at the usual pace
+    however many wrong ones strangers spray, and a sprayer who waits for answers slows down.
+    """
     failures = throttle.count("status:fail", seconds=STATUS_WINDOW)
-    limit = settings.INTAKE_STATUS_FAILURES
-    if failures >= limit:
-        raise StatusBusy(_("Too many attempts were made recently. Please try again in ten minutes."))
-    return 2.0 * failures / limit
+    return min(settings.INTAKE_STATUS_MAX_PAUSE_MS / 1000, 2.0 * failures / settings.INTAKE_STATUS_FAILURES)
 
 
-def status_check(typed: str) -> tuple[Report, bytes] | None:
+def _receipt_key(secret: bytes, typed: str) -> str:
+    # Keyed with the pepper: the counter table must not hold a searchable hash of a near-miss.
+    digest = hashlib.blake2b(
+        typed.encode("utf-8", "replace"), key=ck.derive(secret, "status-throttle"), digest_size=16
+    ).hexdigest()
+    return f"status:receipt:{digest}"
+
+
+def status_check(typed: str, *, session: str) -> tuple[Report, bytes] | None:
     """The report and the reporter's private key for a receipt, or None.
 
     Wrong, unknown, expired and malformed receipts cost the same work (one
-    Argon2id derivation and one query) and give the same None.
+    Argon2id derivation and one query) and give the same None. A visit
+    (``session``) that failed ``INTAKE_STATUS_SESSION_FAILURES`` times, or a
+    receipt typed wrong ``INTAKE_STATUS_RECEIPT_FAILURES`` times from anywhere,
+    is refused for the rest of the window before any Argon2id work: the cost
+    falls on whoever repeats failures, never on the holder of a right receipt.
     """
     secret = pepper.load()
     receipt = receipts.normalise(typed)
+    by_session = throttle.session_key("status:session", session)
+    by_receipt = _receipt_key(secret, receipt or typed[: receipts.MAX_INPUT])
+    if (
+        throttle.count(by_session, seconds=STATUS_WINDOW) >= settings.INTAKE_STATUS_SESSION_FAILURES
+        or throttle.count(by_receipt, seconds=STATUS_WINDOW) >= settings.INTAKE_STATUS_RECEIPT_FAILURES
+    ):
+        raise StatusBusy(
+            _("Too many wrong receipts were typed here recently. Please try again in ten minutes.")
+        )
     params = pepper.receipt_params()
     candidate = receipt or _NOT_A_RECEIPT
     opened = receipts.open_receipt(candidate, secret, params)
@@ -277,7 +299,8 @@ def status_check(typed: str) -> tuple[Report, bytes] | None:
     ):
         report = None
     if report is None:
-        throttle.add("status:fail", seconds=STATUS_WINDOW)
+        for key in ("status:fail", by_session, by_receipt):
+            throttle.add(key, seconds=STATUS_WINDOW)
         return None
     return report, private
 

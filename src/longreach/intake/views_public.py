@@ -213,12 +213,14 @@ def status(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _page(request, "status_login.html", {})
     start_at = time.monotonic()
+    floor = settings.INTAKE_STATUS_FLOOR_MS / 1000
     try:
-        floor = settings.INTAKE_STATUS_FLOOR_MS / 1000 + services.status_pause()
+        found = services.status_check(
+            request.POST.get("receipt", ""), session=reporter_session.throttle_id(request)
+        )
     except services.StatusBusy as exc:
         return _page(request, "status_login.html", {"error": str(exc)}, 429)
-    found = services.status_check(request.POST.get("receipt", ""))
-    _status_answer(request, start_at, floor)
+    _status_answer(request, start_at, floor + (services.status_pause() if found is None else 0))
     if found is None:
         return _page(
             request,
