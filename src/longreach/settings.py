@@ -340,6 +340,11 @@ VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
 MESSAGES_TAG_RULES = [Path(p) for p in (env("LONGREACH_TAG_RULES", "") or "").split(os.pathsep) if p]
 _community = env("LONGREACH_COMMUNITY_DOMAINS", "") or ""
 MESSAGES_COMMUNITY_DOMAINS = Path(_community) if _community else None
+# One chat import stops (keeping nothing, the evidence item unchanged) past any of these.
+MESSAGES_MAX_PER_IMPORT = env_int("LONGREACH_MESSAGES_MAX_PER_IMPORT", 500_000, 1)
+MESSAGES_MAX_TEXT_BYTES = env_int("LONGREACH_MESSAGES_MAX_TEXT_MB", 256, 1) * 1_000_000
+MESSAGES_MAX_EXPANSION = env_int("LONGREACH_MESSAGES_MAX_EXPANSION", 100, 2)  # text bytes per stored byte
+MESSAGES_MAX_SECONDS = env_int("LONGREACH_MESSAGES_MAX_SECONDS", 1800, 10)
 
 # Key files live outside the database so that a stolen dump cannot forge tree heads.
 SIGNING_KEY_FILE = Path(env("LONGREACH_SIGNING_KEY_FILE", str(VAR_DIR / "ledger-signing.key")) or "")

@@ -386,3 +386,60 @@ def test_one_number_written_two_ways_is_one_sender_and_names_are_grouped_as_writ
     with using_keyring(cast.keyring("analyst")):
         senders = [(name, n) for name, _code, n in selectors.case_senders(case_a)]
     assert senders == [("+86 138 0013 8000", 2), ("Officer Wang", 2)]
+
+
+def _bomb(lines: int) -> bytes:
+    """A tiny zip whose chat expands to ``lines`` messages: the same line over and over."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        line = "02/07/2019, 21:14 - Officer: Think of your family.\n"
+        zf.writestr("WhatsApp Chat with Officer.txt", line * lines)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("MESSAGES_MAX_PER_IMPORT", 1_000, "limit of 1,000 messages"),
+        ("MESSAGES_MAX_TEXT_BYTES", 20_000, "limit of 0 MB of text"),
+        ("MESSAGES_MAX_EXPANSION", 2, "times the size of the file"),
+    ],
+)
+def test_a_chat_bomb_stops_at_a_limit_says_what_was_read_and_keeps_the_item(
+    cast: Any,
+    case_a: Any,
+    settings: Any,
+    setting: str,
+    value: int,
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 14, item 3: a 153 KB zip gave 50,000 messages and 103 MB of database."""
+    setattr(settings, setting, value)
+    if setting == "MESSAGES_MAX_EXPANSION":
+        monkeypatch.setattr(services, "RATIO_FROM_BYTES", 1_000)
+    blob = _bomb(5_000)
+    assert len(blob) < 5_000
+    item = keep(cast, "analyst", case_a, "bomb.zip", blob)
+    imp = read(cast, "analyst", case_a, item)
+    assert imp.state == "failed" and Message.objects.count() == 0
+    with using_keyring(cast.keyring("analyst")):
+        error = imp.report["error"]
+        text = error["t"] % error["p"]
+        assert said in text and "messages and" in text and "evidence item is unchanged" in text
+        item.refresh_from_db()
+        assert item.status == "active"
+        assert b"".join(vault.plaintext(item)) == blob
+
+
+def test_a_long_import_stops_at_its_time_limit(
+    cast: Any, case_a: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MESSAGES_MAX_SECONDS = 10
+    clock = iter(range(0, 10**6, 7))  # seven "seconds" pass at every look at the clock
+    monkeypatch.setattr(services.time, "monotonic", lambda: float(next(clock)))
+    item = keep(cast, "analyst", case_a, "long.zip", _bomb(3_000))
+    imp = read(cast, "analyst", case_a, item)
+    assert imp.state == "failed"
+    with using_keyring(cast.keyring("analyst")):
+        assert "limit of 10 seconds" in imp.report["error"]["t"] % imp.report["error"]["p"]

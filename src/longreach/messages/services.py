@@ -18,6 +18,7 @@ import datetime as dt
 import email.utils
 import io
 import json
+import time
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -64,6 +65,76 @@ from longreach.vault.models import EvidenceItem
 from longreach.vault.reader import PlainReader
 
 BATCH = 500  # messages written per transaction
+
+
+class ImportStopped(Exception):
+    """A chat went past a limit of one import; ``said`` names the limit and what was read."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said.template)
+        self.said = said
+
+
+@dataclass
+class _Budget:
+    """The limits of one import, so that a small file that expands to millions of messages (a zip
+    bomb, or a forged export) cannot fill the database or hold the worker."""
+
+    stored_bytes: int
+    started: float = field(default_factory=lambda: time.monotonic())
+    messages: int = 0
+    text_bytes: int = 0
+
+    def spend(self, message: Parsed) -> None:
+        self.messages += 1
+        self.text_bytes += len(message.text.encode("utf-8", "replace"))
+        if self.messages > settings.MESSAGES_MAX_PER_IMPORT:
+            self._stop(_STOPPED["messages"], f"{settings.MESSAGES_MAX_PER_IMPORT:,}")
+        if self.text_bytes > settings.MESSAGES_MAX_TEXT_BYTES:
+            self._stop(_STOPPED["text"], f"{settings.MESSAGES_MAX_TEXT_BYTES // 1_000_000:,}")
+        if self.text_bytes > RATIO_FROM_BYTES and self.text_bytes > settings.MESSAGES_MAX_EXPANSION * max(
+            1, self.stored_bytes
+        ):
+            self._stop(_STOPPED["expansion"], f"{settings.MESSAGES_MAX_EXPANSION:,}")
+        if self.messages % 1000 == 0 and time.monotonic() - self.started > settings.MESSAGES_MAX_SECONDS:
+            self._stop(_STOPPED["time"], f"{settings.MESSAGES_MAX_SECONDS:,}")
+
+    def _stop(self, template: str, limit: str) -> None:
+        raise ImportStopped(
+            Said(
+                template,
+                {
+                    "limit": limit,
+                    "messages": f"{self.messages:,}",
+                    "mb": f"{self.text_bytes / 1_000_000:,.1f}",
+                },
+            )
+        )
+
+
+_STOPPED = {
+    "messages": gettext_noop(
+        "reading stopped at the limit of %(limit)s messages in one import, after %(messages)s messages "
+        "and %(mb)s MB of text; nothing from it was kept and the evidence item is unchanged"
+    ),
+    "text": gettext_noop(
+        "reading stopped at the limit of %(limit)s MB of text in one import, after %(messages)s messages "
+        "and %(mb)s MB of text; nothing from it was kept and the evidence item is unchanged"
+    ),
+    "expansion": gettext_noop(
+        "reading stopped: the text grew to %(limit)s times the size of the file it came from (a zip "
+        "bomb?), after %(messages)s messages and %(mb)s MB of text; nothing from it was kept and the "
+        "evidence item is unchanged"
+    ),
+    "time": gettext_noop(
+        "reading stopped at the limit of %(limit)s seconds for one import, after %(messages)s messages "
+        "and %(mb)s MB of text; nothing from it was kept and the evidence item is unchanged"
+    ),
+}
+
+
+# Below this much text, any expansion is plausible: a short chat zips very well.
+RATIO_FROM_BYTES = 16_000_000
 MIN_TEMPLATE_CHARS = 20  # shorter texts ("ok", "call me") are alike everywhere and make no campaign
 READ_BLOCK = 1024 * 1024
 
@@ -169,7 +240,7 @@ def chat_import_run(*, import_id: str, sealed_keys: str) -> str:
     with using_keyring(_job_keyring(handed)):
         try:
             _read(imp, bytes.fromhex(handed["file"]))
-        except ParseError as exc:
+        except (ParseError, ImportStopped) as exc:
             _failed(imp, exc.said)
             return imp.state
         except (CryptoError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
@@ -256,7 +327,9 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
         report=ctx.report,
         with_payloads=True,
     )
+    budget = _Budget(stored_bytes=item.cipher_size)
     for message, payloads in parsed:
+        budget.spend(message)
         if originals is not None:
             done = originals.add(message)
             if done is not None:
