@@ -120,8 +120,10 @@ def main() -> None:
         if r.returncode != 0:
             raise SystemExit(r.stderr[-3000:])
         recovery = r.stdout.strip().splitlines()[-1]
-        print(f"built {args.incidents:,} incidents and ~{args.evidence_mb:,} MB of evidence "
-              f"in {time.perf_counter() - start:.0f} s; var folder {size_of(var1) / 1e6:,.0f} MB")
+        print(
+            f"built {args.incidents:,} incidents and ~{args.evidence_mb:,} MB of evidence "
+            f"in {time.perf_counter() - start:.0f} s; var folder {size_of(var1) / 1e6:,.0f} MB"
+        )
 
         archive = tmp / "backup.lrbk"
         ours_backup = timed([EXE, "backup", str(archive)], var1)
@@ -143,12 +145,18 @@ def main() -> None:
         peer_restore = time.perf_counter() - start
 
         print(f"archive {archive.stat().st_size / 1e6:,.0f} MB")
-        print(f"backup : longreach {ours_backup:6.1f} s   peer (sqlite backup + tar) {peer_backup:6.1f} s   "
-              f"ratio {ours_backup / peer_backup:.2f}x")
-        print(f"restore: longreach {ours_restore:6.1f} s   peer (tar -x + copy)       {peer_restore:6.1f} s   "
-              f"ratio {ours_restore / peer_restore:.2f}x")
-        print("longreach's times include starting Python and Django, SHA-256 of every entry, encryption "
-              "and authentication, and (restore) the schema migration check; the peer does none of these.")
+        print(
+            f"backup : longreach {ours_backup:6.1f} s   peer (sqlite backup + tar) {peer_backup:6.1f} s   "
+            f"ratio {ours_backup / peer_backup:.2f}x"
+        )
+        print(
+            f"restore: longreach {ours_restore:6.1f} s   peer (tar -x + copy)       {peer_restore:6.1f} s   "
+            f"ratio {ours_restore / peer_restore:.2f}x"
+        )
+        print(
+            "longreach's times include starting Python and Django, SHA-256 of every entry, encryption "
+            "and authentication, and (restore) the schema migration check; the peer does none of these."
+        )
     finally:
         if args.keep:
             print(f"kept {tmp}")

@@ -58,7 +58,7 @@ def test_a_scripted_session_leaves_no_plaintext_behind(cast: Any, caplog: pytest
         PASSWORD,
         "Gulnar-Secret-Name 2",
         token,
-        token.split("_")[2],
+        token.split("_", 2)[2],  # the whole secret (it may itself hold "_")
         "203.0.113.77",
         "VictimPhone",
         cast.privates["analyst"].hex(),
