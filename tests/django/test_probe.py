@@ -206,6 +206,7 @@ def test_no_outsider_can_tell_a_real_object_from_a_made_up_one(
             identical += 1
         assert _snapshot() == before, who  # nothing was created, changed or deleted
     print(
-        f"\nprobe: {attempts} attempts by {len(OUTSIDERS)} outsiders, {identical} real/made-up pairs identical"
+        f"\nprobe: {attempts} attempts by {len(OUTSIDERS)} outsiders, "
+        f"{identical} real/made-up pairs identical"
     )
     assert identical * 2 == attempts
