@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from longreach.geo import countries
 from longreach.registry.selectors import CaseFilters, IncidentFilters
@@ -38,6 +39,26 @@ CASE_CODES = ("compartment", "state", "urgency", "community")
 COUNTRIES = ("origin_state", "host_country")
 DAYS = ("date_from", "date_to")
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}
+# What each filter is called on the pages, so a problem names the field a person sees.
+LABELS = {
+    "compartment": gettext_lazy("Compartment"),
+    "origin_state": gettext_lazy("Origin state"),
+    "host_country": gettext_lazy("Host country"),
+    "tactic": gettext_lazy("Tactic"),
+    "tactic_family": gettext_lazy("Tactic family"),
+    "demand": gettext_lazy("Demand"),
+    "channel": gettext_lazy("Channel"),
+    "community": gettext_lazy("Community"),
+    "profile": gettext_lazy("Target profile"),
+    "status": gettext_lazy("Case status"),
+    "state": gettext_lazy("State"),
+    "urgency": gettext_lazy("Urgency"),
+    "confidence": gettext_lazy("Attribution confidence"),
+    "case": gettext_lazy("Case"),
+    "date_from": gettext_lazy("From"),
+    "date_to": gettext_lazy("To"),
+    "physical": gettext_lazy("Physical incident"),
+}
 # Not filters, but the lists' own parameters: accepted and read elsewhere.
 PAGING = ("page", "per_page")
 

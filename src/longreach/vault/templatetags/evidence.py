@@ -25,6 +25,16 @@ DETAIL_LABELS = {
     "action": _("Action"),
     "problem": _("Problem"),
     "kind": _("Kind"),
+    "count": _("Count"),
+    "case": _("Case"),
+    "import": _("Import"),
+}
+# Values that are codes in the ledger, shown as words.
+DETAIL_VALUES = {
+    ("problem", "missing"): _("the file is missing"),
+    ("problem", "size"): _("a different size"),
+    ("problem", "checksum"): _("changed bytes"),
+    ("action", "download"): _("download"),
 }
 HASHES = ("sha256", "cipher_sha256")
 
@@ -32,6 +42,11 @@ HASHES = ("sha256", "cipher_sha256")
 @register.filter
 def detail_label(key: str) -> str:
     return str(DETAIL_LABELS.get(key, key))
+
+
+@register.filter
+def detail_value(value: Any, key: str) -> Any:
+    return DETAIL_VALUES.get((key, str(value)), value)
 
 
 @register.filter
