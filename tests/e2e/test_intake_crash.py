@@ -42,7 +42,7 @@ def var(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def env_for(var: Path, crash_at: str = "") -> dict[str, str]:
+def env_for(var: Path, crash_at: str = "", **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGREACH_", "DJANGO_"))}
     env.update(
         LONGREACH_MODE="test",
@@ -52,6 +52,7 @@ def env_for(var: Path, crash_at: str = "") -> dict[str, str]:
     )
     if crash_at:
         env["LONGREACH_CRASH_AT"] = crash_at
+    env.update(extra)
     return env
 
 
@@ -73,12 +74,13 @@ def counts(var: Path) -> dict[str, int]:
     return dict(json.loads(run_python(var, COUNT)))
 
 
-def start(var: Path, crash_at: str) -> tuple[subprocess.Popen[bytes], str]:
+def start(var: Path, crash_at: str, **extra: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``longreach serve`` on a free port over ``var``; ``extra`` adds to its environment."""
     port = _free_port()
     exe = str(Path(sys.executable).parent / "longreach")
     proc = subprocess.Popen(
         [exe, "serve", "--port", str(port)],
-        env=env_for(var, crash_at),
+        env=env_for(var, crash_at, **extra),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -14,15 +14,13 @@ import re
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import _free_port
-from tests.e2e.test_intake_crash import SETUP, env_for, run_python
+from tests.e2e.test_intake_crash import SETUP, run_python, start
 
 FILE_BYTES = 6_000_000
 
@@ -32,26 +30,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Popen[b
     var = tmp_path_factory.mktemp("spool-var")
     spool = tmp_path_factory.mktemp("spool-tmp")
     run_python(var, SETUP)
-    port = _free_port()
-    env = env_for(var)
-    env["TMPDIR"] = str(spool)
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "longreach"), "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/report/", timeout=2)  # noqa: S310
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        raise RuntimeError("server did not start")
+    proc, url = start(var, "", TMPDIR=str(spool))
     yield proc, url, var, spool
     proc.terminate()
     proc.wait(timeout=20)

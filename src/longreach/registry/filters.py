@@ -92,6 +92,23 @@ def _unknown(params: Mapping[str, str], known: tuple[str, ...], errors: list[Fie
         errors.append(FieldError(name[:40] or "(empty)", _("is not a filter of this list")))
 
 
+def _read(
+    params: Mapping[str, str],
+    f: object,
+    errors: list[FieldError],
+    *,
+    codes: tuple[str, ...],
+    days: tuple[str, ...],
+) -> None:
+    """Codes, countries and days onto ``f``; what cannot be one is an error, and not set."""
+    readers = [(codes, _code), (COUNTRIES, _country), (days, _day)]
+    for names, reader in readers:
+        for name in names:
+            raw = params.get(name, "").strip()
+            if raw:
+                setattr(f, name, reader(name, raw, errors))
+
+
 def incident_filters(params: Mapping[str, str], *, strict: bool = True) -> IncidentFilters:
     """Filters from query parameters; RecordInvalid names every bad one.
 
@@ -100,18 +117,7 @@ def incident_filters(params: Mapping[str, str], *, strict: bool = True) -> Incid
     """
     errors: list[FieldError] = []
     f = IncidentFilters()
-    for name in INCIDENT_CODES:
-        raw = params.get(name, "").strip()
-        if raw:
-            setattr(f, name, _code(name, raw, errors))
-    for name in COUNTRIES:
-        raw = params.get(name, "").strip()
-        if raw:
-            setattr(f, name, _country(name, raw, errors))
-    for name in DAYS:
-        raw = params.get(name, "").strip()
-        if raw:
-            setattr(f, name, _day(name, raw, errors))
+    _read(params, f, errors, codes=INCIDENT_CODES, days=DAYS)
     physical = params.get("physical", "").strip().lower()
     if physical:
         if physical in YES_NO:
@@ -129,14 +135,7 @@ def case_filters(params: Mapping[str, str], *, strict: bool = True) -> CaseFilte
     """Filters of the case list; ``mine`` and ``open`` are the page's check boxes."""
     errors: list[FieldError] = []
     f = CaseFilters()
-    for name in CASE_CODES:
-        raw = params.get(name, "").strip()
-        if raw:
-            setattr(f, name, _code(name, raw, errors))
-    for name in COUNTRIES:
-        raw = params.get(name, "").strip()
-        if raw:
-            setattr(f, name, _country(name, raw, errors))
+    _read(params, f, errors, codes=CASE_CODES, days=())
     f.assigned_to_me = params.get("mine") == "1"
     f.open_only = params.get("open") == "1"
     if strict:
