@@ -34,9 +34,9 @@ def _settings_problem() -> str | None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    # Everything Longreach writes (the SQLite database and its -wal and -shm files, keys,
-    # stores, exports) is the service user's alone, whoever set the umask before us.
-    os.umask(0o077)
+    from longreach.core.process import harden
+
+    harden()
     args = argv if argv is not None else sys.argv[1:]
     if args[:1] == ["verify-package"]:
         # Whoever checks a package has no Longreach to configure: no settings, no database.

@@ -4,8 +4,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-# As in longreach.cli: whatever the server creates (the SQLite -wal and -shm files among it)
-# is private to the service user.
-os.umask(0o077)
+from longreach.core.process import harden
+
+# As in longreach.cli, for gunicorn and any other WSGI server: private files, no core dumps.
+harden()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
 application = get_wsgi_application()

@@ -109,3 +109,14 @@ def test_a_var_folder_made_loose_is_tightened_when_the_server_starts(tmp_path: P
     assert make_private(tmp_path) >= 4
     assert _loose(tmp_path) == []
     assert make_private(tmp_path) == 0
+
+
+def test_a_longreach_process_never_writes_a_core_dump(tmp_path: Path) -> None:
+    code = (
+        "import resource, sys; from longreach.cli import main; "
+        "sys.argv=['longreach','parse-chat','/nonexistent']; "
+        "import atexit; "
+        "atexit.register(lambda: print(resource.getrlimit(resource.RLIMIT_CORE), file=sys.stderr)); main()"
+    )
+    r = subprocess.run([sys.executable, "-c", code], env=_env(), capture_output=True, text=True, timeout=60)
+    assert "(0, 0)" in r.stderr

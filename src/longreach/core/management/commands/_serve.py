@@ -101,20 +101,12 @@ def make_private(folder: Path) -> int:
     return changed
 
 
-def no_core_dumps() -> None:
-    """A core dump of the server holds keys and plaintext: the process never writes one."""
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def serve(host: str, port: int, threads: int, out: Any, sign_every: float = 600.0) -> None:
     from waitress import serve as waitress_serve
 
     from longreach.wsgi import application
 
     seal_server_buffers()
-    no_core_dumps()
     from django.conf import settings
 
     for folder in {Path(settings.VAR_DIR), Path(settings.INTAKE_DIR), Path(settings.VAULT_DIR)}:
