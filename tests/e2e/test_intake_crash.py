@@ -2,7 +2,7 @@
 
 Afterwards there is either a complete report whose files verify, or no report
 at all; and the reporter never saw a receipt for something that was lost.
-``LONGREACH_CRASH_AT`` is honoured only in test mode (filestore.crash_point).
+``LONGREACH_CRASH_AT`` is honoured only in test mode (core.uploads.crash_point).
 """
 
 from __future__ import annotations

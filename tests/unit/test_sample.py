@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from longreach.intake.filestore import Sample
+from longreach.core.uploads import Sample
 from longreach.vault import inspect
 
 EDGE = Sample.EDGE

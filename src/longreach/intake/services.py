@@ -27,10 +27,10 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.uploads import EncryptedUpload, check_cipher, crash_point
 from longreach.crypto import as_bytes
 from longreach.crypto import keys as ck
 from longreach.intake import filestore, pepper, questions, receipts, throttle, urgency
-from longreach.intake.filestore import EncryptedUpload, crash_point
 from longreach.intake.models import Report, ReportFile, ReportMessage, Route, Triage
 from longreach.keys.context import current_keyring
 from longreach.keys.services import open_intake_private
@@ -530,7 +530,7 @@ def file_read(*, user: User, row: ReportFile) -> FileDownload:
     if row.evidence_id is not None:
         raise ServiceError(_("this file was moved into the evidence vault with the case"))
     meta = _file_meta(row, _intake_private(report))
-    filestore.check_cipher(lambda: open(filestore.files_dir() / row.stored_name, "rb"), row.cipher_sha256)
+    check_cipher(lambda: open(filestore.files_dir() / row.stored_name, "rb"), row.cipher_sha256)
     _audit(Event.INTAKE_FILE_READ, user, report, kind="report-file", code=row.code)
     return FileDownload(
         meta["name"], row.size, filestore.read_plain(row.stored_name, bytes.fromhex(meta["key"]))

@@ -1,9 +1,11 @@
 """The reporter's pages under /report/: no account, no JavaScript, any of the seven languages.
 
 Views parse, call a service and render. Files are encrypted while they
-stream in (``filestore.EncryptingUploadHandler``), which must be installed
+stream in (``core.uploads.EncryptingUploadHandler``), which must be installed
 before Django reads the body; that is why the posting views are
-``csrf_exempt`` on the outside and ``csrf_protect`` on the inside.
+``csrf_exempt`` on the outside and ``csrf_protect`` on the inside. Temp
+files of a refused or failed post are removed when the request ends (the
+cleanup middleware); files the service made durable are its own to remove.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
+from longreach.core.uploads import EncryptingUploadHandler, describe
 from longreach.intake import filestore, questions, receipts, reporter_session, services, throttle, where
-from longreach.intake.filestore import EncryptingUploadHandler
 from longreach.intake.models import Report
 from longreach.intake.questions import ReportForm
 
@@ -53,6 +55,7 @@ def _handler(request: HttpRequest) -> EncryptingUploadHandler:
         max_file=settings.INTAKE_MAX_FILE_BYTES,
         max_files=settings.INTAKE_MAX_FILES,
         quota=max(0, settings.INTAKE_SESSION_BYTES - used),
+        tmp=filestore.tmp_dir,
         ceiling=settings.INTAKE_TMP_CEILING_BYTES,
     )
 
@@ -102,7 +105,6 @@ def _unreadable(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpR
     try:
         request.POST  # noqa: B018 (parsing happens on first access)
     except (MultiPartParserError, RequestDataTooBig, UnreadablePostError):
-        filestore.discard(handler.uploads)
         message = _(
             "The form could not be read: a file name or an answer was too long, or the upload was cut off."
         )
@@ -114,69 +116,60 @@ def _unreadable(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpR
 def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
     form = ReportForm(request.POST)
     uploads = handler.uploads
-    try:
-        current = ReportForm.step_index(request.POST.get("step", ""))
-        go = request.POST.get("go", "next")
-        if form.data.get("website"):
-            # Only robots fill the invisible field; they get a refusal that teaches them nothing.
-            filestore.discard(uploads)
-            return _page(request, "problem.html", {"message": _("The report could not be sent.")}, 400)
-        if go == "back":
-            filestore.discard(uploads)
-            form.is_valid()
-            return _page(request, "form.html", _step_context(form, max(0, current - 1), hide_errors=True))
-        bad = form.step_errors(current)
-        if bad is not None:
-            filestore.discard(uploads)
-            return _page(request, "form.html", _step_context(form, bad), 400)
-        if ReportForm.STEPS[current][0] == "safety" and form.cleaned_data.get("danger") == questions.YES:
-            if not request.POST.get("safe_to_continue"):
-                lines = where.for_country(form.cleaned_data.get("host_country", ""))
-                return _page(request, "danger.html", {**_step_context(form, current), "lines": lines})
-        last = current == len(ReportForm.STEPS) - 1
-        if not last:
-            filestore.discard(uploads)
-            nxt = current + 1
-            extra = {"summary": _summary(form)} if nxt == len(ReportForm.STEPS) - 1 else {}
-            # A step just reached has not been answered yet: no "required" errors on it.
-            return _page(request, "form.html", _step_context(form, nxt, hide_errors=True, **extra))
-        if handler.problems:
-            filestore.discard(uploads)
-            return _page(
-                request,
-                "form.html",
-                _step_context(form, current, summary=_summary(form), upload_problems=handler.problems),
-                400,
-            )
-        answers = questions.answers(form.cleaned_data)
-        try:
-            submitted = services.report_submit(
-                answers=answers,
-                nonce=form.cleaned_data["nonce"],
-                uploads=uploads,
-                session_key=reporter_session.throttle_id(request),
-            )
-        except services.AlreadyReceived:
-            return _page(request, "already.html", {}, 409)
-        except (services.Refused, services.IntakeClosed) as exc:
-            return _page(
-                request,
-                "problem.html",
-                {"message": str(exc)},
-                429 if isinstance(exc, services.Refused) else 503,
-            )
+    current = ReportForm.step_index(request.POST.get("step", ""))
+    go = request.POST.get("go", "next")
+    if form.data.get("website"):
+        # Only robots fill the invisible field; they get a refusal that teaches them nothing.
+        return _page(request, "problem.html", {"message": _("The report could not be sent.")}, 400)
+    if go == "back":
+        form.is_valid()
+        return _page(request, "form.html", _step_context(form, max(0, current - 1), hide_errors=True))
+    bad = form.step_errors(current)
+    if bad is not None:
+        return _page(request, "form.html", _step_context(form, bad), 400)
+    if ReportForm.STEPS[current][0] == "safety" and form.cleaned_data.get("danger") == questions.YES:
+        if not request.POST.get("safe_to_continue"):
+            lines = where.for_country(form.cleaned_data.get("host_country", ""))
+            return _page(request, "danger.html", {**_step_context(form, current), "lines": lines})
+    last = current == len(ReportForm.STEPS) - 1
+    if not last:
+        nxt = current + 1
+        extra = {"summary": _summary(form)} if nxt == len(ReportForm.STEPS) - 1 else {}
+        # A step just reached has not been answered yet: no "required" errors on it.
+        return _page(request, "form.html", _step_context(form, nxt, hide_errors=True, **extra))
+    if handler.problems:
         return _page(
             request,
-            "receipt.html",
-            {
-                "receipt_groups": receipts.grouped(submitted.receipt).split(" "),
-                "receipt": submitted.receipt,
-                "lines": where.for_country(answers.get("host_country", "")),
-            },
+            "form.html",
+            _step_context(form, current, summary=_summary(form), upload_problems=handler.problems),
+            400,
         )
-    except BaseException:
-        filestore.discard(uploads)
-        raise
+    answers = questions.answers(form.cleaned_data)
+    try:
+        submitted = services.report_submit(
+            answers=answers,
+            nonce=form.cleaned_data["nonce"],
+            uploads=uploads,
+            session_key=reporter_session.throttle_id(request),
+        )
+    except services.AlreadyReceived:
+        return _page(request, "already.html", {}, 409)
+    except (services.Refused, services.IntakeClosed) as exc:
+        return _page(
+            request,
+            "problem.html",
+            {"message": str(exc)},
+            429 if isinstance(exc, services.Refused) else 503,
+        )
+    return _page(
+        request,
+        "receipt.html",
+        {
+            "receipt_groups": receipts.grouped(submitted.receipt).split(" "),
+            "receipt": submitted.receipt,
+            "lines": where.for_country(answers.get("host_country", "")),
+        },
+    )
 
 
 @require_POST
@@ -276,47 +269,41 @@ def status_message(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _status_message_post(request: HttpRequest, handler: EncryptingUploadHandler) -> HttpResponse:
     uploads = handler.uploads
-    try:
-        current = _current(request)
-        if current is None:
-            filestore.discard(uploads)
-            return HttpResponseRedirect(reverse("report_status"))
-        report, private = current
-        problem = ""
-        if request.POST.get("website"):
-            problem = _("The message could not be sent.")
-        elif handler.problems:
-            problem = filestore.describe(handler.problems)
-        if not problem:
-            try:
-                services.reporter_message(
-                    report=report,
-                    text=request.POST.get("message", ""),
-                    uploads=uploads,
-                    session_key=reporter_session.throttle_id(request),
-                )
-            except services.Refused as exc:
-                problem = str(exc)
-        if problem:
-            filestore.discard(uploads)
-            return _page(
-                request,
-                "status.html",
-                {
-                    "page": services.status_page(report, private),
-                    "error": problem,
-                    "message": request.POST.get("message", "")[: settings.INTAKE_TEXT_CHARS],
-                    "max_file_mb": settings.INTAKE_MAX_FILE_BYTES // 1_000_000,
-                    "max_files": settings.INTAKE_MAX_FILES,
-                    "text_limit": settings.INTAKE_TEXT_CHARS,
-                },
-                400,
+    current = _current(request)
+    if current is None:
+        return HttpResponseRedirect(reverse("report_status"))
+    report, private = current
+    problem = ""
+    if request.POST.get("website"):
+        problem = _("The message could not be sent.")
+    elif handler.problems:
+        problem = describe(handler.problems)
+    if not problem:
+        try:
+            services.reporter_message(
+                report=report,
+                text=request.POST.get("message", ""),
+                uploads=uploads,
+                session_key=reporter_session.throttle_id(request),
             )
-        request.session["lr_intake_sent"] = True
-        return HttpResponseRedirect(reverse("report_status_view"))
-    except BaseException:
-        filestore.discard(uploads)
-        raise
+        except services.Refused as exc:
+            problem = str(exc)
+    if problem:
+        return _page(
+            request,
+            "status.html",
+            {
+                "page": services.status_page(report, private),
+                "error": problem,
+                "message": request.POST.get("message", "")[: settings.INTAKE_TEXT_CHARS],
+                "max_file_mb": settings.INTAKE_MAX_FILE_BYTES // 1_000_000,
+                "max_files": settings.INTAKE_MAX_FILES,
+                "text_limit": settings.INTAKE_TEXT_CHARS,
+            },
+            400,
+        )
+    request.session["lr_intake_sent"] = True
+    return HttpResponseRedirect(reverse("report_status_view"))
 
 
 @require_POST

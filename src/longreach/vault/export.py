@@ -30,7 +30,7 @@ from longreach.accounts.models import PendingAction, User
 from longreach.audit.models import TreeHead
 from longreach.audit.services import DbNodeStore, as_head, ledger_sign_head
 from longreach.core.codes import new_ref
-from longreach.intake.filestore import sanitise_name
+from longreach.core.uploads import sanitise_name
 from longreach.keys.models import OrgKeys
 from longreach.vault import package, selectors, services
 from longreach.vault.models import EvidenceItem

@@ -40,8 +40,7 @@ from longreach.accounts.services import (
 )
 from longreach.audit.models import AuditEntry, Event
 from longreach.audit.services import audit_record
-from longreach.crypto import CryptoError, stream
-from longreach.intake.filestore import (
+from longreach.core.uploads import (
     EncryptedUpload,
     Sample,
     check_cipher,
@@ -50,6 +49,7 @@ from longreach.intake.filestore import (
     stored_altered,
     stored_missing,
 )
+from longreach.crypto import CryptoError, stream
 from longreach.vault import derivatives, inspect, jobkeys, storage
 from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage, storages
 
-from longreach.intake.filestore import fsync_dir
+from longreach.core.uploads import fsync_dir
 
 SUFFIX = ".lrf"
 

@@ -1,8 +1,9 @@
 """Vault pages: upload to a case or incident, an item with its custody, downloads, packages.
 
-Uploads are encrypted while they stream in (the intake's upload handler, with
-the vault's temp folder), so the view replaces Django's upload handlers
-before the body is read: ``csrf_exempt`` outside, ``csrf_protect`` inside.
+Uploads are encrypted while they stream in (``core.uploads``, into the vault's
+temp folder), so the view replaces Django's upload handlers before the body
+is read: ``csrf_exempt`` outside, ``csrf_protect`` inside. What a refused or
+failed upload wrote is removed when the request ends (the cleanup middleware).
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ from longreach.audit.selectors import latest_head
 from longreach.audit.services import as_head
 from longreach.core.decorators import staff_user, staff_view
 from longreach.core.downloads import attachment
+from longreach.core.uploads import EncryptingUploadHandler, describe
 from longreach.crypto import CryptoError
-from longreach.intake import filestore
-from longreach.intake.filestore import EncryptingUploadHandler
 from longreach.keys.models import OrgKeys
 from longreach.ledger import heads
 from longreach.ledger.merkle import ProofError
@@ -68,24 +68,19 @@ def _upload(request: HttpRequest, handler: EncryptingUploadHandler, kind: str, c
     try:
         request.POST  # noqa: B018 (parsing happens on first access)
     except MultiPartParserError:
-        _discard(handler)
         messages.error(
             request, _("The upload could not be read: it was cut off or malformed. Nothing was kept.")
         )
         target = selectors.target_for_user(user=user, kind=kind, code=code)
         return _back(kind, target)
-    try:
-        target = selectors.target_for_user(user=user, kind=kind, code=code)
-    except Http404:
-        _discard(handler)
-        raise
+    target = selectors.target_for_user(user=user, kind=kind, code=code)
     note = request.POST.get("note", "")
     if handler.problems:
-        messages.error(request, filestore.describe(handler.problems))
+        messages.error(request, describe(handler.problems))
     if not handler.uploads and not handler.problems:
         messages.error(request, _("Choose at least one file."))
     kept = []
-    for n, up in enumerate(handler.uploads):
+    for up in handler.uploads:
         incoming = services.Incoming.from_upload(up)
         try:
             acquired = services.item_acquire(
@@ -97,8 +92,6 @@ def _upload(request: HttpRequest, handler: EncryptingUploadHandler, kind: str, c
                 note=note,
             )
         except ServiceError as exc:
-            for rest in handler.uploads[n:]:
-                rest.tmp_path.unlink(missing_ok=True)
             messages.error(request, f"{up.name}: {exc}")
             break
         kept.append(acquired)
@@ -112,11 +105,6 @@ def _upload(request: HttpRequest, handler: EncryptingUploadHandler, kind: str, c
     if fresh:
         messages.success(request, _("Kept as evidence: %(codes)s.") % {"codes": ", ".join(fresh)})
     return _back(kind, target)
-
-
-def _discard(handler: EncryptingUploadHandler) -> None:
-    for up in handler.uploads:
-        up.tmp_path.unlink(missing_ok=True)
 
 
 @staff_view("evidence.read")
