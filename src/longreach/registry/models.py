@@ -47,7 +47,7 @@ class CompartmentRecord(models.Model):
 
 
 class Versioned(CompartmentRecord):
-    """Records whose every change keeps a sealed version (``services._version``, shown by the history page)."""
+    """Records whose every change keeps a sealed version (``services._version``; the history page)."""
 
     code = models.CharField(max_length=16, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
