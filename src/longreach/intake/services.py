@@ -106,6 +106,7 @@ def route_for(origin_state: str) -> Compartment:
     return route.compartment
 
 
+@transaction.atomic
 def route_set(*, compartment: Compartment, origin_state: str = "", acting_user: Any) -> Route:
     """Send reports about ``origin_state`` (blank: all others) to ``compartment``."""
     route, _created = Route.objects.update_or_create(

@@ -633,6 +633,7 @@ def case_update(
     return case
 
 
+@transaction.atomic
 def case_assign(*, user: User, case: Case, assignees: Iterable[User]) -> None:
     require_writer(user, case.compartment)
     members = [
@@ -961,6 +962,7 @@ REVEALABLE = {
 }
 
 
+@transaction.atomic
 def identity_reveal(*, user: User, record: Person | Organisation, field_name: str, reason: str) -> Any:
     """Show one sealed identity field, with a stated reason, in the audit trail."""
     kind = "person" if isinstance(record, Person) else "organisation"
