@@ -278,6 +278,16 @@ def test_restore_refuses_damaged_foreign_and_occupied_targets_and_changes_nothin
     good = tmp_path / "good.lrbk"
     run(var1, source_db, "backup", str(good))
     blob = good.read_bytes()
+    # The backup command's own refusals: it never overwrites, and names what is wrong.
+    for args, message in (
+        ([str(good)], "already exists"),
+        ([str(tmp_path / "no-such-folder" / "x.lrbk")], "is not a folder"),
+    ):
+        r = subprocess.run(
+            [EXE, "backup", *args], env=env_for(var1, source_db), capture_output=True, text=True, timeout=300
+        )
+        assert r.returncode != 0 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert good.read_bytes() == blob
     cases = {
         "cut.lrbk": (blob[: len(blob) // 2], "damaged or cut off"),
         "flipped.lrbk": (blob[:-5000] + bytes([blob[-5000] ^ 1]) + blob[-4999:], "damaged or cut off"),
@@ -303,6 +313,19 @@ def test_restore_refuses_damaged_foreign_and_occupied_targets_and_changes_nothin
         assert "Traceback" not in r.stderr
         leftover = [p.name for p in var2.iterdir() if p.name != "secret_key"] if var2.exists() else []
         assert leftover == [], (name, leftover)
+    for path, key, message in (
+        (tmp_path / "missing.lrbk", recovery, "no such file"),
+        (good, "not-a-key", "64 hexadecimal characters"),
+    ):
+        r = subprocess.run(
+            [EXE, "restore", str(path), "--key-stdin"],
+            env=env_for(var2, target_db),
+            input=key + "\n",
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode != 0 and message in r.stderr and "Traceback" not in r.stderr, r.stderr
     foreign = "11" * 32
     r = subprocess.run(
         [EXE, "restore", str(good), "--key-stdin"],

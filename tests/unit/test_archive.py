@@ -100,3 +100,11 @@ def test_a_file_that_shrinks_while_backed_up_is_an_error() -> None:
     lying = archive.Entry("a", 100, lambda: io.BytesIO(b"short"))
     with pytest.raises(archive.ArchiveError, match="shrank"):
         archive.write(io.BytesIO(), PUBLIC, [lying], {})
+
+
+def test_a_header_that_claims_a_huge_key_is_refused_before_reading_it(tmp_path: Path) -> None:
+    blob = archive.MAGIC + (2**31).to_bytes(4, "big") + b"x" * 100
+    with pytest.raises(archive.ArchiveError, match="header is damaged"):
+        archive.read(io.BytesIO(blob), PRIVATE, tmp_path)
+    with pytest.raises(archive.ArchiveError, match="cut off in its header"):
+        archive.read(io.BytesIO(archive.MAGIC + b"\0"), PRIVATE, tmp_path)
