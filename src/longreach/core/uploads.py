@@ -360,21 +360,38 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def stored_missing() -> CryptoError:
-    return CryptoError(_("the stored file is missing; run longreach reconcile"))
+class StoredFileProblem(CryptoError):
+    """A stored file is not what its row recorded; ``problem`` says how (``missing``, ``size``,
+    ``checksum``) for the custody record, the message says it to a person."""
+
+    def __init__(self, problem: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
-def stored_altered() -> CryptoError:
-    return CryptoError(_("the stored file was altered (checksum mismatch); run longreach reconcile"))
+def stored_missing() -> StoredFileProblem:
+    return StoredFileProblem("missing", _("the stored file is missing; run longreach reconcile"))
 
 
-def check_cipher(open_stored: Callable[[], Any], expected_sha256: str) -> None:
-    """The stored ciphertext is there and hashes as recorded (no key needed); CryptoError says why not.
+def stored_altered(problem: str = "checksum") -> StoredFileProblem:
+    return StoredFileProblem(
+        problem, _("the stored file was altered (checksum mismatch); run longreach reconcile")
+    )
+
+
+def check_cipher(
+    open_stored: Callable[[], Any], expected_sha256: str, expected_size: int | None = None
+) -> None:
+    """The stored ciphertext is there, has ``expected_size`` bytes when given, and hashes as
+    recorded (no key needed); StoredFileProblem says why not.
 
     Shared by the intake's files and the vault's, whatever storage ``open_stored`` reads from.
     """
     try:
         with open_stored() as fh:
+            if expected_size is not None and fh.seek(0, os.SEEK_END) != expected_size:
+                raise stored_altered("size")
+            fh.seek(0)
             found = stream.sha256_of(fh)
     except FileNotFoundError as exc:
         raise stored_missing() from exc

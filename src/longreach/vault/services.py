@@ -43,11 +43,11 @@ from longreach.audit.services import audit_record
 from longreach.core.uploads import (
     EncryptedUpload,
     Sample,
+    StoredFileProblem,
     check_cipher,
     crash_point,
     sanitise_name,
     stored_altered,
-    stored_missing,
 )
 from longreach.crypto import CryptoError, stream
 from longreach.vault import derivatives, inspect, jobkeys, storage
@@ -262,8 +262,9 @@ def _file_key(item: EvidenceItem) -> bytes:
 
 
 def check_stored(item: EvidenceItem) -> None:
-    """The stored ciphertext is there and unchanged (no key needed); CryptoError says what is wrong."""
-    check_cipher(lambda: storage.open_stored(item.storage_name), item.cipher_sha256)
+    """The stored ciphertext is there, whole and unchanged (no key needed); StoredFileProblem says
+    what is wrong."""
+    check_cipher(lambda: storage.open_stored(item.storage_name), item.cipher_sha256, item.cipher_size)
 
 
 def plaintext(item: EvidenceItem) -> Iterator[bytes]:
@@ -293,59 +294,38 @@ class Download:
 
 
 def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
-    """The plaintext, once the stored file is found whole enough to start: CryptoError says why not.
+    """The plaintext, only once the whole stored file has matched its recorded size and SHA-256
+    and its first chunk has opened with the item's key; CryptoError says why not.
 
-    Every chunk is authenticated as it is decrypted, so a changed byte anywhere
-    stops the stream at that chunk; checking the stored size and opening the
-    first chunk here turns a missing, cut or altered start of a file into a
-    clear refusal before anything is sent, without reading the file twice.
+    Checking chunk by chunk while sending would start a 200 OK and stream plaintext up to an
+    altered chunk: nobody must receive part of a file that was changed.
     """
-    storage_ = storage.vault_storage()
-    try:
-        stored_size = storage_.size(item.storage_name)
-    except FileNotFoundError as exc:
-        raise stored_missing() from exc
-    if stored_size != item.cipher_size:
-        raise stored_altered()
+    check_stored(item)
     chunks = plaintext(item)
     try:
         first = next(chunks)
     except CryptoError as exc:
-        raise stored_altered() from exc
+        # The file is as stored, but its key does not open it (a key swapped between rows).
+        raise CryptoError(str(stored_altered())) from exc
     return itertools.chain([first], chunks)
 
 
-def stored_problem(item: EvidenceItem) -> str:
-    """ "" when the stored ciphertext is there with its recorded size and SHA-256; else
-    ``missing``, ``size`` or ``checksum``. Reads the whole file and needs no key."""
-    storage_ = storage.vault_storage()
-    try:
-        if storage_.size(item.storage_name) != item.cipher_size:
-            return "size"
-        with storage.open_stored(item.storage_name) as fh:
-            found = stream.sha256_of(fh)
-    except FileNotFoundError:
-        return "missing"
-    return "" if found == item.cipher_sha256 else "checksum"
-
-
 def item_download(*, user: User, item: EvidenceItem) -> Download:
-    """The plaintext to send, only once the whole stored file has matched its recorded hash.
-
-    Checking chunk by chunk while sending would start a 200 OK and stream plaintext up to
-    the altered chunk; a court must never receive part of a file that was changed. A file
-    that fails is a custody event of its own, and nothing is sent.
-    """
+    """The plaintext to send; a stored file that fails its check is a custody event of its own,
+    and nothing is sent."""
     require_member(user, "evidence.read", item.compartment_id)
     _file_key(item)
-    problem = stored_problem(item)
-    if problem:
+    try:
+        chunks = checked_plaintext(item)
+    except StoredFileProblem as exc:
         with transaction.atomic():
             _custody(
-                Event.CUSTODY_CHECK_FAILED, _locked(item), user, {"action": "download", "problem": problem}
+                Event.CUSTODY_CHECK_FAILED,
+                _locked(item),
+                user,
+                {"action": "download", "problem": exc.problem},
             )
-        raise stored_missing() if problem == "missing" else stored_altered()
-    chunks = checked_plaintext(item)
+        raise
     with transaction.atomic():
         _custody(Event.CUSTODY_DOWNLOADED, _locked(item), user)
     return Download(item.sealed.get("name") or item.code, item.size, chunks)
