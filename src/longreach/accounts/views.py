@@ -35,24 +35,26 @@ def _failure_text() -> str:
     return _("Those details were not accepted. After several failed attempts, wait 15 minutes and try again.")
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
     """The answer to a locked username: the same page, after the same work, as a wrong password.
 
     django-axes refuses before any password is hashed, so without the hash below a lock would
     answer ten times faster, and with an empty form, telling outsiders which names are locked.
+    The login views answer a lock with this page, and axes's middleware then calls this again
+    with that answer as ``original_response``: it is kept, so a lock is audited once.
     """
-    # The view answers a lock itself and django-axes's middleware asks again: answer once.
-    answered: HttpResponse | None = getattr(request, "lr_locked_response", None)
-    if answered is not None:
-        return answered
+    if getattr(original_response, "lr_lock_answer", False):
+        return original_response  # type: ignore[return-value]
     audit_record(Event.LOGIN_LOCKED, actor="anonymous", outcome="denied")
     request.session.pop(PRE_AUTH, None)
     User().set_password(str(request.POST.get("password", "")) or "-")  # one Argon2id, as a check costs
     form = LoginForm(request.POST if "username" in request.POST else None)
     form.is_valid()
-    answered = render(request, "accounts/login.html", {"form": form, "error": _failure_text()})
-    request.lr_locked_response = answered  # type: ignore[attr-defined]
-    return answered
+    answer = render(request, "accounts/login.html", {"form": form, "error": _failure_text()})
+    answer.lr_lock_answer = True  # type: ignore[attr-defined]
+    return answer
 
 
 @require_http_methods(["GET", "POST"])
