@@ -164,30 +164,22 @@ def _drop_databases() -> Any:
 
 def _rows(db: str, var: Path) -> dict[str, dict[Any, tuple[Any, ...]]]:
     """Every row of every table, keyed by its first column (the primary key)."""
-    out: dict[str, dict[Any, tuple[Any, ...]]] = {}
     if db:
         import psycopg
 
-        with psycopg.connect(db) as conn:
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-                )
-            ]
-            for t in tables:
-                out[t] = {row[0]: tuple(row) for row in conn.execute(f'SELECT * FROM "{t}"')}  # noqa: S608
-        return out
-    with sqlite3.connect(var / "longreach.sqlite3") as conn:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-        for t in tables:
-            out[t] = {row[0]: tuple(row) for row in conn.execute(f'SELECT * FROM "{t}"')}  # noqa: S608
-    return out
+        conn: Any = psycopg.connect(db)
+        listing = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+    else:
+        conn = sqlite3.connect(var / "longreach.sqlite3")
+        listing = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    try:
+        tables = [r[0] for r in conn.execute(listing)]
+        return {
+            t: {row[0]: tuple(row) for row in conn.execute(f'SELECT * FROM "{t}"')}  # noqa: S608
+            for t in tables
+        }
+    finally:
+        conn.close()
 
 
 def _files(var: Path) -> dict[str, str]:

@@ -58,7 +58,7 @@ class Entry:
 @dataclass
 class Written:
     entries: int = 0
-    bytes: int = 0
+    size: int = 0
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
@@ -103,7 +103,7 @@ def write(
                 tar.addfile(info, _Hashing(fh, digest, entry.size, progress))
             listed.append({"name": entry.name, "size": entry.size, "sha256": digest.hexdigest()})
             done.entries += 1
-            done.bytes += entry.size
+            done.size += entry.size
         manifest = {**meta, "format": FORMAT, "entries": listed}
         body = json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8")
         info = tarfile.TarInfo(MANIFEST)

@@ -41,7 +41,9 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 _READ = 1024 * 1024
 
 
-# What reading a damaged zip raises: a bad CRC, a cut stream, an unknown method, a bad header.
+# What reading a damaged zip raises: a bad CRC (BadZipFile), a cut stream (EOFError, zlib.error), an
+# unknown method (NotImplementedError), a bad header or offset (ValueError, OSError), a member that
+# claims to be encrypted (RuntimeError). Each is a failed check, never a traceback.
 _DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError)
 
 

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 raise CommandError(f"backup failed, nothing was written: {exc}") from exc
         rows = sum(snap.rows.values())
         self.stdout.write(
-            f"{path}: {written.entries} files ({written.bytes / 1_000_000:,.1f} MB) and {rows:,} "
+            f"{path}: {written.entries} files ({written.size / 1_000_000:,.1f} MB) and {rows:,} "
             f"database rows ({_backup.engine()}), encrypted to the recovery key"
         )
         keys = written.manifest.get("keys") or []

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -47,8 +48,6 @@ class Command(BaseCommand):
         try:
             _backup.check_target(manifest.get("engine"), stage)
         except _backup.BackupError as exc:
-            import shutil
-
             shutil.rmtree(stage, ignore_errors=True)
             raise CommandError(f"{exc}; nothing was changed") from exc
         try:
