@@ -13,10 +13,11 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer
 
-from longreach.accounts import selectors
+from longreach.accounts import access, selectors
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError, token_authenticate
+from longreach.accounts.services import token_authenticate
 from longreach.keys.context import activate_for_request
 from longreach.registry.api import router as registry_router
 from longreach.registry.services import StaleEdit
@@ -124,7 +125,7 @@ def compartment(request: HttpRequest, code: str) -> Any:
     user: User = request.auth  # type: ignore[attr-defined]
     if not allowed(user, "compartment.view"):
         raise Http404("not found")
-    return _compartment_out(selectors.compartment_for_user(user=user, code=code))
+    return _compartment_out(access.compartment_for_user(user=user, code=code))
 
 
 api.add_router("/", registry_router)

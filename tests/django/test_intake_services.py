@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.crypto import CryptoError
 from longreach.intake import filestore, questions, services
 from longreach.intake.models import Report, ReportFile

@@ -8,6 +8,7 @@ import pytest
 from nacl.public import PrivateKey, SealedBox
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.crypto import CryptoError
 from longreach.keys import services as key_services
@@ -33,7 +34,7 @@ def test_password_change_rewraps_the_private_key(cast: Any) -> None:
 def test_password_change_refuses_a_wrong_current_password_and_weak_new_ones(cast: Any) -> None:
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(services.ServiceError):
+    with pytest.raises(ServiceError):
         services.user_change_password(user=cast.analyst, old_password="nope", new_password=NEW_PASSWORD)
     with pytest.raises(ValidationError):
         services.user_change_password(user=cast.analyst, old_password=PASSWORD, new_password="123")
@@ -91,7 +92,7 @@ def test_recovery_key_restores_access(cast: Any) -> None:
 
 
 def test_a_wrong_recovery_key_is_refused(cast: Any) -> None:
-    with pytest.raises(services.ServiceError, match="not the organisation's recovery key"):
+    with pytest.raises(ServiceError, match="not the organisation's recovery key"):
         services.recovery_restore_access(
             recovery_private_key=bytes(PrivateKey.generate()),
             compartment=cast.compartments["demo-b"],

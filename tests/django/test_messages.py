@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from longreach.accounts.errors import ServiceError
 from longreach.audit.models import AuditEntry
 from longreach.audit.verify import verify_ledger
 from longreach.keys.context import using_keyring
@@ -141,7 +142,7 @@ def test_a_chat_that_cannot_be_read_leaves_only_its_reason_and_can_be_read_again
         assert said(stored).startswith("7-قۇر")
     again = read(cast, "analyst", case_a, item, lenient=True)
     assert again.state == "done" and again.skipped == 1 and again.messages == 6
-    with pytest.raises(services.ServiceError, match="already been read"):
+    with pytest.raises(ServiceError, match="already been read"):
         read(cast, "analyst", case_a, item)
     # Read again on purpose (another date order): the earlier messages are replaced, not added to.
     with using_keyring(cast.keyring("analyst")):

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from longreach.accounts import services as account_services
+from longreach.accounts.errors import NotAllowed
 from longreach.keys.context import using_keyring
 from longreach.registry import services
 from longreach.registry.models import Incident, Person
@@ -257,9 +258,9 @@ def test_bulk_export_needs_a_second_person_once(filled: Any, monkeypatch: Any, t
     with pytest.raises(CommandError, match="has not been approved"):
         run(monkeypatch, *base, f"--approval={code}")
     action = PendingAction.objects.get(code=code)
-    with pytest.raises(account_services.NotAllowed):
+    with pytest.raises(NotAllowed):
         account_services.pending_approve(action=action, acting_user=filled.analyst)  # not oneself
-    with pytest.raises(account_services.NotAllowed):
+    with pytest.raises(NotAllowed):
         account_services.pending_approve(action=action, acting_user=filled.analyst2)  # not a member
     account_services.pending_approve(action=action, acting_user=filled.lead)
     with pytest.raises(CommandError, match="another format"):

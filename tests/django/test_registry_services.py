@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 
-from longreach.accounts.services import NotAllowed
+from longreach.accounts.errors import NotAllowed
 from longreach.audit.models import AuditEntry
 from longreach.keys.context import using_keyring
 from longreach.registry import selectors, serialise, services

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from longreach.accounts import services
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import Membership, PendingAction
 from longreach.audit.models import AuditEntry
 from longreach.keys.context import using_keyring
@@ -34,7 +35,7 @@ def test_a_member_is_added_only_after_a_second_person_approves(cast: Any) -> Non
 
 def test_self_approval_is_refused_and_audited(cast: Any) -> None:
     action = request_add(cast)
-    with pytest.raises(services.NotAllowed, match="second person"):
+    with pytest.raises(NotAllowed, match="second person"):
         services.pending_approve(action=action, acting_user=cast.lead)
     assert AuditEntry.objects.filter(event="approval.refused", actor=cast.lead.code).exists()
     assert PendingAction.objects.get(pk=action.pk).status == "pending"
@@ -43,35 +44,35 @@ def test_self_approval_is_refused_and_audited(cast: Any) -> None:
 @pytest.mark.parametrize("approver", ["analyst", "volunteer", "researcher", "auditor", "analyst2"])
 def test_unauthorised_people_cannot_approve(cast: Any, approver: str) -> None:
     action = request_add(cast, who="analyst2")
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.pending_approve(action=action, acting_user=cast.users[approver])
 
 
 def test_only_members_who_lead_can_request(cast: Any) -> None:
-    with using_keyring(cast.keyring("analyst")), pytest.raises(services.NotAllowed):
+    with using_keyring(cast.keyring("analyst")), pytest.raises(NotAllowed):
         services.membership_request(
             compartment=cast.compartments["demo-a"], user=cast.analyst2, acting_user=cast.analyst
         )
 
 
 def test_requests_are_refused_for_wrong_targets_and_duplicates(cast: Any) -> None:
-    with pytest.raises(services.ServiceError, match="already a member"):
+    with pytest.raises(ServiceError, match="already a member"):
         request_add(cast, who="analyst")
-    with pytest.raises(services.ServiceError, match="only active leads"):
+    with pytest.raises(ServiceError, match="only active leads"):
         request_add(cast, who="researcher")
     request_add(cast)
-    with pytest.raises(services.ServiceError, match="already waiting"):
+    with pytest.raises(ServiceError, match="already waiting"):
         request_add(cast)
 
 
 def test_expired_and_decided_requests_cannot_be_approved(cast: Any) -> None:
     action = request_add(cast)
     PendingAction.objects.filter(pk=action.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    with pytest.raises(services.NotAllowed, match="expired"):
+    with pytest.raises(NotAllowed, match="expired"):
         services.pending_approve(action=action, acting_user=cast.admin)
     PendingAction.objects.filter(pk=action.pk).update(expires_at=timezone.now() + timedelta(days=1))
     services.pending_reject(action=action, acting_user=cast.admin)
-    with pytest.raises(services.NotAllowed, match="already decided"):
+    with pytest.raises(NotAllowed, match="already decided"):
         services.pending_approve(action=action, acting_user=cast.admin)
 
 
@@ -80,7 +81,7 @@ def test_a_rotation_in_between_voids_the_request(cast: Any) -> None:
     services.compartment_rotate_key(
         compartment=cast.compartments["demo-a"], acting_user=cast.lead, keyring=cast.keyring("lead")
     )
-    with pytest.raises(services.ServiceError, match="rotated"):
+    with pytest.raises(ServiceError, match="rotated"):
         services.pending_approve(action=action, acting_user=cast.admin)
 
 

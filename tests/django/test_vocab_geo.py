@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.audit.models import AuditEntry
 from longreach.geo import selectors as geo
 from longreach.vocab import codebook, selectors, services

@@ -1,8 +1,6 @@
 """Reads over accounts and compartments, always scoped to the asking user.
 
-``compartment_for_user`` is the one access helper for compartments: it
-answers the same Http404 whether the compartment does not exist or the user
-may not see it, and audits the second case.
+Who may see what is decided in ``accounts.access``; these are the queries.
 """
 
 from __future__ import annotations
@@ -10,45 +8,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from longreach.accounts.models import ApiToken, Compartment, Membership, PendingAction, User
-from longreach.accounts.roles import Role, allowed
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
+from longreach.accounts import access
+from longreach.accounts.models import ApiToken, Compartment, PendingAction, User
+from longreach.accounts.roles import Role
 from longreach.core.codes import is_code
 
 
 def compartments_for_user(*, user: User) -> QuerySet[Compartment]:
-    if not allowed(user, "compartment.list"):
-        return Compartment.objects.none()
-    if user.role == Role.ADMIN:
-        # Administrators see that compartments exist (to manage membership), never their content.
-        return Compartment.objects.all()
-    return Compartment.objects.filter(memberships__user=user)
-
-
-def compartment_for_user(*, user: User, code: str, action: str = "compartment.view") -> Compartment:
-    compartment = Compartment.objects.filter(code=code).first() if is_code(code) else None
-    visible = (
-        compartment is not None
-        and allowed(user, action)
-        and (
-            Membership.objects.filter(user=user, compartment=compartment).exists()
-            or (user.role == Role.ADMIN and action != "compartment.view" and allowed(user, action))
-        )
-    )
-    if compartment is None or not visible:
-        if compartment is not None:
-            audit_record(
-                Event.AUTHZ_DENIED,
-                actor=user,
-                compartment=compartment,
-                object_type="compartment",
-                object_code=compartment.code,
-                outcome="denied",
-                detail={"action": action},
-            )
-        raise Http404("not found")
-    return compartment
+    return access.compartments(user, "compartment.list")
 
 
 def members_of(*, compartment: Compartment) -> QuerySet[User]:
@@ -70,9 +37,8 @@ def pending_for_user(*, user: User) -> QuerySet[PendingAction]:
     )
     if user.role == Role.ADMIN:
         return base
-    if not allowed(user, "membership.approve"):
-        return base.filter(requested_by=user)
-    return base.filter(Q(requested_by=user) | Q(compartment__memberships__user=user)).distinct()
+    deciding = access.compartments(user, "membership.approve")
+    return base.filter(Q(requested_by=user) | Q(compartment__in=deciding)).distinct()
 
 
 def pending_for_user_by_code(*, user: User, code: str) -> PendingAction:

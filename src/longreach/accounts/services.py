@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from longreach.accounts import approvals
+from longreach.accounts import access, approvals
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import ApiToken, Compartment, Membership, PendingAction, User, UserSession
 from longreach.accounts.roles import LINKAGE_ROLES, Role, allowed
 from longreach.audit.models import Event
@@ -33,14 +34,6 @@ from longreach.crypto import keys as ck
 from longreach.keys import services as key_services
 from longreach.keys.context import compartment_key_context, current_keyring
 from longreach.keys.keyring import Keyring
-
-
-class ServiceError(Exception):
-    """A request that cannot be carried out; the message is safe to show."""
-
-
-class NotAllowed(ServiceError):
-    """The acting user lacks the role, membership or independence the action needs."""
 
 
 def kdf_params() -> ck.KdfParams:
@@ -352,19 +345,6 @@ MEMBER_ROLES = frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER})
 PENDING_LIFETIME = timedelta(days=7)
 
 
-def _is_member(user: User, compartment: Compartment) -> bool:
-    return Membership.objects.filter(user=user, compartment=compartment).exists()
-
-
-def require_member(user: User, action: str, compartment_id: Any) -> None:
-    """Raise NotAllowed unless ``user``'s role allows ``action`` and they are a member of the compartment."""
-    if (
-        not allowed(user, action)
-        or not Membership.objects.filter(user=user, compartment_id=compartment_id).exists()
-    ):
-        raise NotAllowed(_("you may not do this in this compartment"))
-
-
 @transaction.atomic
 def pending_request(
     *,
@@ -400,11 +380,11 @@ def pending_request(
 
 def membership_request(*, compartment: Compartment, user: User, acting_user: User) -> PendingAction:
     """Ask for ``user`` to join; the key is sealed to them now, granted only on approval."""
-    if not allowed(acting_user, "membership.request") or not _is_member(acting_user, compartment):
+    if not access.may(acting_user, "membership.request", compartment):
         raise NotAllowed("only a lead of this compartment can propose members")
     if user.role not in MEMBER_ROLES or not user.is_active:
         raise ServiceError("only active leads, analysts and intake volunteers can join a compartment")
-    if _is_member(user, compartment):
+    if access.is_member(user, compartment):
         raise ServiceError(f"{user.username} is already a member")
     if PendingAction.objects.filter(
         kind=approvals.MEMBERSHIP_ADD,
@@ -451,10 +431,7 @@ def _execute_membership_add(action: PendingAction, approver: User) -> None:
 
 approvals.register(
     approvals.MEMBERSHIP_ADD,
-    can_approve=lambda action, user: (
-        allowed(user, "membership.approve")
-        and (user.role == Role.ADMIN or _is_member(user, action.compartment))
-    ),
+    can_approve=lambda action, user: access.may(user, "membership.approve", action.compartment),
     execute=_execute_membership_add,
     approved_event=Event.MEMBERSHIP_APPROVED,
     rejected_event=Event.MEMBERSHIP_REJECTED,
@@ -564,10 +541,7 @@ def _decide(action: PendingAction, acting_user: User, status: str, event: Event)
 def membership_revoke(*, compartment: Compartment, user: User, acting_user: User | str) -> None:
     """End a membership and delete the member's sealed keys; rotate next to lock out copies."""
     if isinstance(acting_user, User):
-        if not allowed(acting_user, "membership.revoke"):
-            raise NotAllowed("only leads and administrators revoke members")
-        if acting_user.role != Role.ADMIN and not _is_member(acting_user, compartment):
-            raise NotAllowed("only a lead of this compartment can revoke its members")
+        access.require(acting_user, "membership.revoke", compartment)
     deleted, _ = Membership.objects.filter(user=user, compartment=compartment).delete()
     if not deleted:
         raise ServiceError(f"{user.username} is not a member")

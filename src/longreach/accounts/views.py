@@ -16,13 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from longreach.accounts import selectors, services
+from longreach.accounts import access, selectors, services
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.forms import CodeForm, LoginForm, MemberRequestForm, PasswordChangeForm, TokenForm
 from longreach.accounts.models import User
 from longreach.audit.models import Event
-from longreach.audit.services import audit_record
+from longreach.audit.services import audit_record, record_viewed
 from longreach.core.codes import is_code
-from longreach.core.decorators import staff_user, staff_view
 from longreach.crypto import CryptoError
 from longreach.keys.session import keyring_store
 
@@ -148,7 +149,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
                 old_password=form.cleaned_data["old_password"],
                 new_password=form.cleaned_data["new_password"],
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("old_password", str(exc))
         except ValidationError as exc:
             form.add_error("new_password", exc)
@@ -182,7 +183,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
             new_token = services.token_create(user=user, private_key=private, name=form.cleaned_data["name"])
         except CryptoError:
             form.add_error("password", _("The password is not correct."))
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("name", str(exc))
     return render(
         request,
@@ -218,26 +219,20 @@ def compartments_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def compartment_view(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
-    action = "compartment.view" if user.role != "administrator" else "membership.approve"
-    compartment = selectors.compartment_for_user(user=user, code=code, action=action)
+    action = access.compartment_page_action(user)
+    compartment = access.compartment_for_user(user=user, code=code, action=action)
     candidates = list(selectors.candidates_for(compartment=compartment).values_list("username", flat=True))
     form = MemberRequestForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             target = User.objects.get(username=form.cleaned_data["username"])
             services.membership_request(compartment=compartment, user=target, acting_user=user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             form.add_error("username", str(exc))
         else:
             messages.success(request, _("Request recorded. A second person must approve it."))
             return redirect("compartment", code=compartment.code)
-    audit_record(
-        Event.COMPARTMENT_READ,
-        actor=user,
-        compartment=compartment,
-        object_type="compartment",
-        object_code=compartment.code,
-    )
+    record_viewed(user, compartment, "compartment", Event.COMPARTMENT_READ, compartment=compartment)
     return render(
         request,
         "accounts/compartment.html",
@@ -254,7 +249,7 @@ def compartment_view(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def member_revoke_view(request: HttpRequest, code: str, user_code: str) -> HttpResponse:
     user = staff_user(request)
-    compartment = selectors.compartment_for_user(user=user, code=code, action="membership.revoke")
+    compartment = access.compartment_for_user(user=user, code=code, action="membership.revoke")
     member = (
         selectors.members_of(compartment=compartment).filter(code=user_code).first()
         if is_code(user_code)
@@ -288,6 +283,6 @@ def approval_decide_view(request: HttpRequest, code: str, decision: str) -> Http
         else:
             services.pending_reject(action=action, acting_user=user)
             messages.success(request, _("Rejected."))
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("approvals")

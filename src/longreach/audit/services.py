@@ -152,6 +152,19 @@ _NODE = 'SELECT "hash" FROM "audit_ledgernode" WHERE "level" = %s AND "position"
 _PUT = 'INSERT INTO "audit_ledgernode" ("level", "position", "hash") VALUES (%s, %s, %s)'
 
 
+def record_viewed(
+    actor: Any, record: Any, kind: str, event: Event = Event.RECORD_VIEWED, compartment: Any = None
+) -> AuditEntry:
+    """A person was shown ``record``: called by the handler that shows it (page, API, command).
+
+    Reads never record views themselves, so a record fetched in order to be
+    changed or linked is not logged as seen. Evidence is the exception in
+    form only: ``vault.services.item_viewed`` records it in the item's custody.
+    """
+    where = compartment if compartment is not None else getattr(record, "compartment", None)
+    return audit_record(event, actor=actor, compartment=where, object_type=kind, object_code=record.code)
+
+
 def audit_denied(actor: Any, compartment: Any, object_type: str, object_code: str, action: str) -> AuditEntry:
     """A refused look at a record: answered 404 like an absent one, and recorded."""
     return audit_record(

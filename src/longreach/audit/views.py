@@ -4,10 +4,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from longreach.accounts.access import staff_view
 from longreach.audit import selectors
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.core.decorators import staff_view
 
 
 @staff_view("audit.view")

@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from longreach.accounts import selectors as account_selectors
-from longreach.core.decorators import staff_user, staff_view
+from longreach.accounts.access import staff_user, staff_view
 
 
 @staff_view()

@@ -22,9 +22,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longreach.accounts.models import Compartment, Membership, User
-from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError
+from longreach.accounts import access
+from longreach.accounts.errors import ServiceError
+from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.uploads import EncryptedUpload, check_cipher, crash_point
@@ -367,13 +367,6 @@ def reporter_message(
 # Staff side ------------------------------------------------------------------------------
 
 
-def _require(user: User, action: str, compartment: Compartment) -> None:
-    if not allowed(user, action):
-        raise NotAllowed(_("your role cannot do this with reports"))
-    if not Membership.objects.filter(user=user, compartment=compartment).exists():
-        raise NotAllowed(_("you are not a member of this compartment"))
-
-
 def _intake_private(report: Report) -> bytes:
     return open_intake_private(report.compartment, current_keyring())
 
@@ -416,7 +409,7 @@ def _file_meta(row: ReportFile, private: bytes) -> dict[str, Any]:
 
 def report_read(*, user: User, report: Report) -> OpenReport:
     """Decrypt a report, its files' names and its messages, in this request only."""
-    _require(user, "triage.view", report.compartment)
+    access.require(user, "triage.view", report.compartment)
     private = _intake_private(report)
     answers = _answers(report, private)
     files = []
@@ -459,7 +452,7 @@ def _triage_row(report: Report) -> Triage:
 @transaction.atomic
 def triage_confirm(*, user: User, report: Report, level: str, modifiers: Iterable[str] = ()) -> Triage:
     """A person sets the urgency; the suggestion is advice only."""
-    _require(user, "triage.decide", report.compartment)
+    access.require(user, "triage.decide", report.compartment)
     mods = sorted(set(modifiers))
     if level not in urgency.LEVELS:
         raise ServiceError(_("urgency must be one of %(levels)s") % {"levels": ", ".join(urgency.LEVELS)})
@@ -475,7 +468,7 @@ def triage_confirm(*, user: User, report: Report, level: str, modifiers: Iterabl
 
 @transaction.atomic
 def triage_vet(*, user: User, report: Report, outcome: str, notes: str = "") -> Triage:
-    _require(user, "triage.decide", report.compartment)
+    access.require(user, "triage.decide", report.compartment)
     if outcome not in Triage.Vetting.values or outcome == Triage.Vetting.PENDING:
         raise ServiceError(_("choose a vetting outcome"))
     if len(notes) > settings.INTAKE_TEXT_CHARS:
@@ -493,7 +486,7 @@ def triage_vet(*, user: User, report: Report, outcome: str, notes: str = "") -> 
 @transaction.atomic
 def reply_send(*, user: User, report: Report, text: str) -> ReportMessage:
     """A reply the reporter reads with the receipt; the compartment can read it too."""
-    _require(user, "triage.decide", report.compartment)
+    access.require(user, "triage.decide", report.compartment)
     text = text.strip()
     if not text:
         raise ServiceError(_("the reply is empty"))
@@ -527,7 +520,7 @@ class FileDownload:
 def file_read(*, user: User, row: ReportFile) -> FileDownload:
     """The decrypted bytes of a report file, after checking the stored ciphertext is intact."""
     report = row.report
-    _require(user, "triage.view", report.compartment)
+    access.require(user, "triage.view", report.compartment)
     if row.evidence_id is not None:
         raise ServiceError(_("this file was moved into the evidence vault with the case"))
     meta = _file_meta(row, _intake_private(report))
@@ -583,7 +576,7 @@ def _incident_from(answers: dict[str, Any], received: dt.date) -> dict[str, Any]
 @transaction.atomic
 def case_open(*, user: User, report: Report) -> registry.OpenedCase:
     """Case, client and incident from a vetted report: nothing is typed again."""
-    _require(user, "triage.open_case", report.compartment)
+    access.require(user, "triage.open_case", report.compartment)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.case_id is not None:
         raise ServiceError(_("a case was already opened from this report"))
@@ -648,7 +641,7 @@ def files_to_vault(*, user: User, report: Report, target: Any, private: bytes | 
     from longreach.vault import services as vault
     from longreach.vault.models import EvidenceItem
 
-    _require(user, "triage.open_case", report.compartment)
+    access.require(user, "triage.open_case", report.compartment)
     private = private if private is not None else _intake_private(report)
     codes = []
     for row in report.files.filter(evidence__isnull=True).order_by("received_at"):

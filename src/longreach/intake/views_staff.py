@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from longreach.accounts.services import ServiceError
-from longreach.core.decorators import staff_user, staff_view
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import ServiceError
+from longreach.audit.services import record_viewed
 from longreach.core.downloads import attachment
 from longreach.crypto import CryptoError
 from longreach.intake import questions, selectors, services, urgency, where
@@ -33,8 +34,9 @@ def triage_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
-    report = selectors.report_for_user(user, code)
+    report = selectors.report_for_user(user=user, code=code)
     opened = services.report_read(user=user, report=report)
+    record_viewed(user, report, "report")
     answers = opened.answers
     return render(
         request,
@@ -62,7 +64,7 @@ def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def triage_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
     user = staff_user(request)
-    report = selectors.report_for_user(user, code)
+    report = selectors.report_for_user(user=user, code=code)
     try:
         if action == "urgency":
             services.triage_confirm(
@@ -107,7 +109,7 @@ def triage_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
 @require_GET
 def triage_file(request: HttpRequest, code: str) -> HttpResponseBase:
     user = staff_user(request)
-    row = selectors.report_file_for_user(user, code)
+    row = selectors.report_file_for_user(user=user, code=code)
     try:
         download = services.file_read(user=user, row=row)
     except (CryptoError, ServiceError) as exc:

@@ -15,12 +15,11 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
-from longreach.audit.services import audit_denied
 from longreach.core.codes import is_code
 from longreach.messages.models import Alert, Campaign, ChatImport, Message, MessageIdentifier
 from longreach.registry.models import Case
-from longreach.registry.selectors import readable_compartments
 
 PAGE = 200  # messages on one page of a timeline
 SENDERS = 200  # senders offered in a timeline's filter, most frequent first
@@ -28,27 +27,23 @@ SENDERS = 200  # senders offered in a timeline's filter, most frequent first
 
 def message_for_user(*, user: User, code: str) -> Message:
     """The message, or 404 for absent and forbidden alike (the refusal is audited)."""
-    found = (
-        Message.objects.select_related("compartment", "case", "chat_import__item").filter(code=code).first()
-        if is_code(code)
-        else None
+    return access.record_for_user(
+        Message.objects.select_related("case", "chat_import__item"),
+        user=user,
+        code=code,
+        action="case.read",
+        kind="message",
     )
-    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
-        return found
-    if found is not None:
-        audit_denied(user, found.compartment, "message", code, "case.read")
-    raise Http404("not found")
 
 
 def import_for_user(*, user: User, code: str) -> ChatImport:
-    found = (
-        ChatImport.objects.select_related("compartment", "case", "item").filter(code=code).first()
-        if is_code(code)
-        else None
+    return access.record_for_user(
+        ChatImport.objects.select_related("case", "item"),
+        user=user,
+        code=code,
+        action="case.read",
+        kind="chat-import",
     )
-    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
-        return found
-    raise Http404("not found")
 
 
 @dataclass(frozen=True)
@@ -140,7 +135,7 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
     """Unseen alerts of the cases the user works on: assigned to them, or any case of theirs if unassigned."""
     mine = Q(case__assigned=user) | Q(case__assigned__isnull=True)
     return (
-        Alert.objects.filter(compartment__in=readable_compartments(user))
+        Alert.objects.filter(compartment__in=access.compartments(user, "case.read"))
         .filter(mine)
         .exclude(seen_by=user)
         .select_related("case", "campaign")
@@ -149,10 +144,7 @@ def alerts_for_user(user: User) -> QuerySet[Alert]:
 
 
 def alert_for_user(*, user: User, code: str) -> Alert:
-    found = Alert.objects.filter(code=code).first() if is_code(code) else None
-    if found is not None and readable_compartments(user).filter(pk=found.compartment_id).exists():
-        return found
-    raise Http404("not found")
+    return access.record_for_user(Alert, user=user, code=code, action="case.read", kind="alert")
 
 
 def message_campaign(message: Message) -> Campaign | None:
@@ -162,7 +154,9 @@ def message_campaign(message: Message) -> Campaign | None:
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:
     """Campaigns with at least one message the user may read."""
-    return Campaign.objects.filter(members__message__compartment__in=readable_compartments(user)).distinct()
+    return Campaign.objects.filter(
+        members__message__compartment__in=access.compartments(user, "case.read")
+    ).distinct()
 
 
 @dataclass
@@ -182,7 +176,7 @@ class CampaignView:
 
 def campaign_for_user(*, user: User, code: str) -> CampaignView:
     campaign = Campaign.objects.filter(code=code).first() if is_code(code) else None
-    readable = set(readable_compartments(user).values_list("pk", flat=True))
+    readable = set(access.compartments(user, "case.read").values_list("pk", flat=True))
     if campaign is None:
         raise Http404("not found")
     all_members = list(
@@ -225,7 +219,7 @@ def campaigns_graph(*, user: User, campaigns: list[Campaign]) -> dict[str, Any]:
     """Senders, victims and link domains of the listed campaigns, from the messages the user may read."""
     shown = list(
         Message.objects.filter(
-            campaign_member__campaign__in=campaigns, compartment__in=readable_compartments(user)
+            campaign_member__campaign__in=campaigns, compartment__in=access.compartments(user, "case.read")
         )
         .select_related("case")
         .order_by("-sent_at")[:GRAPH_MESSAGES]

@@ -34,8 +34,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from longreach.accounts import access
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import User
-from longreach.accounts.services import ServiceError, require_member
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, blind
@@ -160,8 +161,8 @@ def chat_import_request(
     ``again`` replaces an earlier reading (with another date order, say): its
     messages go, the evidence items made from its attachments stay.
     """
-    require_member(user, "evidence.write", case.compartment_id)
-    require_member(user, "case.write", case.compartment_id)
+    access.require(user, "evidence.write", case.compartment_id)
+    access.require(user, "case.write", case.compartment_id)
     if item.compartment_id != case.compartment_id:
         raise ServiceError(_("a chat can only be read into a case of its own compartment"))
     if item.status == EvidenceItem.Status.DELETED:
@@ -763,5 +764,5 @@ def _new_alert(
 
 
 def alert_seen(*, user: User, alert: Alert) -> None:
-    require_member(user, "case.read", alert.compartment_id)
+    access.require(user, "case.read", alert.compartment_id)
     alert.seen_by.add(user)

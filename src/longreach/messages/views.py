@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import ServiceError
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
-from longreach.core.decorators import staff_user, staff_view
+from longreach.audit.services import record_viewed
 from longreach.messages import selectors, services
 from longreach.messages.models import ChatImport
 from longreach.messages.templatetags.chats import said
@@ -147,13 +146,7 @@ def chat_import_new(request: HttpRequest, code: str) -> HttpResponse:
 def message_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     message = selectors.message_for_user(user=user, code=code)
-    audit_record(
-        Event.RECORD_VIEWED,
-        actor=user,
-        compartment=message.compartment,
-        object_type="message",
-        object_code=message.code,
-    )
+    record_viewed(user, message, "message")
     return render(
         request,
         "messages/message.html",
@@ -190,7 +183,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     view = selectors.campaign_for_user(user=user, code=code)
-    audit_record(Event.RECORD_VIEWED, actor=user, object_type="campaign", object_code=view.campaign.code)
+    record_viewed(user, view.campaign, "campaign")
     return render(request, "messages/campaign.html", {"v": view, "labels": _labels()})
 
 

@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
-from longreach.accounts import selectors as account_selectors
+from longreach.accounts import access
 from longreach.accounts.models import User
+from longreach.audit.services import record_viewed
 from longreach.registry import filters, selectors, serialise, services
 from longreach.registry.models import Case, Incident, Person, Source
 from longreach.registry.validation import FieldError, RecordInvalid
@@ -379,7 +380,7 @@ def _known_params(request: HttpRequest, schema: type[Schema]) -> None:
 
 
 def _writable(request: HttpRequest, code: str) -> Any:
-    return account_selectors.compartment_for_user(user=_user(request), code=code, action="case.write")
+    return access.compartment_for_user(user=_user(request), code=code, action="case.write")
 
 
 # Incidents ---------------------------------------------------------------------------
@@ -447,7 +448,10 @@ def incident_create(request: HttpRequest, code: str, payload: IncidentIn) -> Any
 
 @router.get("/incidents/{code}", response={401: ErrorOut, 200: IncidentOut, 404: ErrorOut})
 def incident_read(request: HttpRequest, code: str) -> Any:
-    return _incident_out(selectors.incident_for_user(user=_user(request), code=code))
+    user = _user(request)
+    record = selectors.incident_for_user(user=user, code=code)
+    record_viewed(user, record, "incident")
+    return _incident_out(record)
 
 
 @router.put(
@@ -518,7 +522,10 @@ def case_create(request: HttpRequest, code: str, payload: CaseIn) -> Any:
 
 @router.get("/cases/{code}", response={401: ErrorOut, 200: CaseOut, 404: ErrorOut})
 def case_read(request: HttpRequest, code: str) -> Any:
-    return _case_out(selectors.case_for_user(user=_user(request), code=code))
+    user = _user(request)
+    record = selectors.case_for_user(user=user, code=code)
+    record_viewed(user, record, "case")
+    return _case_out(record)
 
 
 @router.put(
@@ -562,7 +569,10 @@ def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
 
 @router.get("/people/{code}", response={401: ErrorOut, 200: PersonOut, 404: ErrorOut})
 def person_read(request: HttpRequest, code: str) -> Any:
-    return _person_out(selectors.person_for_user(user=_user(request), code=code))
+    user = _user(request)
+    record = selectors.person_for_user(user=user, code=code)
+    record_viewed(user, record, "person")
+    return _person_out(record)
 
 
 @router.put(
@@ -627,7 +637,10 @@ def source_create(request: HttpRequest, code: str, payload: SourceIn) -> Any:
 
 @router.get("/sources/{code}", response={401: ErrorOut, 200: SourceOut, 404: ErrorOut})
 def source_read(request: HttpRequest, code: str) -> Any:
-    return _source_out(selectors.source_for_user(user=_user(request), code=code))
+    user = _user(request)
+    record = selectors.source_for_user(user=user, code=code)
+    record_viewed(user, record, "source")
+    return _source_out(record)
 
 
 @router.put(
@@ -688,4 +701,7 @@ def organisation_create(request: HttpRequest, code: str, payload: OrganisationIn
 
 @router.get("/organisations/{code}", response={401: ErrorOut, 200: OrganisationOut, 404: ErrorOut})
 def organisation_read(request: HttpRequest, code: str) -> Any:
-    return _organisation_out(selectors.organisation_for_user(user=_user(request), code=code))
+    user = _user(request)
+    record = selectors.organisation_for_user(user=user, code=code)
+    record_viewed(user, record, "organisation")
+    return _organisation_out(record)

@@ -1,9 +1,11 @@
 """Reading the registry, always inside the compartments the user may read.
 
-Each ``*_for_user`` helper answers the same Http404 for a record that does not
-exist and for one in a compartment the user cannot read, and audits the
-second case. Lists are querysets over coded (plaintext) columns; sealed
-values are opened only for the rows a page shows.
+Each ``*_for_user`` helper asks ``accounts.access``: the same Http404 for a
+record that does not exist and for one in a compartment the user cannot read,
+the second case audited. Recording that a person *saw* a record is the
+handler's job (``audit.services.record_viewed``), not a read's. Lists are
+querysets over coded (plaintext) columns; sealed values are opened only for
+the rows a page shows.
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
-from longreach.audit.models import Event
-from longreach.audit.services import audit_denied, audit_record
-from longreach.core.codes import is_code
 from longreach.keys.fields import BlindIndexField
 from longreach.registry.models import (
     Act,
@@ -42,30 +42,12 @@ M = TypeVar("M", bound=CompartmentRecord)
 TEXT_SEARCH_WINDOW = 5000
 
 
-def readable_compartments(user: User) -> QuerySet[Compartment]:
-    if not allowed(user, "case.read"):
-        return Compartment.objects.none()
-    return Compartment.objects.filter(memberships__user=user)
-
-
 def _scoped(model: type[M], user: User) -> QuerySet[M]:
-    return model._default_manager.filter(compartment__in=readable_compartments(user))
+    return access.scoped(model, user, "case.read")
 
 
 def _one(model: type[M], user: User, code: str, kind: str) -> M:
-    found = model._default_manager.filter(code=code).first() if is_code(code) else None
-    if found is not None and _scoped(model, user).filter(pk=found.pk).exists():
-        audit_record(
-            Event.RECORD_VIEWED,
-            actor=user,
-            compartment=Compartment.objects.get(pk=found.compartment_id),
-            object_type=kind,
-            object_code=code,
-        )
-        return found
-    if found is not None:
-        audit_denied(user, Compartment.objects.get(pk=found.compartment_id), kind, code, "case.read")
-    raise Http404("not found")
+    return access.record_for_user(model, user=user, code=code, action="case.read", kind=kind)
 
 
 def prefetch_incidents(qs: QuerySet[Incident]) -> QuerySet[Incident]:
@@ -281,7 +263,7 @@ def people_by_identifier(*, user: User, kind: str, value: str) -> list[Person]:
     field = Person._meta.get_field(IDENTIFIER_KINDS[kind])
     assert isinstance(field, BlindIndexField)
     found: list[Person] = []
-    for compartment in readable_compartments(user):
+    for compartment in access.compartments(user, "case.read"):
         try:
             digest = field.index_for(compartment.pk, value)
         except ValueError:
@@ -351,18 +333,8 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
 
 def versions_for_user(*, user: User, kind: str, record: Any) -> QuerySet[Version]:
     """A record's versions, newest first, for leads of its compartment."""
-    if (
-        not allowed(user, "history.view")
-        or not readable_compartments(user).filter(pk=record.compartment_id).exists()
-    ):
+    if not access.may(user, "history.view", record.compartment_id):
         raise Http404("not found")
-    audit_record(
-        Event.HISTORY_VIEWED,
-        actor=user,
-        compartment=Compartment.objects.get(pk=record.compartment_id),
-        object_type=kind,
-        object_code=record.code,
-    )
     return Version.objects.filter(object_type=kind, object_id=record.pk).select_related("changed_by")
 
 
@@ -381,7 +353,7 @@ def stats_compartments(user: User) -> QuerySet[Compartment]:
         return Compartment.objects.none()
     if user.role in ("researcher", "administrator"):
         return Compartment.objects.all()
-    return readable_compartments(user)
+    return access.compartments(user, "case.read")
 
 
 def incident_counts(*, user: User, year: int | None = None) -> dict[tuple[str, str], dict[str, int]]:

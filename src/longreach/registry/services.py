@@ -18,10 +18,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longreach.accounts import approvals
-from longreach.accounts.models import Compartment, Membership, PendingAction, User
+from longreach.accounts import access, approvals
+from longreach.accounts.errors import NotAllowed, ServiceError
+from longreach.accounts.models import Compartment, PendingAction, User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError, pending_request, pending_spend
+from longreach.accounts.services import pending_request, pending_spend
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
@@ -66,14 +67,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "CLOSED": frozenset({"REOPENED"}),
     "REOPENED": frozenset({"ASSESSMENT", "SAFETY_PLAN", "REFERRALS_ACTIVE", "FOLLOW_UP", "CLOSED"}),
 }
-
-
-def require_writer(user: User | None, compartment: Compartment) -> None:
-    """Raise NotAllowed unless ``user`` may change records in ``compartment``."""
-    if user is None or not allowed(user, "case.write"):
-        raise NotAllowed(_("your role cannot change case records"))
-    if not Membership.objects.filter(user=user, compartment=compartment).exists():
-        raise NotAllowed(_("you are not a member of this compartment"))
 
 
 def _audit(
@@ -475,7 +468,7 @@ def _fill_organisation(o: Organisation, data: validation.OrganisationData) -> No
 
 @transaction.atomic
 def person_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Person:
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     cleaned = validation.clean_person(data)
     person = _Writer(user, compartment).new_person(cleaned)
     _audit(Event.RECORD_CREATED, user, compartment, "person", person.code)
@@ -486,7 +479,7 @@ def person_create(*, user: User, compartment: Compartment, data: Mapping[str, An
 def person_update(
     *, user: User, person: Person, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Person:
-    require_writer(user, person.compartment)
+    access.require(user, "case.write", person.compartment)
     _check_version(person, expected_version)
     before = serialise.person_dict(person)
     cleaned = validation.clean_person(data, keep=_flatten_codes(before))
@@ -500,7 +493,7 @@ def person_update(
 
 @transaction.atomic
 def organisation_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Organisation:
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     org = _Writer(user, compartment).new_organisation(validation.clean_organisation(data))
     _audit(Event.RECORD_CREATED, user, compartment, "organisation", org.code)
     return org
@@ -519,7 +512,7 @@ def _fill_incident(i: Incident, data: validation.IncidentData, case: Case | None
 
 @transaction.atomic
 def incident_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Incident:
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     cleaned = validation.clean_incident(data)
     writer = _Writer(user, compartment)
     incident = _write_incident(writer, cleaned)
@@ -538,7 +531,7 @@ def _write_incident(writer: _Writer, cleaned: validation.IncidentData) -> Incide
 def incident_update(
     *, user: User, incident: Incident, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Incident:
-    require_writer(user, incident.compartment)
+    access.require(user, "case.write", incident.compartment)
     _check_version(incident, expected_version)
     before = serialise.incident_dict(incident)
     cleaned = validation.clean_incident(data, keep=_flatten_codes(before))
@@ -608,7 +601,7 @@ def _write_case(writer: _Writer, cleaned: validation.CaseData) -> Case:
 
 @transaction.atomic
 def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Case:
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     case = _write_case(_Writer(user, compartment), validation.clean_case(data))
     _audit(Event.RECORD_CREATED, user, compartment, "case", case.code)
     return case
@@ -618,7 +611,7 @@ def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]
 def case_update(
     *, user: User, case: Case, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Case:
-    require_writer(user, case.compartment)
+    access.require(user, "case.write", case.compartment)
     _check_version(case, expected_version)
     before = serialise.case_dict(case)
     cleaned = validation.clean_case(data, keep=_flatten_codes(before))
@@ -635,10 +628,8 @@ def case_update(
 
 @transaction.atomic
 def case_assign(*, user: User, case: Case, assignees: Iterable[User]) -> None:
-    require_writer(user, case.compartment)
-    members = [
-        a for a in assignees if Membership.objects.filter(user=a, compartment=case.compartment).exists()
-    ]
+    access.require(user, "case.write", case.compartment)
+    members = [a for a in assignees if access.is_member(a, case.compartment)]
     case.assigned.set(members)
     _audit(Event.RECORD_UPDATED, user, case.compartment, "case", case.code, assigned=len(members))
 
@@ -667,10 +658,7 @@ def case_open_from_intake(
     edit case records afterwards; the data is the reporter's, checked by the
     same validation as every other write.
     """
-    if not allowed(user, "triage.open_case"):
-        raise NotAllowed(_("your role cannot open cases from reports"))
-    if not Membership.objects.filter(user=user, compartment=compartment).exists():
-        raise NotAllowed(_("you are not a member of this compartment"))
+    access.require(user, "triage.open_case", compartment)
     vocab = validation.Vocabularies()
     writer = _Writer(user, compartment)
     person = writer.new_person(validation.clean_person(client, vocab=vocab))
@@ -789,7 +777,7 @@ def _write_source(writer: _Writer, cleaned: validation.SourceData) -> Source:
 
 @transaction.atomic
 def source_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Source:
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     source = _write_source(_Writer(user, compartment), validation.clean_source(data))
     _audit(Event.RECORD_CREATED, user, compartment, "source", source.code)
     return source
@@ -799,7 +787,7 @@ def source_create(*, user: User, compartment: Compartment, data: Mapping[str, An
 def source_update(
     *, user: User, source: Source, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Source:
-    require_writer(user, source.compartment)
+    access.require(user, "case.write", source.compartment)
     _check_version(source, expected_version)
     before = serialise.source_dict(source)
     cleaned = validation.clean_source(data, keep=_flatten_codes(before))
@@ -825,7 +813,7 @@ def _clean(data: Mapping[str, Any], reader: Callable[[validation.Checker], T]) -
 
 @transaction.atomic
 def consent_record(*, user: User, case: Case, data: Mapping[str, Any]) -> Consent:
-    require_writer(user, case.compartment)
+    access.require(user, "case.write", case.compartment)
 
     def read(c: validation.Checker) -> Consent:
         consent = Consent(
@@ -853,7 +841,7 @@ def consent_record(*, user: User, case: Case, data: Mapping[str, Any]) -> Consen
 
 @transaction.atomic
 def consent_withdraw(*, user: User, consent: Consent, on: dt.date | None = None) -> Consent:
-    require_writer(user, consent.compartment)
+    access.require(user, "case.write", consent.compartment)
     consent.withdrawn_on = on or timezone.localdate()
     consent.save(update_fields=["withdrawn_on"])
     _audit(Event.RECORD_UPDATED, user, consent.compartment, "consent", consent.code, withdrawn=True)
@@ -864,7 +852,7 @@ def consent_withdraw(*, user: User, consent: Consent, on: dt.date | None = None)
 def referral_save(
     *, user: User, case: Case, data: Mapping[str, Any], referral: Referral | None = None
 ) -> Referral:
-    require_writer(user, case.compartment)
+    access.require(user, "case.write", case.compartment)
     statuses = [s.value.upper() for s in Referral.Status]
 
     def read(c: validation.Checker) -> Referral:
@@ -887,7 +875,7 @@ def referral_save(
 
 @transaction.atomic
 def task_add(*, user: User, case: Case, data: Mapping[str, Any]) -> Task:
-    require_writer(user, case.compartment)
+    access.require(user, "case.write", case.compartment)
 
     def read(c: validation.Checker) -> Task:
         t = Task(
@@ -922,7 +910,7 @@ def task_add(*, user: User, case: Case, data: Mapping[str, Any]) -> Task:
 @transaction.atomic
 def task_mark_sent(*, user: User, task: Task) -> Task:
     """Record that an enquiry went out; an origin-state enquiry needs consent and a risk review."""
-    require_writer(user, task.compartment)
+    access.require(user, "case.write", task.compartment)
     if task.task_type == "ORIGIN_STATE_ENQUIRY":
         errors = []
         today = timezone.localdate()
@@ -945,7 +933,7 @@ def task_mark_sent(*, user: User, task: Task) -> Task:
 
 @transaction.atomic
 def task_done(*, user: User, task: Task) -> Task:
-    require_writer(user, task.compartment)
+    access.require(user, "case.write", task.compartment)
     if task.task_type == "ORIGIN_STATE_ENQUIRY" and task.sent_at is None:
         raise RecordInvalid([FieldError("sent_at", _("mark the enquiry as sent before closing it"))])
     task.done_at = timezone.now()
@@ -966,10 +954,7 @@ REVEALABLE = {
 def identity_reveal(*, user: User, record: Person | Organisation, field_name: str, reason: str) -> Any:
     """Show one sealed identity field, with a stated reason, in the audit trail."""
     kind = "person" if isinstance(record, Person) else "organisation"
-    if not allowed(user, "identity.reveal"):
-        raise NotAllowed(_("your role cannot reveal identities"))
-    if not Membership.objects.filter(user=user, compartment_id=record.compartment_id).exists():
-        raise NotAllowed(_("you are not a member of this compartment"))
+    access.require(user, "identity.reveal", record.compartment_id)
     if field_name not in REVEALABLE[kind]:
         raise ServiceError(_("%(field)s is not an identity field") % {"field": field_name})
     reason = (reason or "").strip()
@@ -1048,7 +1033,7 @@ def records_import(
     writes inside the transaction, so references are checked too, then
     rolls it back.
     """
-    require_writer(user, compartment)
+    access.require(user, "case.write", compartment)
     problems: list[str] = []
     cleaned: list[tuple[ImportRecord, Any]] = []
     vocab = validation.Vocabularies()
@@ -1130,9 +1115,8 @@ BULK_EXPORT_VALID_FOR = dt.timedelta(hours=24)
 
 def bulk_export_request(*, user: User, compartment: Compartment, fmt: str, kind: str) -> PendingAction:
     """Ask for a whole-compartment export; a lead of it or an administrator must approve."""
-    from longreach.registry import selectors
 
-    if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+    if not access.may(user, "case.read", compartment):
         raise NotAllowed(_("you cannot read this compartment"))
     return pending_request(
         kind=approvals.BULK_EXPORT,
@@ -1159,13 +1143,7 @@ def bulk_export_use(*, user: User, compartment: Compartment, code: str, fmt: str
 
 approvals.register(
     approvals.BULK_EXPORT,
-    can_approve=lambda action, user: (
-        allowed(user, "export.approve")
-        and (
-            user.role == "administrator"
-            or Membership.objects.filter(user=user, compartment=action.compartment).exists()
-        )
-    ),
+    can_approve=lambda action, user: access.may(user, "export.approve", action.compartment),
     execute=lambda action, user: None,  # approval itself is the whole effect; the export spends it
     approved_event=Event.EXPORT_APPROVED,
     rejected_event=Event.EXPORT_REJECTED,
@@ -1182,7 +1160,7 @@ def records_export(
     from longreach.registry import exchange, selectors
     from longreach.vocab.selectors import terms
 
-    if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+    if not access.may(user, "case.read", compartment):
         raise NotAllowed(_("you cannot read this compartment"))
     # Creation order, so that an export imported elsewhere exports again in the same order.
     people = (

@@ -20,11 +20,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from longreach.accounts import access
 from longreach.accounts import selectors as account_selectors
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import Compartment
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError
-from longreach.core.decorators import staff_user, staff_view
+from longreach.audit.models import Event
+from longreach.audit.services import record_viewed
 from longreach.geo import countries
 from longreach.messages import selectors as chat_selectors
 from longreach.registry import filters as list_filters
@@ -116,7 +119,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "countries": forms.country_choices(get_language() or "en"),
             "labels": labels,
             "names": _country_names(),
-            "compartments": selectors.readable_compartments(user),
+            "compartments": access.compartments(user, "case.read"),
             "writable": allowed(user, "case.write"),
             "export_limit": UI_EXPORT_LIMIT,
         },
@@ -159,6 +162,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
     """An incident; a POST adds a source for it (or for one of its acts)."""
     user = staff_user(request)
     incident = selectors.incident_for_user(user=user, code=code)
+    record_viewed(user, incident, "incident")
     errors: dict[str, str] = {}
     if request.method == "POST":
         if not allowed(user, "case.write"):
@@ -304,16 +308,16 @@ def _int(value: str | None) -> int | None:
 @staff_view("case.write")
 @require_http_methods(["GET", "POST"])
 def incident_new(request: HttpRequest, code: str) -> HttpResponse:
-    compartment = account_selectors.compartment_for_user(
-        user=staff_user(request), code=code, action="case.write"
-    )
+    compartment = access.compartment_for_user(user=staff_user(request), code=code, action="case.write")
     return _incident_form(request, compartment, None)
 
 
 @staff_view("case.write")
 @require_http_methods(["GET", "POST"])
 def incident_edit(request: HttpRequest, code: str) -> HttpResponse:
-    incident = selectors.incident_for_user(user=staff_user(request), code=code)
+    user = staff_user(request)
+    incident = selectors.incident_for_user(user=user, code=code)
+    record_viewed(user, incident, "incident")
     return _incident_form(request, incident.compartment, incident)
 
 
@@ -349,7 +353,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "countries": forms.country_choices(get_language() or "en"),
             "labels": labels,
             "names": _country_names(),
-            "compartments": selectors.readable_compartments(user),
+            "compartments": access.compartments(user, "case.read"),
             "writable": allowed(user, "case.write"),
             "overdue": selectors.tasks_overdue(user=user).count(),
         },
@@ -361,6 +365,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     case = selectors.case_for_user(user=user, code=code)
+    record_viewed(user, case, "case")
     labels, vocab = _vocab("referral_type", "consent_purpose", "task_type", "closure")
     return render(
         request,
@@ -427,16 +432,16 @@ def _case_form(request: HttpRequest, compartment: Compartment, case: Case | None
 @staff_view("case.write")
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest, code: str) -> HttpResponse:
-    compartment = account_selectors.compartment_for_user(
-        user=staff_user(request), code=code, action="case.write"
-    )
+    compartment = access.compartment_for_user(user=staff_user(request), code=code, action="case.write")
     return _case_form(request, compartment, None)
 
 
 @staff_view("case.write")
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, code: str) -> HttpResponse:
-    case = selectors.case_for_user(user=staff_user(request), code=code)
+    user = staff_user(request)
+    case = selectors.case_for_user(user=user, code=code)
+    record_viewed(user, case, "case")
     return _case_form(request, case.compartment, case)
 
 
@@ -515,6 +520,7 @@ def tasks_view(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     person = selectors.person_for_user(user=user, code=code)
+    record_viewed(user, person, "person")
     revealed: dict[str, Any] = {}
     error = ""
     if request.method == "POST":
@@ -596,6 +602,7 @@ def history_view(request: HttpRequest, kind: str, code: str) -> HttpResponse:
         raise Http404("not found")
     record = HISTORY_KINDS[kind](user=user, code=code)
     versions = list(selectors.versions_for_user(user=user, kind=kind, record=record))
+    record_viewed(user, record, kind, Event.HISTORY_VIEWED)
     numbers = [v.number for v in versions]
     newer = _int(request.GET.get("b")) or (numbers[0] if numbers else None)
     older = _int(request.GET.get("a")) or (numbers[1] if len(numbers) > 1 else newer)

@@ -9,10 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from longreach.accounts.models import Compartment, PendingAction, User
+from longreach.accounts import access
+from longreach.accounts.models import PendingAction, User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import AuditEntry, Event, TreeHead
-from longreach.audit.services import DbNodeStore, as_head, audit_denied, canonical_leaf
+from longreach.audit.services import DbNodeStore, as_head, canonical_leaf
 from longreach.core.codes import is_code
 from longreach.ledger import merkle
 from longreach.registry.models import Act
@@ -20,16 +21,8 @@ from longreach.registry.selectors import case_for_user, incident_for_user, sourc
 from longreach.vault.models import EvidenceItem, EvidenceLink
 
 
-def readable_compartments(user: User) -> QuerySet[Compartment]:
-    if not allowed(user, "evidence.read"):
-        return Compartment.objects.none()
-    return Compartment.objects.filter(memberships__user=user)
-
-
 def items_for_user(user: User) -> QuerySet[EvidenceItem]:
-    return EvidenceItem.objects.filter(compartment__in=readable_compartments(user)).select_related(
-        "compartment"
-    )
+    return access.scoped(EvidenceItem, user, "evidence.read").select_related("compartment")
 
 
 def items_by_codes(user: User, codes: set[str] | list[str]) -> QuerySet[EvidenceItem]:
@@ -39,16 +32,7 @@ def items_by_codes(user: User, codes: set[str] | list[str]) -> QuerySet[Evidence
 
 def item_for_user(*, user: User, code: str) -> EvidenceItem:
     """The item, or 404 for absent and forbidden alike (the refusal is audited)."""
-    found = (
-        EvidenceItem.objects.select_related("compartment").filter(code=code).first()
-        if is_code(code)
-        else None
-    )
-    if found is not None and items_for_user(user).filter(pk=found.pk).exists():
-        return found
-    if found is not None:
-        audit_denied(user, found.compartment, "evidence", code, "evidence.read")
-    raise Http404("not found")
+    return access.record_for_user(EvidenceItem, user=user, code=code, action="evidence.read", kind="evidence")
 
 
 def link_for_user(*, user: User, item: EvidenceItem, link_id: str) -> EvidenceLink:
@@ -74,10 +58,8 @@ def target_for_user(*, user: User, kind: str, code: str) -> Any:
         return incident_for_user(user=user, code=code)
     if kind == "source":
         return source_for_user(user=user, code=code)
-    if kind == "act" and is_code(code):
-        act = Act.objects.filter(code=code, compartment__in=readable_compartments(user)).first()
-        if act is not None:
-            return act
+    if kind == "act":
+        return access.record_for_user(Act, user=user, code=code, action="case.read", kind="act")
     raise Http404("not found")
 
 

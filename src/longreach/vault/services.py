@@ -28,16 +28,10 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from longreach.accounts import approvals
-from longreach.accounts.models import Compartment, Membership, PendingAction, User
-from longreach.accounts.roles import allowed
-from longreach.accounts.services import (
-    PENDING_LIFETIME,
-    ServiceError,
-    pending_request,
-    pending_spend,
-    require_member,
-)
+from longreach.accounts import access, approvals
+from longreach.accounts.errors import ServiceError
+from longreach.accounts.models import Compartment, PendingAction, User
+from longreach.accounts.services import PENDING_LIFETIME, pending_request, pending_spend
 from longreach.audit.models import AuditEntry, Event
 from longreach.audit.services import audit_record
 from longreach.core.uploads import (
@@ -170,7 +164,7 @@ def item_acquire(
 ) -> Acquired:
     """Keep one file as evidence; the same bytes twice give the existing item (linked to ``target``)."""
     # Files from a report come in when a case is opened from it, by whoever may open that case.
-    require_member(
+    access.require(
         user, "triage.open_case" if how == EvidenceItem.How.INTAKE else "evidence.write", compartment.pk
     )
     if target is not None and target.compartment_id != compartment.pk:
@@ -313,7 +307,7 @@ def checked_plaintext(item: EvidenceItem) -> Iterator[bytes]:
 def item_download(*, user: User, item: EvidenceItem) -> Download:
     """The plaintext to send; a stored file that fails its check is a custody event of its own,
     and nothing is sent."""
-    require_member(user, "evidence.read", item.compartment_id)
+    access.require(user, "evidence.read", item.compartment_id)
     _file_key(item)
     try:
         chunks = checked_plaintext(item)
@@ -368,7 +362,7 @@ def viewing_copy_request(*, item: EvidenceItem) -> None:
 
 
 def viewing_copy_again(*, user: User, item: EvidenceItem) -> None:
-    require_member(user, "evidence.write", item.compartment_id)
+    access.require(user, "evidence.write", item.compartment_id)
     if item.status == EvidenceItem.Status.DELETED:
         raise ServiceError(_("this item was deleted: its file key was destroyed"))
     if item.copies.exists():
@@ -433,7 +427,7 @@ def viewing_copy_run(*, item_id: str, sealed_key: str) -> str:
 
 def copy_plaintext(*, user: User, item: EvidenceItem, kind: str, record: bool = True) -> tuple[str, bytes]:
     """A viewing copy's media type and bytes (copies are small); viewing it is a custody event."""
-    require_member(user, "evidence.read", item.compartment_id)
+    access.require(user, "evidence.read", item.compartment_id)
     copy = item.copies.filter(kind=kind).first()
     if copy is None:
         raise ServiceError(_("this item has no viewing copy of that kind"))
@@ -482,7 +476,7 @@ def link_add(
     *, user: User, item: EvidenceItem, target: Any, note: str = "", check: bool = True
 ) -> EvidenceLink:
     if check:
-        require_member(user, "evidence.write", item.compartment_id)
+        access.require(user, "evidence.write", item.compartment_id)
     if target.compartment_id != item.compartment_id:
         raise ServiceError(_("evidence can only be linked to records of its own compartment"))
     with transaction.atomic():
@@ -495,7 +489,7 @@ def link_add(
 
 
 def link_remove(*, user: User, link: EvidenceLink) -> None:
-    require_member(user, "evidence.write", link.compartment_id)
+    access.require(user, "evidence.write", link.compartment_id)
     with transaction.atomic():
         item = _locked(link.item)
         to = f"{link.target_kind}:{link.target.code}"
@@ -507,7 +501,7 @@ def link_remove(*, user: User, link: EvidenceLink) -> None:
 
 
 def deletion_request(*, user: User, item: EvidenceItem) -> PendingAction:
-    require_member(user, "evidence.write", item.compartment_id)
+    access.require(user, "evidence.write", item.compartment_id)
     with transaction.atomic():
         item = _locked(item)
         if item.status == EvidenceItem.Status.DELETED:
@@ -575,10 +569,7 @@ def _cancel_delete(action: PendingAction, decider: User) -> None:
 
 
 def _lead_of(action: PendingAction, user: User) -> bool:
-    return allowed(user, "evidence.approve") and (
-        user.role == "administrator"
-        or Membership.objects.filter(user=user, compartment=action.compartment).exists()
-    )
+    return access.may(user, "evidence.approve", action.compartment)
 
 
 approvals.register(
@@ -611,7 +602,7 @@ def parse_recipient(text: str) -> str:
 def export_request(
     *, user: User, compartment: Compartment, items: list[EvidenceItem], recipient: str = ""
 ) -> PendingAction:
-    require_member(user, "evidence.read", compartment.pk)
+    access.require(user, "evidence.read", compartment.pk)
     if not items:
         raise ServiceError(_("choose at least one item to export"))
     if len(items) > MAX_EXPORT_ITEMS:

@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import ServiceError
 from longreach.audit.selectors import latest_head
 from longreach.audit.services import as_head
-from longreach.core.decorators import staff_user, staff_view
 from longreach.core.downloads import attachment
 from longreach.core.uploads import EncryptingUploadHandler, describe
 from longreach.crypto import CryptoError

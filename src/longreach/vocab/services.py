@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
-from longreach.accounts.services import NotAllowed, ServiceError
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.vocab.codebook import CODE, LANG, MAX_TEXT

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.core.secrets_input import read_secret
 from longreach.crypto import CryptoError
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{member.username}'s keys do not open this compartment") from exc
                 c.refresh_from_db()
                 self.stdout.write(f"{c.slug} now uses key version {c.key_version}; {rows} rows re-encrypted")
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         except PermissionError as exc:
             raise CommandError(str(exc)) from exc

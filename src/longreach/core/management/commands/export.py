@@ -7,11 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from longreach.accounts import access
+from longreach.accounts.errors import NotAllowed
 from longreach.accounts.models import Compartment
-from longreach.accounts.services import NotAllowed
 from longreach.core.secrets_input import unlock_user
 from longreach.keys.context import using_keyring
-from longreach.registry import exchange, selectors, services
+from longreach.registry import exchange, services
 
 
 class Command(BaseCommand):
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         if compartment is None:
             raise CommandError(f"no compartment {opts['compartment']!r}")
         user, keyring = unlock_user(opts["user"], from_stdin=opts["password_stdin"])
-        if not selectors.readable_compartments(user).filter(pk=compartment.pk).exists():
+        if not access.may(user, "case.read", compartment):
             raise CommandError(f"{user.username} cannot read {compartment.slug}")
         kind = opts["kind"] if opts["format"] == "csv" else opts["format"]
         if opts["request"]:

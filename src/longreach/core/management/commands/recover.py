@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.core.secrets_input import parse_private_key, read_secret
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         key = parse_private_key(read_secret("Recovery key: ", from_stdin=opts["key_stdin"]))
         try:
             services.recovery_restore_access(recovery_private_key=key, compartment=compartment, user=user)
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             f"{user.username} can open {compartment.slug} again (key version {compartment.key_version})"

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.roles import Role
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record, ledger_sign_head, write_signing_key
@@ -53,7 +54,7 @@ class Command(BaseCommand):
                     linkage_key=org.linkage_key,
                 )
                 audit_record(Event.ORG_SETUP, actor="setup")
-        except (ValidationError, services.ServiceError) as exc:
+        except (ValidationError, ServiceError) as exc:
             signing_path.unlink()
             messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
             raise CommandError("; ".join(messages)) from exc

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import User
 from longreach.core.secrets_input import read_secret
 from longreach.crypto import CryptoError
@@ -32,6 +33,6 @@ class Command(BaseCommand):
             token = services.token_create(user=user, private_key=private, name=opts["name"])
         except CryptoError as exc:
             raise CommandError("the password does not unlock this user's keys") from exc
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(token)

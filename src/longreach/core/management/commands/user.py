@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from longreach.accounts import services
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import User
 from longreach.accounts.roles import LINKAGE_ROLES, Role
 from longreach.core.secrets_input import parse_private_key, read_secret, show_totp
@@ -55,7 +56,7 @@ class Command(BaseCommand):
                     n = services.user_reset_password(
                         user=user, new_password=initial, recovery_private_key=key, acting_user="cli"
                     )
-                except services.ServiceError as exc:
+                except ServiceError as exc:
                     raise CommandError(str(exc)) from exc
                 self.stdout.write(f"{user.username}: new keys, {n} compartment(s) re-granted, tokens revoked")
                 self.stdout.write(f"initial password: {initial}   (ask them to change it at first login)")
@@ -83,7 +84,7 @@ class Command(BaseCommand):
                 )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"created {new.user.username} ({role.label})")
         self.stdout.write(f"initial password: {initial}   (ask them to change it at first login)")

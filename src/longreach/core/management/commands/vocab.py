@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from longreach.accounts.services import ServiceError
+from longreach.accounts.errors import ServiceError
 from longreach.vocab import selectors, services
 from longreach.vocab.codebook import CodebookError
 from longreach.vocab.codebook import load as load_codebook

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 from rich.progress import Progress
 
+from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment
-from longreach.accounts.services import ServiceError
 from longreach.core.secrets_input import unlock_user
 from longreach.keys.context import using_keyring
 from longreach.vault import export, selectors, services
