@@ -40,4 +40,4 @@ def peer(request: HttpRequest) -> HttpResponse:
     return HttpResponse(_PAGE.render({"form": form, "saved": saved}, request))
 
 
-urlpatterns = [path("bench/peer/", peer), path("", include("longreach.urls"))]
+urlpatterns = [path("bench/peer/", peer), path("", include("longreach.site.urls"))]

@@ -74,9 +74,9 @@ def vault_files(settings: Any, tmp_path: Path) -> Path:
 def cast(db: Any, signing_key_file: Path) -> Cast:
     from longreach.accounts import services
     from longreach.audit.services import write_signing_key
-    from longreach.core.demo import USERS
     from longreach.keys import services as key_services
     from longreach.keys.context import using_keyring
+    from longreach.site.demo import USERS
 
     org = key_services.org_keys_create(signing_public_key=write_signing_key(signing_key_file))
     c = Cast(recovery_private=org.recovery_private_key, linkage_key=org.linkage_key)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "longreach.intake",
     "longreach.vault",
     "longreach.messages",
+    "longreach.site",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -138,7 +139,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "longreach.urls"
+ROOT_URLCONF = "longreach.site.urls"
 WSGI_APPLICATION = "longreach.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -153,7 +154,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "longreach.core.context.navigation",
+                "longreach.site.context.navigation",
             ],
         },
     }

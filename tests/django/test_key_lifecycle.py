@@ -153,8 +153,8 @@ def test_keyring_refuses_grants_copied_to_another_user(cast: Any) -> None:
 def test_api_token_keys_last_only_for_the_request(cast: Any) -> None:
     from django.test import RequestFactory
 
-    from longreach.api import TokenAuth
     from longreach.keys.context import active_keyring
+    from longreach.site.api import TokenAuth
 
     token = services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="t")
     request = RequestFactory().get("/api/v1/me")

@@ -99,7 +99,7 @@ def test_everything_under_the_var_folder_is_private_to_the_service_user(tmp_path
 
 
 def test_a_var_folder_made_loose_is_tightened_when_the_server_starts(tmp_path: Path) -> None:
-    from longreach.core.management.commands._serve import make_private
+    from longreach.site.management.commands._serve import make_private
 
     (tmp_path / "vault" / "files").mkdir(parents=True)
     for name in ("longreach.sqlite3", "longreach.sqlite3-wal", "vault/files/a.lrf"):

@@ -45,20 +45,3 @@ def show_totp(device: Any, out: Any) -> None:
     out.write(f"TOTP secret for their authenticator app: {secret}")
     out.write("or scan (otpauth link, shown once):")
     segno.make(device.config_url, error="m").terminal(out=out, compact=True)
-
-
-def unlock_user(username: str, *, from_stdin: bool) -> tuple[Any, Any]:
-    """(user, keyring) for a command acting as ``username``, after their password."""
-    from longreach.accounts.models import User
-    from longreach.accounts.services import user_unlock
-    from longreach.keys.keyring import Keyring
-
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise CommandError(f"no active user {username!r}")
-    password = read_secret(f"Password for {username}: ", from_stdin=from_stdin)
-    try:
-        private = user_unlock(user=user, password=password)
-    except Exception as exc:  # wrong password and damaged key look the same on purpose
-        raise CommandError(f"the password for {username} does not unlock their keys") from exc
-    return user, Keyring(user.pk, private)

@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment
-from longreach.core.secrets_input import unlock_user
+from longreach.accounts.terminal import unlock_user
 from longreach.keys.context import using_keyring
 from longreach.vault import export, selectors, services
 from longreach.vault.models import EvidenceItem

@@ -1,17 +1,17 @@
 from django.urls import include, path
 
 from longreach.accounts import views as accounts
-from longreach.api import api
 from longreach.audit import views as audit
-from longreach.core import views as core
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.messages import views as chats
 from longreach.registry import views as registry
+from longreach.site import views as site
+from longreach.site.api import api
 from longreach.vault import views as vault
 
 urlpatterns = [
-    path("", core.home, name="home"),
+    path("", site.home, name="home"),
     path("login/", accounts.login_view, name="login"),
     path("login/code/", accounts.login_code_view, name="login_code"),
     path("logout/", accounts.logout_view, name="logout"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from longreach.core.management.commands._serve import serve
+from longreach.site.management.commands._serve import serve
 
 
 class Command(BaseCommand):

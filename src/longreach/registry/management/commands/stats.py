@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from longreach.accounts.errors import NotAllowed
-from longreach.core.secrets_input import unlock_user
+from longreach.accounts.terminal import unlock_user
 from longreach.registry import services
 
 

@@ -11,8 +11,8 @@ from nacl.public import PrivateKey
 from rich.progress import Progress
 
 from longreach.core.archive import ArchiveError
-from longreach.core.management.commands import _backup
 from longreach.core.secrets_input import parse_private_key, read_secret
+from longreach.site.management.commands import _backup
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from longreach.core.management.commands._serve import serve
+from longreach.site.management.commands._serve import serve
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "the database is empty: run `longreach setup` (or set LONGREACH_MODE=demo)"
                 )
-            from longreach.core.demo import demo_create
+            from longreach.site.demo import demo_create
 
             path = demo_create()
             self.stdout.write(

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from longreach.core.demo import demo_password
+from longreach.site.demo import demo_password
 
 
 class Command(BaseCommand):

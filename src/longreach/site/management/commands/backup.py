@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.progress import Progress
 
 from longreach.core.archive import ArchiveError
-from longreach.core.management.commands import _backup
 from longreach.keys.models import OrgKeys
+from longreach.site.management.commands import _backup
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from longreach.accounts.errors import NotAllowed
 from longreach.accounts.models import Compartment
-from longreach.core.secrets_input import unlock_user
+from longreach.accounts.terminal import unlock_user
 from longreach.keys.context import using_keyring
 from longreach.registry import exchange, services
 
