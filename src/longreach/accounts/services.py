@@ -558,7 +558,28 @@ def membership_revoke(*, compartment: Compartment, user: User, acting_user: User
 
 @transaction.atomic
 def compartment_rotate_key(*, compartment: Compartment, acting_user: User | str, keyring: Keyring) -> int:
-    rows = key_services.compartment_key_rotate(compartment=compartment, keyring=keyring)
+    """Issue a new key, re-encrypt every sealed value of the compartment, drop old grants.
+
+    Returns the number of rows re-encrypted. Members and the recovery key get
+    the new key; anyone revoked earlier holds only keys that no longer open
+    anything. One transaction: a failure part-way leaves the old key in force.
+    """
+    locked = Compartment.objects.select_for_update().get(pk=compartment.pk)
+    old_version = locked.key_version
+    intake_private = key_services.open_intake_private(locked, keyring)
+    keyring.compartment_key(locked.pk, old_version)  # kept open for rows not yet re-encrypted
+    new_version, new_key = old_version + 1, key_services.new_compartment_key()
+    locked.key_version = new_version
+    locked.intake_private_sealed = key_services.seal_intake_private(
+        locked, new_key, new_version, intake_private
+    )
+    locked.save(update_fields=["key_version", "intake_private_sealed"])
+    keyring.remember(locked.pk, new_version, new_key)
+    for member in User.objects.filter(memberships__compartment=locked):
+        key_services.compartment_key_grant(compartment=locked, version=new_version, key=new_key, user=member)
+    key_services.compartment_key_grant(compartment=locked, version=new_version, key=new_key, user=None)
+    rows = key_services.compartment_rows_reseal(compartment_id=locked.pk, keyring=keyring)
+    key_services.compartment_grants_retire(compartment_id=locked.pk, below=new_version)
     compartment.refresh_from_db(fields=["key_version"])
     audit_record(
         Event.KEY_ROTATED,

@@ -52,13 +52,23 @@ class Keyring:
         return version, cached
 
     def current_version(self, compartment_id: uuid.UUID) -> int:
-        from longreach.accounts.models import Compartment
+        """The newest key version granted for the compartment.
 
+        Rotation adds the new grants and retires the old ones in one
+        transaction, so outside it the newest grant is the compartment's
+        current version; inside it the rotating keyring has ``remember``ed it.
+        """
         cid = str(compartment_id)
         if cid not in self._versions:
-            self._versions[cid] = Compartment.objects.values_list("key_version", flat=True).get(
-                pk=compartment_id
+            newest = (
+                KeyGrant.objects.filter(compartment_id=compartment_id)
+                .order_by("-key_version")
+                .values_list("key_version", flat=True)
+                .first()
             )
+            if newest is None:
+                raise KeyAccessDenied("no key was ever issued for this compartment")
+            self._versions[cid] = newest
         return self._versions[cid]
 
     def remember(self, compartment_id: uuid.UUID, version: int, key: bytes) -> None:

@@ -8,10 +8,10 @@ returned once by ``org_keys_create`` for the person setting up to print.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.apps import apps
-from django.db import transaction
+from django.db import models, transaction
 
 from longreach.crypto import as_bytes, envelope
 from longreach.crypto import keys as ck
@@ -25,8 +25,19 @@ from longreach.keys.fields import BlindIndexField, sealed_fields
 from longreach.keys.keyring import Keyring
 from longreach.keys.models import KeyGrant, OrgKeys
 
-if TYPE_CHECKING:
-    from longreach.accounts.models import Compartment, User
+
+class Compartment(Protocol):
+    """What keys needs of a compartment (accounts owns the model)."""
+
+    pk: Any
+    intake_private_sealed: Any
+
+
+class User(Protocol):
+    """What keys needs of a person (accounts owns the model): who they are and their public key."""
+
+    pk: Any
+    public_key: Any
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ def linkage_grant(*, user: User, linkage_key: bytes) -> None:
     KeyGrant.objects.update_or_create(
         compartment=None,
         key_version=version,
-        user=user,
+        user_id=user.pk,
         defaults={
             "sealed": ck.seal_to(
                 as_bytes(user.public_key, "public key"), linkage_key, linkage_key_context(version)
@@ -75,10 +86,14 @@ def compartment_key_grant(
         if user is not None
         else as_bytes(OrgKeys.get().recovery_public_key, "recovery key")
     )
+    # accounts owns Compartment and User: keys identifies them by primary key only.
+    lookup: dict[str, Any] = {
+        "compartment_id": compartment.pk,
+        "key_version": version,
+        "user_id": user.pk if user is not None else None,
+    }
     grant, _ = KeyGrant.objects.update_or_create(
-        compartment=compartment,
-        key_version=version,
-        user=user,
+        **lookup,
         defaults={"sealed": ck.seal_to(public, key, compartment_key_context(compartment.pk, version))},
     )
     return grant
@@ -97,56 +112,58 @@ def open_intake_private(compartment: Compartment, keyring: Keyring) -> bytes:
 
 
 def compartment_grants_revoke(*, compartment: Compartment, user: User) -> int:
-    deleted, _ = KeyGrant.objects.filter(compartment=compartment, user=user).delete()
+    deleted, _ = KeyGrant.objects.filter(compartment_id=compartment.pk, user_id=user.pk).delete()
     return deleted
 
 
-def _models_with_sealed_fields() -> list[type]:
+def _models_with_sealed_fields() -> list[type[models.Model]]:
     return [m for m in apps.get_models() if sealed_fields(m) and hasattr(m, "compartment_id")]
 
 
-@transaction.atomic
-def compartment_key_rotate(*, compartment: Compartment, keyring: Keyring) -> int:
-    """Issue a new key, re-encrypt every sealed value of the compartment, drop old grants.
+# Rotation is run by accounts (which knows the compartment and its members) in
+# these steps, inside one transaction: ``new_compartment_key``, then
+# ``compartment_rows_reseal`` in batches, then ``compartment_grants_retire``.
+RESEAL_BATCH = 500
 
-    Returns the number of rows re-encrypted. Members and the recovery key get
-    the new key; anyone revoked earlier holds only keys that no longer open anything.
+
+def new_compartment_key() -> bytes:
+    return envelope.new_key()
+
+
+def compartment_rows_reseal(*, compartment_id: Any, keyring: Keyring, batch: int = RESEAL_BATCH) -> int:
+    """Re-encrypt every sealed value of a compartment under the keyring's current key.
+
+    The keyring must already hold the new key as current (``remember``) and the
+    old one in its cache; values name the version they were sealed with, so any
+    row not yet done still opens. Rows go ``batch`` at a time in primary-key
+    order, so memory holds one batch whatever the compartment's size.
     """
-    from longreach.accounts.models import Compartment as CompartmentModel
-    from longreach.accounts.models import Membership
-
-    compartment = CompartmentModel.objects.select_for_update().get(pk=compartment.pk)
-    old_version = compartment.key_version
-    intake_private = open_intake_private(compartment, keyring)
-    new_version = old_version + 1
-    new_key = envelope.new_key()
     rows = 0
     with using_keyring(keyring):
-        # Open everything with the old key before the version moves on.
-        pending = []
         for model in _models_with_sealed_fields():
             fields = sealed_fields(model)
-            for obj in model._default_manager.filter(compartment_id=compartment.pk):  # type: ignore[attr-defined]
-                for f in fields:
-                    f.reseal(obj)
-                pending.append((obj, fields))
-        compartment.key_version = new_version
-        compartment.intake_private_sealed = seal_intake_private(
-            compartment, new_key, new_version, intake_private
-        )
-        compartment.save(update_fields=["key_version", "intake_private_sealed"])
-        keyring.remember(compartment.pk, new_version, new_key)
-        for member in Membership.objects.filter(compartment=compartment).select_related("user"):
-            compartment_key_grant(compartment=compartment, version=new_version, key=new_key, user=member.user)
-        compartment_key_grant(compartment=compartment, version=new_version, key=new_key, user=None)
-        for obj, fields in pending:
             names = [f.attname for f in fields] + [
-                f.attname for f in obj._meta.concrete_fields if isinstance(f, BlindIndexField)
+                f.attname for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)
             ]
-            obj.save(update_fields=names)
-            rows += 1
-    KeyGrant.objects.filter(compartment=compartment, key_version__lt=new_version).delete()
+            qs = model._default_manager.filter(compartment_id=compartment_id).order_by("pk")
+            last = None
+            while True:
+                chunk = list((qs.filter(pk__gt=last) if last is not None else qs)[:batch])
+                for obj in chunk:
+                    for f in fields:
+                        f.reseal(obj)
+                    obj.save(update_fields=names)
+                rows += len(chunk)
+                if len(chunk) < batch:
+                    break
+                last = chunk[-1].pk
     return rows
+
+
+def compartment_grants_retire(*, compartment_id: Any, below: int) -> int:
+    """Delete the grants of versions before ``below``: nobody holds the old keys any more."""
+    deleted, _ = KeyGrant.objects.filter(compartment_id=compartment_id, key_version__lt=below).delete()
+    return deleted
 
 
 @transaction.atomic
