@@ -36,6 +36,8 @@ from longreach.keys.context import current_keyring
 from longreach.keys.services import open_intake_private
 from longreach.registry import services as registry
 from longreach.registry.dates import PartialDate
+from longreach.vault import services as vault
+from longreach.vault.models import EvidenceItem
 
 STATUS_WINDOW = 600  # seconds over which failed receipts are counted
 _NOT_A_RECEIPT = "0" * receipts.DIGITS  # checked when the input is not a receipt, so timing matches
@@ -638,9 +640,6 @@ def files_to_vault(*, user: User, report: Report, target: Any, private: bytes | 
     the reporter's upload recorded; the intake copy is removed after commit,
     so that deleting the evidence later leaves no readable copy behind.
     """
-    from longreach.vault import services as vault
-    from longreach.vault.models import EvidenceItem
-
     access.require(user, "triage.open_case", report.compartment)
     private = private if private is not None else _intake_private(report)
     codes = []

@@ -198,7 +198,7 @@ def chat_import_request(
             detail={"case": case.code, "item": item.code, "again": again, **options.as_dict()},
         )
     handed = {
-        "file": vault._file_key(item).hex(),
+        "file": vault.file_key(item).hex(),
         "compartment": [str(case.compartment_id), version, key.hex()],
         "linkage": [linkage_version, keyring.linkage_key().hex()],
     }
@@ -300,7 +300,7 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
     options = (imp.report or {}).get("options", {})
 
     def open_file() -> IO[bytes]:
-        chunks = lambda: vault._decrypted(item.storage_name, file_key)  # noqa: E731
+        chunks = lambda: vault.decrypted(item.storage_name, file_key)  # noqa: E731
         return io.BufferedReader(PlainReader(chunks, item.size), buffer_size=READ_BLOCK)
 
     export = reading.open_export(open_file)
@@ -360,11 +360,10 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
         imp.save(
             update_fields=["state", "format", "messages", "skipped", "attachments", "finished_at", "report"]
         )
-        vault._custody(
-            Event.CUSTODY_DERIVED,
-            vault._locked(item),
-            "system",
-            {"kind": "messages", "count": ctx.position, "case": imp.case.code, "import": imp.code},
+        vault.item_derived(
+            item=item,
+            actor="system",
+            detail={"kind": "messages", "count": ctx.position, "case": imp.case.code, "import": imp.code},
         )
 
 

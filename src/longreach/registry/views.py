@@ -29,12 +29,10 @@ from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import record_viewed
 from longreach.geo import countries
-from longreach.messages import selectors as chat_selectors
 from longreach.registry import filters as list_filters
-from longreach.registry import forms, selectors, serialise, services
+from longreach.registry import forms, sections, selectors, serialise, services
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
 from longreach.registry.validation import RecordInvalid
-from longreach.vault import selectors as vault_selectors
 from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25
@@ -208,7 +206,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
             "names": _country_names(),
             "writable": allowed(user, "case.write"),
             "history": allowed(user, "history.view"),
-            "evidence": vault_selectors.evidence_section(user, incident),
+            **sections.for_page("incident", user, incident),
         },
     )
 
@@ -383,8 +381,7 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "vocab": vocab,
             "referral_statuses": [(s.value, s.label) for s in Referral.Status],
             "members": account_selectors.members_of(compartment=case.compartment),
-            "evidence": vault_selectors.evidence_section(user, case),
-            "chat": chat_selectors.case_section(user=user, case=case),
+            **sections.for_page("case", user, case),
         },
     )
 

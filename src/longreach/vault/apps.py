@@ -7,4 +7,13 @@ class VaultConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the two-person kinds (vault.export, vault.delete) before any approval is decided.
-        from longreach.vault import services  # noqa: F401
+        from longreach.registry import sections
+        from longreach.vault import selectors, services  # noqa: F401
+
+        sections.register(
+            "evidence",
+            template="vault/_evidence.html",
+            kinds={"case", "incident"},
+            data=selectors.evidence_section,
+            order=10,
+        )

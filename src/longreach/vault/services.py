@@ -249,7 +249,8 @@ def item_acquire(
 # Reading -----------------------------------------------------------------------------------------
 
 
-def _file_key(item: EvidenceItem) -> bytes:
+def file_key(item: EvidenceItem) -> bytes:
+    """The item's file key, for a job reading it outside this request (sealed in transit)."""
     if item.status == EvidenceItem.Status.DELETED or not item.file_key:
         raise ServiceError(_("this item was deleted: its file key was destroyed"))
     return bytes.fromhex(item.file_key)
@@ -267,10 +268,11 @@ def plaintext(item: EvidenceItem) -> Iterator[bytes]:
     The key is opened now, while the caller's keys are unlocked: a streaming
     response reads the chunks after the request's key context has ended.
     """
-    return _decrypted(item.storage_name, _file_key(item))
+    return decrypted(item.storage_name, file_key(item))
 
 
-def _decrypted(storage_name: str, key: bytes) -> Iterator[bytes]:
+def decrypted(storage_name: str, key: bytes) -> Iterator[bytes]:
+    """The plaintext of a stored file, chunk by chunk, with a key handed over by ``file_key``."""
     with storage.open_stored(storage_name) as fh:
         yield from stream.decrypt(fh, key)
 
@@ -278,6 +280,12 @@ def _decrypted(storage_name: str, key: bytes) -> Iterator[bytes]:
 def item_viewed(*, user: User, item: EvidenceItem) -> None:
     with transaction.atomic():
         _custody(Event.CUSTODY_VIEWED, _locked(item), user)
+
+
+def item_derived(*, item: EvidenceItem, actor: Any, detail: dict[str, Any]) -> None:
+    """Another app made records from the item (messages from a chat): a custody event says what."""
+    with transaction.atomic():
+        _custody(Event.CUSTODY_DERIVED, _locked(item), actor, detail)
 
 
 @dataclass(frozen=True)
@@ -308,7 +316,7 @@ def item_download(*, user: User, item: EvidenceItem) -> Download:
     """The plaintext to send; a stored file that fails its check is a custody event of its own,
     and nothing is sent."""
     access.require(user, "evidence.read", item.compartment_id)
-    _file_key(item)
+    file_key(item)
     try:
         chunks = checked_plaintext(item)
     except StoredFileProblem as exc:
@@ -354,7 +362,7 @@ def viewing_copy_request(*, item: EvidenceItem) -> None:
         return
     from longreach.vault import tasks
 
-    sealed = jobkeys.seal_for_job(_file_key(item))
+    sealed = jobkeys.seal_for_job(file_key(item))
     if jobkeys.can_queue():
         tasks.make_viewing_copy.enqueue(str(item.pk), sealed)
     else:
@@ -377,7 +385,7 @@ def viewing_copy_run(*, item_id: str, sealed_key: str) -> str:
         return "gone"
     try:
         key = jobkeys.open_in_job(sealed_key)
-        body = b"".join(_decrypted(item.storage_name, key))
+        body = b"".join(decrypted(item.storage_name, key))
         made = derivatives.make(item.sniffed_type, body)
     except CryptoError:
         _copy_state(item, "none:stale-job")
@@ -431,8 +439,8 @@ def copy_plaintext(*, user: User, item: EvidenceItem, kind: str, record: bool = 
     copy = item.copies.filter(kind=kind).first()
     if copy is None:
         raise ServiceError(_("this item has no viewing copy of that kind"))
-    key = _file_key(item)
-    data = b"".join(_decrypted(copy.storage_name, key))
+    key = file_key(item)
+    data = b"".join(decrypted(copy.storage_name, key))
     if record:
         with transaction.atomic():
             _custody(Event.CUSTODY_VIEWED, _locked(item), user, {"copy": kind})
@@ -651,7 +659,7 @@ def export_record(*, user: User, action: PendingAction, package_id: str) -> list
     if missing:
         raise ServiceError(_("%(code)s is not in this compartment's vault") % {"code": missing[0]})
     for item in items:
-        _file_key(item)
+        file_key(item)
         try:
             check_stored(item)
         except CryptoError as exc:
