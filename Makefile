@@ -11,7 +11,7 @@ help:
 	@echo "make run    install into .venv (first time), create the demo organisation, serve on http://127.0.0.1:8000/"
 	@echo "make test   install the test extras and run the whole suite (SQLite; set LONGREACH_DATABASE_URL for PostgreSQL)"
 	@echo "make bench  run the benchmarks in benchmarks/"
-	@echo "make lint   ruff and mypy --strict"
+	@echo "make lint   ruff, import-linter (the floors) and mypy --strict"
 	@echo "make clean-demo  delete ./var (the demo database, keys and credentials)"
 
 $(BIN)/python:
@@ -40,6 +40,7 @@ chromium:
 
 test: $(VENV)/.installed-test chromium
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
 	LONGREACH_MODE=test $(BIN)/python -m pytest -q
 
@@ -57,6 +58,7 @@ bench: $(VENV)/.installed-bench
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
 
 clean-demo:

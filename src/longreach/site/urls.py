@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from longreach.accounts import views as accounts
-from longreach.audit import views as audit
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.messages import views as chats
@@ -68,7 +67,7 @@ urlpatterns = [
     path("evidence/<str:code>/do/<str:action>/", vault.item_action, name="evidence_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
     path("approvals/<str:code>/<str:decision>/", accounts.approval_decide_view, name="approval_decide"),
-    path("audit/", audit.audit_view, name="audit"),
+    path("audit/", site.audit_view, name="audit"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,12 +1,16 @@
-"""The home page: a person's compartments and the approvals waiting for them."""
+"""Pages over the lower floors: home (compartments, waiting approvals) and the audit trail."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
+from longreach.audit import selectors as audit_selectors
+from longreach.audit.models import Event
+from longreach.audit.services import audit_record
 
 
 @staff_view()
@@ -19,4 +23,18 @@ def home(request: HttpRequest) -> HttpResponse:
             "compartments": account_selectors.compartments_for_user(user=user),
             "pending": account_selectors.pending_for_user(user=user)[:10],
         },
+    )
+
+
+@staff_view("audit.view")
+def audit_view(request: HttpRequest) -> HttpResponse:
+    event = request.GET.get("event", "")
+    if event not in Event.values:
+        event = ""
+    page = Paginator(audit_selectors.audit_entries(event=event), 50).get_page(request.GET.get("page"))
+    audit_record(Event.AUDIT_VIEWED, actor=request.user, detail={"event": event} if event else {})
+    return render(
+        request,
+        "audit/audit.html",
+        {"page": page, "events": Event.choices, "event": event, "head": audit_selectors.latest_head()},
     )
