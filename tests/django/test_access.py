@@ -1,4 +1,4 @@
-"""Who may see what: every route for every role, scoping, 404 for other compartments."""
+"""Who may see what: scoping, one 404 for absent and forbidden, the API, documented actions."""
 
 from __future__ import annotations
 
@@ -14,93 +14,7 @@ from longreach.audit.models import AuditEntry
 ROLES = ["admin", "lead", "analyst", "analyst2", "volunteer", "researcher", "auditor"]
 
 
-def pages(cast: Any) -> dict[str, str]:
-    a = cast.compartments["demo-a"]
-    return {
-        "home": "/",
-        "account": "/account/",
-        "compartments": "/compartments/",
-        "compartment_a": f"/compartments/{a.code}/",
-        "approvals": "/approvals/",
-        "audit": "/audit/",
-        "triage": "/triage/",
-        "campaigns": "/campaigns/",
-    }
-
-
-# (page, role) -> expected status for a GET by a fully logged-in user.
-EXPECTED = {
-    "home": dict.fromkeys(ROLES, 200),
-    "account": dict.fromkeys(ROLES, 200),
-    "compartments": {
-        "admin": 200,
-        "lead": 200,
-        "analyst": 200,
-        "analyst2": 200,
-        "volunteer": 200,
-        "researcher": 404,
-        "auditor": 404,
-    },
-    "compartment_a": {
-        "admin": 200,
-        "lead": 200,
-        "analyst": 200,
-        "analyst2": 404,
-        "volunteer": 200,
-        "researcher": 404,
-        "auditor": 404,
-    },
-    "approvals": {
-        "admin": 200,
-        "lead": 200,
-        "analyst": 404,
-        "analyst2": 404,
-        "volunteer": 404,
-        "researcher": 404,
-        "auditor": 404,
-    },
-    "audit": {
-        "admin": 200,
-        "lead": 404,
-        "analyst": 404,
-        "analyst2": 404,
-        "volunteer": 404,
-        "researcher": 404,
-        "auditor": 200,
-    },
-    "triage": {
-        "admin": 404,
-        "lead": 200,
-        "analyst": 200,
-        "analyst2": 200,
-        "volunteer": 200,
-        "researcher": 404,
-        "auditor": 404,
-    },
-    "campaigns": {
-        "admin": 404,
-        "lead": 200,
-        "analyst": 200,
-        "analyst2": 200,
-        "volunteer": 404,
-        "researcher": 404,
-        "auditor": 404,
-    },
-}
-
-
-@pytest.mark.parametrize("page", list(EXPECTED))
-def test_anonymous_visitors_are_sent_to_login(cast: Any, page: str) -> None:
-    r = Client().get(pages(cast)[page])
-    assert r.status_code == 302 and r["Location"] == "/login/"
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_each_role_sees_exactly_its_pages(cast: Any, client_for: Any, role: str) -> None:
-    client = client_for(role)
-    urls = pages(cast)
-    got = {page: client.get(urls[page]).status_code for page in EXPECTED}
-    assert got == {page: EXPECTED[page][role] for page in EXPECTED}
+# Which role gets which page, for every route, is tests/django/test_access_matrix.py.
 
 
 def test_another_compartment_answers_404_and_is_audited(cast: Any, client_for: Any) -> None:
