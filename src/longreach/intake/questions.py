@@ -415,7 +415,7 @@ REASONS: dict[str, Any] = {
 
 
 def triage_facts(report: dict[str, Any]) -> tuple[set[str], set[str]]:
-    """Facts and modifiers for the urgency rules (CODEBOOK.md §8) from a report's answers."""
+    """Facts and modifiers for the urgency rules (docs/codebook.md §8) from a report's answers."""
     facts = urgency.facts_from_tactics(report.get("tactics", []))
     if report.get("danger") == YES:
         facts.add("IMMEDIATE_DANGER")

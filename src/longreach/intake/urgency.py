@@ -1,4 +1,4 @@
-"""Suggested triage urgency P0–P3 from the rules of CODEBOOK.md §8, with reasons.
+"""Suggested triage urgency P0–P3 from the rules of docs/codebook.md §8, with reasons.
 
 No Django. A person confirms every suggestion; the reasons are codes that the
 triage page shows in the volunteer's language, so they can see why and

@@ -1,4 +1,4 @@
-"""Small-cell suppression for published counts (CODEBOOK.md §10), without Django.
+"""Small-cell suppression for published counts (docs/codebook.md §10), without Django.
 
 Primary suppression hides every non-zero count below the threshold.
 Secondary suppression then makes sure no row or column has exactly one

@@ -1,4 +1,4 @@
-"""The registry: who did what to whom (CODEBOOK.md §1).
+"""The registry: who did what to whom (docs/codebook.md §1).
 
 Coded fields (terms, countries, dates, confidences) stay plaintext so they
 can be filtered and counted; names, contact details, narratives, wording,
@@ -131,7 +131,7 @@ class Organisation(Versioned):
 
 
 class Case(Versioned):
-    """The support file of one person or family (CODEBOOK.md §8)."""
+    """The support file of one person or family (docs/codebook.md §8)."""
 
     code_prefix = "C"
     client = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, related_name="cases")
@@ -183,7 +183,7 @@ class Incident(Versioned):
 
 
 class Confidence(models.TextChoices):
-    """Attribution confidence (CODEBOOK.md §5); mirrors the ``attribution`` vocabulary."""
+    """Attribution confidence (docs/codebook.md §5); mirrors the ``attribution`` vocabulary."""
 
     CONFIRMED = "CONFIRMED", _("Confirmed")
     PROBABLE = "PROBABLE", _("Probable")
@@ -304,7 +304,7 @@ class Citation(CompartmentRecord):
 
 
 class Consent(CompartmentRecord):
-    """Consent per purpose (CODEBOOK.md §9): dated, time-limited, withdrawable."""
+    """Consent per purpose (docs/codebook.md §9): dated, time-limited, withdrawable."""
 
     class Method(models.TextChoices):
         ORAL = "oral", _("Oral, recorded by the caseworker")

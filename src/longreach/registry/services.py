@@ -54,7 +54,7 @@ class StaleEdit(ServiceError):
     """Someone saved the record after this edit began; nothing was written."""
 
 
-# Case workflow (CODEBOOK.md §8): where each state may go next.
+# Case workflow (docs/codebook.md §8): where each state may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
     "NEW": frozenset({"VETTING", "TRIAGED", "CLOSED"}),
     "VETTING": frozenset({"TRIAGED", "CLOSED"}),
