@@ -1,4 +1,4 @@
-"""docs/codebook.md is the reference the code cites: every cited section exists and says what the code does."""
+"""docs/codebook.md is the reference the code cites: each cited section exists and matches the code."""
 
 from __future__ import annotations
 

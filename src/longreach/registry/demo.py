@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from longreach.accounts.models import Compartment, User
 from longreach.registry import services, synthetic
+from longreach.registry.exchange import KINDS, ImportRecord
 from longreach.registry.models import Case
-from longreach.registry.services import ImportRecord
 
 
 def _locator(kind: str) -> Callable[[str], str]:
@@ -20,9 +20,7 @@ def _locator(kind: str) -> Callable[[str], str]:
 def demo_fill(*, user: User, compartment: Compartment, incidents: int, seed: int, prefix: str) -> int:
     """Import a synthetic bundle, then give cases the consents, referrals and tasks their state implies."""
     generated = synthetic.generate(incidents=incidents, seed=seed, prefix=prefix)
-    records = [
-        ImportRecord(kind, item, _locator(kind)) for kind in services.KINDS for item in generated.bundle[kind]
-    ]
+    records = [ImportRecord(kind, item, _locator(kind)) for kind in KINDS for item in generated.bundle[kind]]
     services.records_import(user=user, compartment=compartment, records=records)
     today = timezone.localdate()
     late = {"SAFETY_PLAN", "REFERRALS_ACTIVE", "FOLLOW_UP", "MONITORING", "CLOSED", "REOPENED"}

@@ -12,17 +12,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from longreach.registry import serialise, tabular
 from longreach.registry.models import Incident
-from longreach.registry.services import KINDS, ImportRecord
 
 FORMAT = "longreach-registry/1"
 MAX_JSON_BYTES = 200 * 1024 * 1024
 MAX_JSON_DEPTH = 20
+
+KINDS = ("people", "organisations", "cases", "incidents", "sources")
+
+
+@dataclass
+class ImportRecord:
+    """One record of an import file and how to name where it came from."""
+
+    kind: str
+    data: Mapping[str, Any]
+    locate: Callable[[str], str]
 
 
 class ExchangeError(ValueError):

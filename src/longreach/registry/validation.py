@@ -21,6 +21,7 @@ from longreach.crypto import normalise
 from longreach.geo import countries
 from longreach.registry.dates import PartialDate, PartialDateError
 from longreach.registry.models import Confidence
+from longreach.vocab.models import Term
 
 LIMITS = {
     "short": 300,  # names, titles, handles, recipients
@@ -66,8 +67,6 @@ class Vocabularies:
         self._retired: dict[str, set[str]] = {}
 
     def _load(self, vocabulary: str) -> None:
-        from longreach.vocab.models import Term
-
         rows = Term.objects.filter(vocabulary__code=vocabulary).values_list("code", "retired_at")
         self._active[vocabulary] = {c for c, r in rows if r is None}
         self._retired[vocabulary] = {c for c, r in rows if r is not None}

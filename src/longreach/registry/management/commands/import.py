@@ -29,7 +29,7 @@ class Command(BaseCommand):
         compartment = Compartment.objects.filter(slug=opts["compartment"]).first()
         if compartment is None:
             raise CommandError(f"no compartment {opts['compartment']!r}")
-        records: list[services.ImportRecord] = []
+        records: list[exchange.ImportRecord] = []
         for path in opts["files"]:
             try:
                 records.extend(exchange.read_file(path))
