@@ -1,11 +1,13 @@
-"""Every page route, declared once: who gets it for a record in their compartment, and in another.
+"""Every route, pages and API, declared once: who gets it for a record in their compartment, and in another.
 
 Each entry names the users of the cast who may use the route on a record of
 demo-a (where lead, analyst and volunteer work) and on one of demo-b (where
 only analyst2 works). Everyone else must get the same 404 as a missing page;
 anonymous visitors are sent to log in (staff routes) or served (the reporting
-line). A route added to the URLs without an entry here fails
-``test_every_route_has_an_entry``. The suite runs on SQLite and PostgreSQL.
+line). API routes are declared the same way in ``API``: a token acts as its
+user, no token gets 401. A route added without an entry fails
+``test_every_route_has_an_entry`` or ``test_every_api_route_has_an_entry``.
+The suite runs on SQLite and PostgreSQL.
 
 POSTs are sent empty: a user who may act gets a form error or a redirect with
 a message, never the 404 that a user who may not act gets.
@@ -27,6 +29,7 @@ from longreach.intake import services as intake_services
 from longreach.intake.models import Report, ReportFile
 from longreach.messages.models import Alert, Campaign, Message
 from longreach.registry.models import Person
+from longreach.vocab.models import Term
 from tests.django.test_intake_flow import ANSWERS, walk
 from tests.django.test_messages import CHAT_A, CHAT_B, OFFICER, case_in, keep, read
 
@@ -213,6 +216,12 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
             compartment=a, user=cast.analyst2, acting_user=cast.lead
         )
     token = account_services.token_create(user=cast.analyst, private_key=cast.privates["analyst"], name="m")
+    source_type = Term.objects.filter(vocabulary__code="source_type").order_by("code").first().code
+    for side, who in (("a", "analyst"), ("b", "analyst2")):
+        with using_keyring(cast.keyring(who)):
+            registry.source_create(
+                user=cast.users[who], compartment=comps[side], data={"source_type": source_type}
+            )
     return {
         "comp": {s: c.code for s, c in comps.items()},
         "member": {"a": cast.volunteer.code, "b": cast.analyst2.code},
@@ -228,6 +237,7 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         "alert": {s: Alert.objects.filter(compartment=c).first().code for s, c in comps.items()},
         "pending": pending.code,
         "token": token.split("_")[1],
+        "source_type": source_type,
     }
 
 
@@ -338,3 +348,152 @@ def test_list_pages_do_not_query_per_row(
         LISTS[name](cast, world)
     after = _queries(client, url)
     assert after <= before + 1, f"{name}: {before} queries, {after} after adding four rows"
+
+
+# The API: every route declared once, the same way. A token acts as its user; without one, 401.
+TOKEN_HOLDERS = tuple(u for u in USERS if u != "volunteer")  # volunteers hold no API tokens
+
+
+def _incident_body(w: dict[str, Any], side: str) -> dict[str, Any]:
+    from tests.django.registry_data import incident_input
+
+    return incident_input()
+
+
+API: dict[str, Route] = {
+    "GET /me": Route(at("/me"), frozenset(TOKEN_HOLDERS)),
+    "GET /compartments": Route(at("/compartments"), frozenset(TOKEN_HOLDERS)),
+    "GET /compartments/{code}": Route(at("/compartments/{comp}"), A_READERS, B_READERS),
+    "GET /incidents": Route(at("/incidents"), frozenset(TOKEN_HOLDERS)),
+    "POST /compartments/{code}/incidents": Route(
+        at("/compartments/{comp}/incidents"), A_READERS, B_READERS, "POST", data=_incident_body
+    ),
+    "GET /incidents/{code}": Route(at("/incidents/{incident}"), A_READERS, B_READERS),
+    "PUT /incidents/{code}": Route(
+        at("/incidents/{incident}"),
+        A_READERS,
+        B_READERS,
+        "PUT",
+        data=lambda w, s: {**_incident_body(w, s), "version": 1},
+    ),
+    "GET /cases": Route(at("/cases"), frozenset(TOKEN_HOLDERS)),
+    "POST /compartments/{code}/cases": Route(
+        at("/compartments/{comp}/cases"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"origin_state": "CN"},
+    ),
+    "GET /cases/{code}": Route(at("/cases/{case}"), A_READERS, B_READERS),
+    "PUT /cases/{code}": Route(
+        at("/cases/{case}"),
+        A_READERS,
+        B_READERS,
+        "PUT",
+        data=lambda w, s: {"origin_state": "CN", "version": 1},
+    ),
+    "POST /compartments/{code}/people": Route(
+        at("/compartments/{comp}/people"), A_READERS, B_READERS, "POST", data=lambda w, s: {"name": "A Name"}
+    ),
+    "GET /people/{code}": Route(at("/people/{person}"), A_READERS, B_READERS),
+    "PUT /people/{code}": Route(
+        at("/people/{person}"),
+        A_READERS,
+        B_READERS,
+        "PUT",
+        data=lambda w, s: {"name": "A Name", "version": 1},
+    ),
+    "POST /people/{code}/reveal": Route(
+        at("/people/{person}/reveal"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"field": "name", "reason": "checking the access matrix"},
+    ),
+    "GET /lookup": Route(at("/lookup?kind=phone&value=%2B905321112233"), frozenset(TOKEN_HOLDERS)),
+    "POST /compartments/{code}/sources": Route(
+        at("/compartments/{comp}/sources"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"source_type": w["source_type"]},
+    ),
+    "GET /sources/{code}": Route(at("/sources/{source}"), A_READERS, B_READERS),
+    "PUT /sources/{code}": Route(
+        at("/sources/{source}"),
+        A_READERS,
+        B_READERS,
+        "PUT",
+        data=lambda w, s: {"source_type": w["source_type"], "version": 1},
+    ),
+    "POST /compartments/{code}/organisations": Route(
+        at("/compartments/{comp}/organisations"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"name": "A Bureau"},
+    ),
+    "GET /organisations/{code}": Route(at("/organisations/{organisation}"), A_READERS, B_READERS),
+}
+
+
+def test_every_api_route_has_an_entry() -> None:
+    from longreach.site.api import api
+
+    routes = set()
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for op in view.operations:
+                for method in op.methods:
+                    routes.add(f"{method} {(prefix.rstrip('/') + '/' + path.lstrip('/')).replace('//', '/')}")
+    assert routes - set(API) == set(), "declare who may use each new API route in API"
+    assert set(API) - routes == set(), "API names a route that no longer exists"
+
+
+@pytest.mark.parametrize("who", [*TOKEN_HOLDERS, "anonymous"])
+def test_the_api_matrix(world: dict[str, Any], cast: Any, who: str) -> None:
+    import json
+
+    from longreach.accounts import services as account_services
+    from longreach.registry.models import Organisation, Source
+
+    headers = {}
+    if who != "anonymous":
+        token = account_services.token_create(
+            user=cast.users[who], private_key=cast.privates[who], name="matrix"
+        )
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    world = {
+        **world,
+        "source": {s: Source.objects.get(compartment=cast.compartments[f"demo-{s}"]).code for s in "ab"},
+        "organisation": {
+            s: Organisation.objects.filter(compartment=cast.compartments[f"demo-{s}"]).first().code
+            for s in "ab"
+        },
+    }
+    client = Client()
+    wrong = []
+    for name, route in API.items():
+        sides = [("a", who in route.own)]
+        if route.other is not None:
+            sides.append(("b", who in route.other))
+        for side, allowed in sides:
+            url = "/api/v1" + route.path(world, side)
+            body = json.dumps(route.data(world, side))
+            if route.method == "GET":
+                r = client.get(url, **headers)
+            else:
+                r = getattr(client, route.method.lower())(
+                    url, body, content_type="application/json", **headers
+                )
+            if r.status_code >= 500:
+                problem = f"{r.status_code} (server error)"
+            elif who == "anonymous":
+                problem = None if r.status_code == 401 else f"{r.status_code}, expected 401"
+            elif allowed:
+                problem = None if r.status_code not in (401, 404) else f"{r.status_code}"
+            else:
+                problem = None if r.status_code == 404 else f"{r.status_code}, expected 404"
+            if problem:
+                wrong.append(f"{name} [{side}] {url}: {problem}")
+    assert not wrong, f"{who}:\n" + "\n".join(wrong)
