@@ -41,8 +41,8 @@ HOSTILE_JSON = [*HOSTILE, "\ud800", "a\udfffb"]
 # In a URL, a lone surrogate can only arrive as bytes that are not UTF-8.
 HOSTILE_URL = [quote(v, safe="") for v in HOSTILE] + ["%ED%A0%80", "%F2%AC%B7%9E", "%FF"]
 
-INCIDENT_FILTERS = [*filters.INCIDENT_CODES, *filters.COUNTRIES, *filters.DAYS, "physical"]
-CASE_FILTERS = [*filters.CASE_CODES, *filters.COUNTRIES]
+INCIDENT_FILTERS = list(filters.IncidentFilters.model_fields)
+CASE_FILTERS = list(filters.CaseListFilters.model_fields)
 
 
 @pytest.mark.parametrize(("page", "names"), [("/incidents/", INCIDENT_FILTERS), ("/cases/", CASE_FILTERS)])

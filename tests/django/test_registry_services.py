@@ -12,7 +12,7 @@ from django.http import Http404
 from longreach.accounts.errors import NotAllowed
 from longreach.audit.models import AuditEntry
 from longreach.keys.context import using_keyring
-from longreach.registry import selectors, serialise, services
+from longreach.registry import filters, selectors, serialise, services
 from longreach.registry.models import Incident, Person, Version
 from longreach.registry.validation import RecordInvalid
 from tests.django.registry_data import incident_input
@@ -67,7 +67,7 @@ def test_physical_flag_follows_direct_attack_tactics(as_analyst: Any) -> None:
     rows = {i.code: i.physical for i in page}
     assert rows[physical.code] is True and rows[not_physical.code] is False
     only = selectors.incidents_for_user(
-        user=as_analyst.analyst, filters=selectors.IncidentFilters(physical=True)
+        user=as_analyst.analyst, filters=filters.IncidentFilters(physical=True)
     )
     assert list(only.values_list("code", flat=True)) == [physical.code]
 
@@ -150,7 +150,7 @@ def test_filters_and_phone_lookup(as_analyst: Any) -> None:
 
     def codes(**kw: Any) -> set[str]:
         return set(
-            selectors.incidents_for_user(user=user, filters=selectors.IncidentFilters(**kw)).values_list(
+            selectors.incidents_for_user(user=user, filters=filters.IncidentFilters(**kw)).values_list(
                 "code", flat=True
             )
         )

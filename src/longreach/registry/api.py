@@ -10,7 +10,7 @@ through the audited reveal route.
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
@@ -388,30 +388,9 @@ def _writable(request: HttpRequest, code: str) -> Any:
 
 # Filters are read by registry/filters.py, as the pages read them: a value that is not a code,
 # a country or a day is a 422 naming the field, never a query. The schema documents them.
-class IncidentQuery(Schema):
-    compartment: str = ""
-    origin_state: str = Field("", description="ISO 3166-1 alpha-2")
-    host_country: str = Field("", description="ISO 3166-1 alpha-2")
-    tactic: str = ""
-    tactic_family: str = ""
-    demand: str = ""
-    channel: str = ""
-    community: str = ""
-    profile: str = ""
-    status: str = ""
-    urgency: str = ""
-    confidence: str = ""
-    date_from: str = Field("", description="YYYY-MM-DD")
-    date_to: str = Field("", description="YYYY-MM-DD")
-    physical: str = Field("", description="yes or no")
-    case: str = ""
-    page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=200)
-
-
 @router.get("/incidents", response={200: IncidentPageOut, 401: ErrorOut, 422: InvalidOut})
-def incident_list(request: HttpRequest, q: Query[IncidentQuery]) -> dict[str, Any]:
-    page, per_page = q.page, q.per_page
+def incident_list(request: HttpRequest, q: Query[filters.IncidentQuery]) -> dict[str, Any]:  # type: ignore[valid-type]
+    page, per_page = cast(filters.Paging, q).page, cast(filters.Paging, q).per_page
     qs = selectors.incidents_for_user(user=_user(request), filters=filters.incident_filters(request.GET))
     count = qs.count()
     rows = selectors.incident_page(qs[(page - 1) * per_page : page * per_page])
@@ -479,17 +458,6 @@ def incident_update(request: HttpRequest, code: str, payload: IncidentUpdateIn) 
 # Cases -------------------------------------------------------------------------------
 
 
-class CaseQuery(Schema):
-    compartment: str = ""
-    state: str = ""
-    urgency: str = ""
-    origin_state: str = Field("", description="ISO 3166-1 alpha-2")
-    host_country: str = Field("", description="ISO 3166-1 alpha-2")
-    community: str = ""
-    page: int = Field(1, ge=1, le=100_000)
-    per_page: int = Field(50, ge=1, le=200)
-
-
 class CasePageOut(Schema):
     count: int
     page: int
@@ -498,8 +466,8 @@ class CasePageOut(Schema):
 
 
 @router.get("/cases", response={200: CasePageOut, 401: ErrorOut, 422: InvalidOut})
-def case_list(request: HttpRequest, q: Query[CaseQuery]) -> dict[str, Any]:
-    page, per_page = q.page, q.per_page
+def case_list(request: HttpRequest, q: Query[filters.CaseQuery]) -> dict[str, Any]:  # type: ignore[valid-type]
+    page, per_page = cast(filters.Paging, q).page, cast(filters.Paging, q).per_page
     qs = selectors.cases_for_user(user=_user(request), filters=filters.case_filters(request.GET))
     return {
         "count": qs.count(),

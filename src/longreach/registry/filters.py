@@ -1,4 +1,10 @@
-"""The filters of the incident and case lists, read once for the pages and the API alike.
+"""The filters of the incident and case lists: one definition each, for the pages, the API and the selectors.
+
+``IncidentFilters`` and ``CaseFilters`` are pydantic models. The list pages and
+the API read query parameters into them with ``incident_filters`` /
+``case_filters``; the API's query schemas (``IncidentQuery``, ``CaseQuery``)
+are the same models with paging added, so its documentation cannot drift from
+what the pages accept; the selectors take them as they are.
 
 A filter is a code, a country or a day. Anything else (a NUL byte, which
 PostgreSQL refuses with a 500, a paragraph, ``date_from=garbage``, the
@@ -12,32 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
+from pydantic_core import PydanticCustomError
 
 from longreach.geo import countries
-from longreach.registry.selectors import CaseFilters, IncidentFilters
 from longreach.registry.validation import FieldError, RecordInvalid
 
 CODE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
-# The compartment, tactic, demand... codes of the incident list; status is the case's state.
-INCIDENT_CODES = (
-    "compartment",
-    "tactic",
-    "tactic_family",
-    "demand",
-    "channel",
-    "community",
-    "profile",
-    "status",
-    "urgency",
-    "confidence",
-    "case",
-)
-CASE_CODES = ("compartment", "state", "urgency", "community")
-COUNTRIES = ("origin_state", "host_country")
-DAYS = ("date_from", "date_to")
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}
 # What each filter is called on the pages, so a problem names the field a person sees.
 LABELS = {
@@ -59,54 +50,144 @@ LABELS = {
     "date_to": gettext_lazy("To"),
     "physical": gettext_lazy("Physical incident"),
 }
-# Not filters, but the lists' own parameters: accepted and read elsewhere.
-PAGING = ("page", "per_page")
 
 
-def _code(name: str, raw: str, errors: list[FieldError]) -> str:
-    if CODE.fullmatch(raw):
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else str(value)
+
+
+def _code(value: Any) -> str:
+    raw = _text(value)
+    if raw == "" or CODE.fullmatch(raw):
         return raw
-    errors.append(FieldError(name, _("is not a code (letters, digits, '_' and '-', at most 64)")))
-    return ""
+    raise PydanticCustomError("code", _("is not a code (letters, digits, '_' and '-', at most 64)"))
 
 
-def _country(name: str, raw: str, errors: list[FieldError]) -> str:
+def _country(value: Any) -> str:
+    raw = _text(value)
+    if raw == "":
+        return raw
     if countries.is_country(raw):
         return raw.upper()
-    errors.append(FieldError(name, _("is not a country code (two letters, e.g. CN)")))
-    return ""
+    raise PydanticCustomError("country", _("is not a country code (two letters, e.g. CN)"))
 
 
-def _day(name: str, raw: str, errors: list[FieldError]) -> dt.date | None:
+def _day(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    raw = _text(value)
+    if raw == "":
+        return None
     try:
         if len(raw) == 10:
             return dt.date.fromisoformat(raw)
     except ValueError:
         pass
-    errors.append(FieldError(name, _("is not a real date (YYYY-MM-DD)")))
-    return None
+    raise PydanticCustomError("day", _("is not a real date (YYYY-MM-DD)"))
 
 
-def _unknown(params: Mapping[str, str], known: tuple[str, ...], errors: list[FieldError]) -> None:
-    for name in sorted(set(params) - set(known)):
-        errors.append(FieldError(name[:40] or "(empty)", _("is not a filter of this list")))
+def _yes_no(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    raw = _text(value).lower()
+    if raw == "":
+        return None
+    if raw in YES_NO:
+        return YES_NO[raw]
+    raise PydanticCustomError("yes_no", _("must be yes or no"))
 
 
-def _read(
-    params: Mapping[str, str],
-    f: object,
-    errors: list[FieldError],
-    *,
-    codes: tuple[str, ...],
-    days: tuple[str, ...],
-) -> None:
-    """Codes, countries and days onto ``f``; what cannot be one is an error, and not set."""
-    readers = [(codes, _code), (COUNTRIES, _country), (days, _day)]
-    for names, reader in readers:
-        for name in names:
-            raw = params.get(name, "").strip()
-            if raw:
-                setattr(f, name, reader(name, raw, errors))
+Code = Annotated[str, BeforeValidator(_code)]
+Country = Annotated[str, BeforeValidator(_country)]
+Day = Annotated[dt.date | None, BeforeValidator(_day)]
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+
+
+class _Filters(BaseModel):
+    """Empty strings and None mean "any"."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+class IncidentFilters(_Filters):
+    compartment: Code = ""
+    origin_state: Country = Field(default="", description="ISO 3166-1 alpha-2")
+    host_country: Country = Field(default="", description="ISO 3166-1 alpha-2")
+    tactic: Code = ""
+    tactic_family: Code = ""
+    demand: Code = ""
+    channel: Code = ""
+    community: Code = ""
+    profile: Code = ""
+    status: Code = Field(default="", description="the case's state")
+    urgency: Code = ""
+    confidence: Code = ""
+    date_from: Day = Field(default=None, description="YYYY-MM-DD")
+    date_to: Day = Field(default=None, description="YYYY-MM-DD")
+    physical: YesNo = Field(default=None, description="yes or no")
+    case: Code = ""
+
+
+class CaseListFilters(_Filters):
+    """What the case list may be filtered by, on the page and in the API."""
+
+    compartment: Code = ""
+    state: Code = ""
+    urgency: Code = ""
+    origin_state: Country = Field(default="", description="ISO 3166-1 alpha-2")
+    host_country: Country = Field(default="", description="ISO 3166-1 alpha-2")
+    community: Code = ""
+
+
+class CaseFilters(CaseListFilters):
+    """The case list's filters with the page's two check boxes ("mine", "open")."""
+
+    assigned_to_me: bool = False
+    open_only: bool = False
+
+
+class Paging(BaseModel):
+    """Not filters, but the lists' own parameters: accepted and read elsewhere."""
+
+    page: int = Field(default=1, ge=1, le=100_000)
+    per_page: int = Field(default=50, ge=1, le=200)
+
+
+def _as_query(model: type[_Filters], name: str) -> type[Paging]:
+    """The API's query schema: paging, and the model's filters as they arrive (text).
+
+    The filters are read by ``incident_filters``/``case_filters`` like the page's,
+    so the API names every bad or unknown one in the same words; the schema is
+    made from the model so the API's documentation lists exactly those filters.
+    """
+    fields: dict[str, Any] = {
+        n: (str, Field(default="", description=f.description)) for n, f in model.model_fields.items()
+    }
+    return create_model(name, __base__=Paging, **fields)
+
+
+IncidentQuery = _as_query(IncidentFilters, "IncidentQuery")
+CaseQuery = _as_query(CaseListFilters, "CaseQuery")
+
+
+F = TypeVar("F", bound=_Filters)
+
+
+def _read(model: type[F], params: Mapping[str, str], names: set[str], strict: bool, **extra: Any) -> F:
+    """``model`` from query parameters; RecordInvalid names every bad one (and, if ``strict``,
+    every parameter that is not a filter of the list)."""
+    errors: list[FieldError] = []
+    values = {name: params.get(name, "") for name in names if name in params}
+    try:
+        chosen = model.model_validate({**values, **extra})
+    except ValidationError as exc:
+        errors += [FieldError(str(e["loc"][0]), e["msg"]) for e in exc.errors()]
+    if strict:
+        for name in sorted(set(params) - names - set(Paging.model_fields)):
+            errors.append(FieldError(name[:40] or "(empty)", _("is not a filter of this list")))
+    if errors:
+        raise RecordInvalid(errors)
+    return chosen
 
 
 def incident_filters(params: Mapping[str, str], *, strict: bool = True) -> IncidentFilters:
@@ -115,31 +196,17 @@ def incident_filters(params: Mapping[str, str], *, strict: bool = True) -> Incid
     ``strict`` refuses parameters that are not filters (the API); the page has its own
     (``page``) and ignores what a browser adds.
     """
-    errors: list[FieldError] = []
-    f = IncidentFilters()
-    _read(params, f, errors, codes=INCIDENT_CODES, days=DAYS)
-    physical = params.get("physical", "").strip().lower()
-    if physical:
-        if physical in YES_NO:
-            f.physical = YES_NO[physical]
-        else:
-            errors.append(FieldError("physical", _("must be yes or no")))
-    if strict:
-        _unknown(params, (*INCIDENT_CODES, *COUNTRIES, *DAYS, "physical", *PAGING), errors)
-    if errors:
-        raise RecordInvalid(errors)
-    return f
+    return _read(IncidentFilters, params, set(IncidentFilters.model_fields), strict)
 
 
 def case_filters(params: Mapping[str, str], *, strict: bool = True) -> CaseFilters:
     """Filters of the case list; ``mine`` and ``open`` are the page's check boxes."""
-    errors: list[FieldError] = []
-    f = CaseFilters()
-    _read(params, f, errors, codes=CASE_CODES, days=())
-    f.assigned_to_me = params.get("mine") == "1"
-    f.open_only = params.get("open") == "1"
-    if strict:
-        _unknown(params, (*CASE_CODES, *COUNTRIES, *PAGING), errors)
-    if errors:
-        raise RecordInvalid(errors)
-    return f
+    mine, open_only = params.get("mine") == "1", params.get("open") == "1"
+    return _read(
+        CaseFilters,
+        params,
+        set(CaseListFilters.model_fields),
+        strict,
+        assigned_to_me=mine,
+        open_only=open_only,
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -23,6 +23,7 @@ from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
 from longreach.keys.fields import BlindIndexField
+from longreach.registry.filters import CaseFilters, IncidentFilters
 from longreach.registry.models import (
     Act,
     Case,
@@ -95,32 +96,6 @@ def task_for_user(*, user: User, code: str) -> Task:
     return _one(Task, user, code, "task")
 
 
-@dataclass
-class IncidentFilters:
-    """Filters of the incident list; empty strings mean "any"."""
-
-    compartment: str = ""
-    origin_state: str = ""
-    host_country: str = ""
-    tactic: str = ""
-    tactic_family: str = ""
-    demand: str = ""
-    channel: str = ""
-    community: str = ""
-    profile: str = ""
-    status: str = ""
-    urgency: str = ""
-    confidence: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    physical: bool | None = None
-    case: str = ""
-
-    @classmethod
-    def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
-
-
 def _act_has(**lookup: Any) -> Exists:
     return Exists(Act.objects.filter(incident=OuterRef("pk"), **lookup))
 
@@ -181,18 +156,6 @@ def incident_page(qs: QuerySet[Incident]) -> QuerySet[Incident]:
         .prefetch_related("acts__tactics")
         .order_by("-date_start", "code")
     )
-
-
-@dataclass
-class CaseFilters:
-    compartment: str = ""
-    state: str = ""
-    urgency: str = ""
-    origin_state: str = ""
-    host_country: str = ""
-    community: str = ""
-    assigned_to_me: bool = False
-    open_only: bool = False
 
 
 def cases_for_user(*, user: User, filters: CaseFilters | None = None) -> QuerySet[Case]:

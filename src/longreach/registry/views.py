@@ -75,20 +75,20 @@ def _form_context(user: Any, compartment: Compartment) -> dict[str, Any]:
         ],
         "cases": list(
             selectors.cases_for_user(
-                user=user, filters=selectors.CaseFilters(compartment=compartment.code)
+                user=user, filters=list_filters.CaseFilters(compartment=compartment.code)
             ).values_list("code", flat=True)[:500]
         ),
         "compartment": compartment,
     }
 
 
-def _filters_from(request: HttpRequest) -> tuple[selectors.IncidentFilters, dict[str, str]]:
+def _filters_from(request: HttpRequest) -> tuple[list_filters.IncidentFilters, dict[str, str]]:
     """The list's filters and, when some cannot be filters, what is wrong with each (the list is
     then empty: showing more than was asked for would pass for what was asked for)."""
     try:
         return list_filters.incident_filters(request.GET, strict=False), {}
     except RecordInvalid as exc:
-        return selectors.IncidentFilters(), exc.by_path()
+        return list_filters.IncidentFilters(), exc.by_path()
 
 
 @staff_view("case.read")
@@ -330,7 +330,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     try:
         chosen = list_filters.case_filters(get, strict=False)
     except RecordInvalid as exc:
-        chosen, problems = selectors.CaseFilters(), exc.by_path()
+        chosen, problems = list_filters.CaseFilters(), exc.by_path()
     qs = selectors.cases_for_user(user=user, filters=chosen)
     if problems:
         qs = qs.none()

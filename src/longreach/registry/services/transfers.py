@@ -19,7 +19,7 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import pending_request, pending_spend
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.registry import disclosure, exchange, selectors, serialise, tabular, validation
+from longreach.registry import disclosure, exchange, filters, selectors, serialise, tabular, validation
 from longreach.registry.exchange import KINDS, ImportRecord
 from longreach.registry.models import (
     Incident,
@@ -202,16 +202,14 @@ def records_export(
         .order_by("created_at", "code")
     )
     incidents = selectors.prefetch_incidents(
-        selectors.incidents_for_user(
-            user=user, filters=selectors.IncidentFilters(compartment=compartment.code)
-        )
+        selectors.incidents_for_user(user=user, filters=filters.IncidentFilters(compartment=compartment.code))
     ).order_by("date_start", "created_at", "code")
     sources = selectors.sources_for_user(user=user, compartment=compartment).order_by("created_at", "code")
     organisations = selectors.organisations_for_user(user=user, compartment=compartment).order_by(
         "created_at", "code"
     )
     cases = selectors.cases_for_user(
-        user=user, filters=selectors.CaseFilters(compartment=compartment.code)
+        user=user, filters=filters.CaseFilters(compartment=compartment.code)
     ).order_by("created_at", "code")
     if fmt == "json":
         data = exchange.bundle(
