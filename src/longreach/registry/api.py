@@ -1,9 +1,9 @@
 """Registry routes of the HTTP API: the same services, selectors and checks as the UI.
 
-Input schemas describe the shape for the OpenAPI document; the meaning
-(codes, countries, dates, references) is checked by ``validation`` so the
-API refuses exactly what a form or an import refuses, with the same field
-paths. People come out as pseudonymous codes; identity fields are shown only
+Request bodies are the input models of ``validation``, the same ones a form,
+an import and the command line are checked with, so the API refuses exactly
+what they refuse, with the same field paths and messages, and its OpenAPI
+document describes the same fields. People come out as pseudonymous codes; identity fields are shown only
 through the audited reveal route.
 """
 
@@ -19,7 +19,7 @@ from pydantic import field_validator
 from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.audit.services import record_viewed
-from longreach.registry import filters, selectors, serialise, services
+from longreach.registry import filters, selectors, serialise, services, validation
 from longreach.registry.models import Case, Incident, Person, Source
 from longreach.registry.validation import FieldError, RecordInvalid
 
@@ -66,124 +66,20 @@ class TextIn(Schema):
         return _text_only(value)
 
 
-class PersonIn(TextIn):
-    name: str = ""
-    aliases: list[str] = []
-    phone: str = ""
-    email: str = ""
-    handle: str = ""
-    location: str = ""
-    notes: str = ""
-    residence_country: str = ""
-    community: str = ""
-    immigration_status: str = ""
-    profiles: list[str] = []
-    is_minor: bool = False
-
-
-class OrganisationIn(TextIn):
-    name: str
-    perpetrator_type: str = ""
-    country: str = ""
-    notes: str = ""
-
-
-class PartyIn(TextIn):
-    person: str | None = Field(None, description="code of a person in the same compartment")
-    new_person: PersonIn | None = None
-
-
-class PerpetratorIn(PartyIn):
-    organisation: str | None = Field(None, description="code of an organisation in the same compartment")
-    new_organisation: OrganisationIn | None = None
-    perpetrator_type: str = "UNKNOWN"
-    confidence: str = "UNKNOWN"
-    basis: str = ""
-
-
-class RelativeIn(PartyIn):
-    relative_of: str = ""
-    relationship: str
-    outcomes: list[str] = []
-    is_minor: bool = False
-
-
-class ActIn(TextIn):
-    code: str = Field("", description="an existing act of this incident, to keep its code when editing")
-    tactics: list[str]
-    demands: list[str] = []
-    channels: list[str] = []
-    origin_state: str = ""
-    origin_confidence: str = "UNKNOWN"
-    host_country: str = ""
-    host_confidence: str = "CONFIRMED"
-    harm_country: str = ""
-    harm_confidence: str = "CONFIRMED"
-    executing_state: str = ""
-    executing_confidence: str = ""
-    date: str = Field("", description="YYYY, YYYY-MM or YYYY-MM-DD; a leading ~ marks it approximate")
-    description: str = ""
-    outcome: str = ""
-    targets: list[PartyIn] = []
-    perpetrators: list[PerpetratorIn] = []
-    relatives: list[RelativeIn] = []
-
-
-class IncidentIn(TextIn):
-    case: str = ""
-    title: str = ""
-    narrative: str = ""
-    origin_state: str
-    host_country: str
-    date: str
-    until: str = ""
-    acts: list[ActIn]
-
-
-class IncidentUpdateIn(IncidentIn):
+class IncidentUpdateIn(validation.IncidentInput):
     version: int = Field(description="the version you edited; a newer one on the server answers 409")
 
 
-class CaseIn(TextIn):
-    client: str = ""
-    state: str = "NEW"
-    urgency: str = "P3"
-    closure: str = ""
-    origin_state: str
-    host_country: str = ""
-    community: str = ""
-    summary: str = ""
-    opened_on: str = Field("", pattern=ISO_DAY)
+class CaseUpdateIn(validation.CaseInput):
+    version: int = Field(description="the version you edited; a newer one on the server answers 409")
 
 
-class CaseUpdateIn(CaseIn):
-    version: int
+class PersonUpdateIn(validation.PersonInput):
+    version: int = Field(description="the version you edited; a newer one on the server answers 409")
 
 
-class PersonUpdateIn(PersonIn):
-    version: int
-
-
-class CitationIn(TextIn):
-    incident: str
-    act: str = ""
-    credibility: str = "6"
-    statement: str = ""
-    locator: str = ""
-
-
-class SourceIn(TextIn):
-    source_type: str
-    reliability: str = "F"
-    title: str = ""
-    reference: str = ""
-    notes: str = ""
-    date: str = ""
-    citations: list[CitationIn] = []
-
-
-class SourceUpdateIn(SourceIn):
-    version: int
+class SourceUpdateIn(validation.SourceInput):
+    version: int = Field(description="the version you edited; a newer one on the server answers 409")
 
 
 class RevealIn(TextIn):
@@ -298,6 +194,14 @@ class PersonOut(Schema):
     identity_fields: list[str]
 
 
+class CitationOut(Schema):
+    incident: str
+    act: str
+    credibility: str
+    statement: str
+    locator: str
+
+
 class SourceOut(Schema):
     code: str
     compartment: str
@@ -308,7 +212,7 @@ class SourceOut(Schema):
     reference: str
     notes: str
     date: str
-    citations: list[CitationIn]
+    citations: list[CitationOut]
 
 
 class RevealOut(Schema):
@@ -418,9 +322,9 @@ def incident_list(request: HttpRequest, q: Query[filters.IncidentQuery]) -> dict
     "/compartments/{code}/incidents",
     response={400: ErrorOut, 401: ErrorOut, 201: IncidentOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
 )
-def incident_create(request: HttpRequest, code: str, payload: IncidentIn) -> Any:
+def incident_create(request: HttpRequest, code: str, payload: validation.IncidentInput) -> Any:
     incident = services.incident_create(
-        user=_user(request), compartment=_writable(request, code), data=payload.dict(exclude_none=True)
+        user=_user(request), compartment=_writable(request, code), data=validation.dumped(payload)
     )
     return Status(201, _incident_out(incident))
 
@@ -447,7 +351,7 @@ def incident_read(request: HttpRequest, code: str) -> Any:
 )
 def incident_update(request: HttpRequest, code: str, payload: IncidentUpdateIn) -> Any:
     incident = selectors.incident_for_user(user=_user(request), code=code)
-    data = payload.dict(exclude_none=True)
+    data = validation.dumped(payload)
     version = data.pop("version")
     updated = services.incident_update(
         user=_user(request), incident=incident, data=data, expected_version=version
@@ -481,9 +385,9 @@ def case_list(request: HttpRequest, q: Query[filters.CaseQuery]) -> dict[str, An
     "/compartments/{code}/cases",
     response={400: ErrorOut, 401: ErrorOut, 201: CaseOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
 )
-def case_create(request: HttpRequest, code: str, payload: CaseIn) -> Any:
+def case_create(request: HttpRequest, code: str, payload: validation.CaseInput) -> Any:
     case = services.case_create(
-        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+        user=_user(request), compartment=_writable(request, code), data=validation.dumped(payload)
     )
     return Status(201, _case_out(case))
 
@@ -510,15 +414,11 @@ def case_read(request: HttpRequest, code: str) -> Any:
 )
 def case_update(request: HttpRequest, code: str, payload: CaseUpdateIn) -> Any:
     case = selectors.case_for_user(user=_user(request), code=code)
-    data = _plain(payload)
+    data = validation.dumped(payload)
     version = data.pop("version")
     return _case_out(
         services.case_update(user=_user(request), case=case, data=data, expected_version=version)
     )
-
-
-def _plain(payload: Schema) -> dict[str, Any]:
-    return payload.dict(exclude_none=True)
 
 
 # People ------------------------------------------------------------------------------
@@ -528,9 +428,9 @@ def _plain(payload: Schema) -> dict[str, Any]:
     "/compartments/{code}/people",
     response={400: ErrorOut, 401: ErrorOut, 201: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
 )
-def person_create(request: HttpRequest, code: str, payload: PersonIn) -> Any:
+def person_create(request: HttpRequest, code: str, payload: validation.PersonInput) -> Any:
     person = services.person_create(
-        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+        user=_user(request), compartment=_writable(request, code), data=validation.dumped(payload)
     )
     return Status(201, _person_out(person))
 
@@ -557,7 +457,7 @@ def person_read(request: HttpRequest, code: str) -> Any:
 )
 def person_update(request: HttpRequest, code: str, payload: PersonUpdateIn) -> Any:
     person = selectors.person_for_user(user=_user(request), code=code)
-    data = _plain(payload)
+    data = validation.dumped(payload)
     version = data.pop("version")
     updated = services.person_update(user=_user(request), person=person, data=data, expected_version=version)
     return _person_out(updated)
@@ -596,9 +496,9 @@ def lookup(request: HttpRequest, q: Query[LookupQuery]) -> dict[str, Any]:
     "/compartments/{code}/sources",
     response={400: ErrorOut, 401: ErrorOut, 201: SourceOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
 )
-def source_create(request: HttpRequest, code: str, payload: SourceIn) -> Any:
+def source_create(request: HttpRequest, code: str, payload: validation.SourceInput) -> Any:
     source = services.source_create(
-        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+        user=_user(request), compartment=_writable(request, code), data=validation.dumped(payload)
     )
     return Status(201, _source_out(source))
 
@@ -625,7 +525,7 @@ def source_read(request: HttpRequest, code: str) -> Any:
 )
 def source_update(request: HttpRequest, code: str, payload: SourceUpdateIn) -> Any:
     source = selectors.source_for_user(user=_user(request), code=code)
-    data = _plain(payload)
+    data = validation.dumped(payload)
     version = data.pop("version")
     return _source_out(
         services.source_update(user=_user(request), source=source, data=data, expected_version=version)
@@ -660,9 +560,9 @@ def _organisation_out(org: Any) -> dict[str, Any]:
         422: InvalidOut,
     },
 )
-def organisation_create(request: HttpRequest, code: str, payload: OrganisationIn) -> Any:
+def organisation_create(request: HttpRequest, code: str, payload: validation.OrganisationInput) -> Any:
     org = services.organisation_create(
-        user=_user(request), compartment=_writable(request, code), data=_plain(payload)
+        user=_user(request), compartment=_writable(request, code), data=validation.dumped(payload)
     )
     return Status(201, _organisation_out(org))
 

@@ -1,6 +1,6 @@
 """Records as plain dicts: the one shape for versions, JSON export and import.
 
-What ``*_dict`` writes, ``validation.clean_*`` reads back, so an export
+What ``*_dict`` writes, ``validation.clean`` reads back, so an export
 imported into an empty compartment gives the same records. Sealed values are
 opened here, so these dicts are only ever built for a user holding the
 compartment key and never leave the process unsealed except as a deliberate

@@ -1,41 +1,64 @@
-"""Checking registry input, the one path for forms, the API and imports.
+"""The input of every registry record, defined once as a pydantic model.
 
-Input arrives as plain mappings (form posts and CSV cells give strings, the
-API and JSON give typed values). ``clean_*`` functions return dataclasses of
-cleaned values or raise ``RecordInvalid`` listing every problem with a path
-such as ``acts[1].tactics`` and a reason a person can act on, so a form can
-show it next to the field and an import can name the line and column.
+Forms (through ``forms.unflatten``), the API (the models are its request
+bodies), imports and the command line all validate with these models, so a
+field, its limit and its vocabulary are written in one place. Input arrives as
+plain mappings: form posts and CSV cells give strings, the API and JSON give
+typed values; both are accepted. ``clean`` returns a validated model or raises
+``RecordInvalid`` listing every problem with a path such as
+``acts[1].tactics`` and a reason a person can act on, so a form can show it
+next to the field and an import can name the line and column.
+
+Codes are checked against the vocabularies when the model is validated. The
+validation context carries a ``Vocabularies`` read once per batch and the
+codes the record being edited already holds (``keep``): a term retired since
+may stay on a record, not be newly chosen. The API validates its request
+bodies at the door without the record in hand, so there an edit (PUT) lets a
+retired code through and the service, which has the record, decides.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from django.utils.translation import gettext as _
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+    PlainSerializer,
+    PlainValidator,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from longreach.crypto import normalise
 from longreach.geo import countries
 from longreach.registry.dates import PartialDate, PartialDateError
-from longreach.registry.models import Confidence
+from longreach.registry.models import Confidence, Consent, Referral
 from longreach.vocab.models import Term
 
-LIMITS = {
-    "short": 300,  # names, titles, handles, recipients
-    "long": 100_000,  # narratives, notes, statements
-    "list": 50,  # acts per incident, targets per act, aliases...
-}
-_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+SHORT = 300  # names, titles, handles, recipients
+LONG = 100_000  # narratives, notes, statements
+LIST = 50  # acts per incident, targets per act, aliases...
 CONFIDENCES = [c.value for c in Confidence]
 RELIABILITY = list("ABCDEF")
 CREDIBILITY = list("123456")
-
-
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # JSON can spell half of a UTF-16 pair ("\\ud800"); such a string cannot be encoded to be sealed.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# Errors ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -59,6 +82,61 @@ class RecordInvalid(ValueError):
         return out
 
 
+def _fail(message: str, field: str = "") -> PydanticCustomError:
+    """An error with our own (translated) message; ``field`` names the field a record-level check is about."""
+    return PydanticCustomError("longreach", "{message}", {"message": message, "field": field})
+
+
+def _path(loc: Sequence[Any], prefix: str) -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{str(part)[:40]}" if out else str(part)[:40]
+    return out or "record"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "longreach":
+        return str(ctx.get("message", error.get("msg", "")))
+    if kind == "missing":
+        return _("is required")
+    if kind == "extra_forbidden":
+        return _("is not a field of this record")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("must be an object with named fields")
+    if kind == "string_unicode":
+        return _("contains a lone surrogate (U+D800 to U+DFFF), which is not a character")
+    if kind in ("string_type", "string_sub_type"):
+        return _("must be text")
+    if kind in ("list_type", "iterable_type"):
+        return _("must be a list")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("must be true or false")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("must be a whole number")
+    if kind == "too_long" and "max_length" in ctx:
+        return _("has more than %(max)d entries") % {"max": ctx["max_length"]}
+    if kind == "string_too_long" and "max_length" in ctx:
+        return _("is longer than %(max)d characters") % {"max": ctx["max_length"]}
+    return str(error.get("msg", kind))[:300]
+
+
+def field_errors(errors: Iterable[Mapping[str, Any]], *, prefix: str = "", skip: int = 0) -> list[FieldError]:
+    """Our errors from pydantic's; ``skip`` drops leading parts of each location (the API's "body")."""
+    out = []
+    for e in errors:
+        loc = list(e.get("loc", ()))[skip:]
+        field = (e.get("ctx") or {}).get("field") if e.get("type") == "longreach" else ""
+        out.append(FieldError(_path([*loc, field] if field else loc, prefix), _message(e)))
+    return out
+
+
+# Vocabularies ------------------------------------------------------------------------
+
+
 class Vocabularies:
     """Active codes per vocabulary, read once per validation."""
 
@@ -71,13 +149,17 @@ class Vocabularies:
         self._active[vocabulary] = {c for c, r in rows if r is None}
         self._retired[vocabulary] = {c for c, r in rows if r is not None}
 
-    def check(self, vocabulary: str, code: str, keep: Iterable[str] = ()) -> str | None:
+    def check(
+        self, vocabulary: str, code: str, keep: Iterable[str] = (), *, retired_ok: bool = False
+    ) -> str | None:
         """None if ``code`` may be used, else the reason."""
         if vocabulary not in self._active:
             self._load(vocabulary)
         if code in self._active[vocabulary] or code in keep:
             return None
         if code in self._retired[vocabulary]:
+            if retired_ok:
+                return None
             return _("%(code)s is a retired term of %(vocabulary)s") % {
                 "code": code,
                 "vocabulary": vocabulary,
@@ -88,642 +170,615 @@ class Vocabularies:
         }
 
 
-class Checker:
-    """Collects errors while reading one record; each reader returns a clean value or None."""
+def _vocabulary_problem(info: ValidationInfo, vocabulary: str, code: str) -> str | None:
+    context = info.context if isinstance(info.context, dict) else {}
+    vocab = context.setdefault("vocab", Vocabularies())
+    request = context.get("request")
+    return vocab.check(  # type: ignore[no-any-return]
+        vocabulary,
+        code,
+        context.get("keep", ()),
+        retired_ok=request is not None and request.method == "PUT",
+    )
 
-    def __init__(
-        self, data: Mapping[str, Any], prefix: str, vocab: Vocabularies, keep: Iterable[str] = ()
-    ) -> None:
-        if not isinstance(data, Mapping):
-            raise RecordInvalid([FieldError(prefix or "record", _("must be an object with named fields"))])
-        self.data, self.prefix, self.vocab = data, prefix, vocab
-        self.keep = set(keep)
-        self.errors: list[FieldError] = []
-        self.seen: set[str] = set()
 
-    def path(self, name: str) -> str:
-        return f"{self.prefix}.{name}" if self.prefix else name
+# Field types -------------------------------------------------------------------------
+# Each is the metadata of a model field: what it accepts, what it turns the
+# value into, what it tells a person whose value does not fit, and what the
+# API's schema says of it.
 
-    def fail(self, name: str, message: str) -> None:
-        self.errors.append(FieldError(self.path(name), message))
 
-    def raw(self, name: str) -> Any:
-        self.seen.add(name)
-        value = self.data.get(name)
-        return value.strip() if isinstance(value, str) else value
+class Check:
+    """A check run before pydantic's own, with the JSON-schema words that describe it."""
 
-    def text(self, name: str, size: str = "short", required: bool = False) -> str:
-        value = self.raw(name)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
-            self.fail(name, _("must be text"))
-            return ""
-        if "\x00" in value:
-            self.fail(name, _("contains a NUL character"))
-            return ""
-        if _SURROGATE.search(value):
-            self.fail(name, _("contains a lone surrogate (U+D800 to U+DFFF), which is not a character"))
-            return ""
-        if len(value) > LIMITS[size]:
-            self.fail(
-                name, _("is %(n)d characters; the limit is %(max)d") % {"n": len(value), "max": LIMITS[size]}
-            )
-            return ""
-        if required and not value:
-            self.fail(name, _("is required"))
-        return str(value)
+    def __init__(self, func: Callable[[Any, ValidationInfo], Any], **schema: Any) -> None:
+        self.func, self.schema = func, schema
 
-    def strings(self, name: str) -> list[str]:
-        value = self.raw(name)
-        if value in (None, ""):
-            return []
-        if isinstance(value, str):
-            value = [v for v in (p.strip() for p in value.replace("\n", ";").split(";")) if v]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(name, _("must be a list of text values"))
-            return []
-        if len(value) > LIMITS["list"]:
-            self.fail(
-                name, _("has %(n)d entries; the limit is %(max)d") % {"n": len(value), "max": LIMITS["list"]}
-            )
-            return []
-        for v in value:
-            if len(v) > LIMITS["short"] or "\x00" in v or _SURROGATE.search(v):
-                self.fail(name, _("an entry is too long or holds a NUL character"))
-                return []
-        return [v.strip() for v in value if v.strip()]
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.with_info_before_validator_function(
+            lambda value, info: self.func(_text_only(value), info), handler(source)
+        )
 
-    def code(self, name: str, vocabulary: str, required: bool = False, default: str = "") -> str:
-        value = self.raw(name)
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
+        return {**handler(schema), **self.schema}
+
+
+def _text_only(value: Any) -> Any:
+    """Refuse what text cannot hold before any other check can quote it back (or seal it)."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and ("\x00" in item or _SURROGATE.search(item)):
+            if _SURROGATE.search(item):
+                raise _fail(_("contains a lone surrogate (U+D800 to U+DFFF), which is not a character"))
+            raise _fail(_("contains a NUL character"))
+    return value
+
+
+def _plain(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda value: func(_text_only(value))
+
+
+def _clean_text(value: Any, limit: int, required: bool) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise _fail(_("must be text"))
+    value = value.strip()
+    if "\x00" in value:
+        raise _fail(_("contains a NUL character"))
+    if _SURROGATE.search(value):
+        raise _fail(_("contains a lone surrogate (U+D800 to U+DFFF), which is not a character"))
+    if len(value) > limit:
+        raise _fail(_("is %(n)d characters; the limit is %(max)d") % {"n": len(value), "max": limit})
+    if required and not value:
+        raise _fail(_("is required"))
+    return str(value)
+
+
+def text(limit: int = SHORT, *, required: bool = False) -> Check:
+    return Check(lambda value, _info: _clean_text(value, limit, required), maxLength=limit)
+
+
+Short = Annotated[str, text()]
+Long = Annotated[str, text(LONG)]
+
+
+def _clean_strings(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [v for v in (p.strip() for p in value.replace("\n", ";").split(";")) if v]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(_("must be a list of text values"))
+    if len(value) > LIST:
+        raise _fail(_("has %(n)d entries; the limit is %(max)d") % {"n": len(value), "max": LIST})
+    for v in value:
+        if len(v) > SHORT or "\x00" in v or _SURROGATE.search(v):
+            raise _fail(_("an entry is too long or holds a NUL character"))
+    return [v.strip() for v in value if v.strip()]
+
+
+Strings = Annotated[
+    list[str], Check(lambda value, _info: _clean_strings(value), description="a list, or text split at ';'")
+]
+
+
+def vocabulary(name: str, *, required: bool = False, default: str = "") -> Check:
+    """A code of vocabulary ``name``; an empty value is ``default``."""
+
+    def check(value: Any, info: ValidationInfo) -> str:
         if value in (None, ""):
             if required and not default:
-                self.fail(name, _("is required"))
+                raise _fail(_("is required"))
             return default
         if not isinstance(value, str) or len(value) > 64:
-            self.fail(name, _("must be a code of the %(vocabulary)s vocabulary") % {"vocabulary": vocabulary})
-            return ""
-        value = value.strip().upper()
-        problem = self.vocab.check(vocabulary, value, self.keep)
+            raise _fail(_("must be a code of the %(vocabulary)s vocabulary") % {"vocabulary": name})
+        upper = value.strip().upper()
+        problem = _vocabulary_problem(info, name, upper)
         if problem:
-            self.fail(name, problem)
-            return ""
-        return value
+            raise _fail(problem)
+        return upper
 
-    def codes(self, name: str, vocabulary: str, required: bool = False) -> list[str]:
+    return Check(check, description=f"a code of the {name} vocabulary")
+
+
+def vocabulary_list(name: str, *, required: bool = False) -> Check:
+    """Codes of vocabulary ``name``, upper-cased, each once; text is split at ";"."""
+
+    def check(value: Any, info: ValidationInfo) -> list[str]:
         out: list[str] = []
-        for value in self.strings(name):
-            problem = self.vocab.check(vocabulary, value.upper(), self.keep)
+        problems = []
+        for v in _clean_strings(value):
+            problem = _vocabulary_problem(info, name, v.upper())
             if problem:
-                self.fail(name, problem)
-            elif value.upper() not in out:
-                out.append(value.upper())
-        if required and not out and not any(e.path == self.path(name) for e in self.errors):
-            self.fail(name, _("choose at least one"))
+                problems.append(problem)
+            elif v.upper() not in out:
+                out.append(v.upper())
+        if problems:
+            raise _fail("; ".join(problems))
+        if required and not out:
+            raise _fail(_("choose at least one"))
         return out
 
-    def choice(self, name: str, allowed: list[str], default: str, required: bool = False) -> str:
-        value = self.raw(name)
+    return Check(check, description=f"codes of the {name} vocabulary")
+
+
+def one_of(allowed: list[str], default: str) -> Check:
+    """One of ``allowed`` (any case); an empty value is ``default``."""
+
+    def check(value: Any, _info: ValidationInfo) -> str:
         if value in (None, ""):
-            if required:
-                self.fail(name, _("is required"))
             return default
         if not isinstance(value, str) or value.strip().upper() not in allowed:
-            self.fail(name, _("must be one of %(allowed)s") % {"allowed": ", ".join(allowed)})
-            return default
+            raise _fail(_("must be one of %(allowed)s") % {"allowed": ", ".join(allowed)})
         return value.strip().upper()
 
-    def country(self, name: str, required: bool = False) -> str:
-        value = self.raw(name)
-        if value in (None, ""):
-            if required:
-                self.fail(name, _("is required"))
-            return ""
-        try:
-            return countries.normalise(value)
-        except countries.CountryError:
-            self.fail(
-                name, _("%(value)s is not a two-letter ISO 3166-1 country code") % {"value": repr(value)[:20]}
-            )
-            return ""
+    return Check(check, enum=[*allowed, ""] if default == "" else allowed)
 
-    def partial_date(self, name: str, required: bool = False) -> PartialDate | None:
-        value = self.raw(name)
-        if value in (None, ""):
-            if required:
-                self.fail(name, _("is required"))
-            return None
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        try:
-            parsed = PartialDate.parse(value)
-        except PartialDateError as exc:
-            self.fail(name, str(exc))
-            return None
-        if parsed.start > dt.date.today():
-            self.fail(name, _("is in the future"))
-        return parsed
 
-    def date(self, name: str, required: bool = False) -> dt.date | None:
-        value = self.raw(name)
-        if value in (None, ""):
-            if required:
-                self.fail(name, _("is required"))
-            return None
-        if isinstance(value, dt.date):
-            return value
-        text = str(value)
-        try:
-            if not _ISO_DAY.match(text):
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(name, _("must be a date written YYYY-MM-DD"))
-            return None
+def _clean_country(value: Any, required: bool) -> str:
+    if value in (None, ""):
+        if required:
+            raise _fail(_("is required"))
+        return ""
+    try:
+        return countries.normalise(value)
+    except countries.CountryError:
+        raise _fail(
+            _("%(value)s is not a two-letter ISO 3166-1 country code") % {"value": repr(value)[:20]}
+        ) from None
 
-    def boolean(self, name: str) -> bool:
-        value = self.raw(name)
-        if value in (None, "", False, "0", "false", "False", "no", "off"):
-            return False
-        if value in (True, "1", "true", "True", "yes", "on"):
-            return True
-        self.fail(name, _("must be true or false"))
+
+Country = Annotated[
+    str, Check(lambda value, _info: _clean_country(value, False), description="ISO 3166-1 alpha-2")
+]
+RequiredCountry = Annotated[
+    str, Check(lambda value, _info: _clean_country(value, True), description="ISO 3166-1 alpha-2")
+]
+
+
+def _clean_partial_date(value: Any) -> PartialDate | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    try:
+        parsed = PartialDate.parse(value)
+    except PartialDateError as exc:
+        raise _fail(str(exc)) from None
+    if parsed.start > dt.date.today():
+        raise _fail(_("is in the future"))
+    return parsed
+
+
+When = Annotated[
+    PartialDate | None,
+    PlainValidator(_plain(_clean_partial_date), json_schema_input_type=str),
+    PlainSerializer(str, when_used="unless-none"),
+    Field(description="YYYY, YYYY-MM or YYYY-MM-DD; a leading ~ marks it approximate"),
+]
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise _fail(_("is required"))
+    return value
+
+
+RequiredWhen = Annotated[
+    PartialDate,
+    PlainValidator(_plain(lambda value: _required(_clean_partial_date(value))), json_schema_input_type=str),
+    PlainSerializer(str),
+    Field(description="YYYY, YYYY-MM or YYYY-MM-DD; a leading ~ marks it approximate"),
+]
+
+
+def _clean_day(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    written = str(value)
+    try:
+        if not _ISO_DAY.match(written):
+            raise ValueError(written)
+        return dt.date.fromisoformat(written)
+    except ValueError:
+        raise _fail(_("must be a date written YYYY-MM-DD")) from None
+
+
+Day = Annotated[
+    dt.date | None,
+    PlainValidator(_plain(_clean_day), json_schema_input_type=str),
+    Field(description="YYYY-MM-DD"),
+]
+
+
+def _clean_flag(value: Any) -> bool:
+    if value in (None, "", False, "0", "false", "False", "no", "off"):
         return False
-
-    def ref(self, name: str, required: bool = False) -> str:
-        value = self.raw(name)
-        if value in (None, ""):
-            if required:
-                self.fail(name, _("is required"))
-            return ""
-        if not isinstance(value, str) or len(value) > 16:
-            self.fail(name, _("must be a record code such as P-7KQ2ZD4M"))
-            return ""
-        return value.strip()
-
-    def items(self, name: str) -> list[Any]:
-        value = self.raw(name)
-        if value in (None, ""):
-            return []
-        if not isinstance(value, list):
-            self.fail(name, _("must be a list"))
-            return []
-        if len(value) > LIMITS["list"]:
-            self.fail(
-                name, _("has %(n)d entries; the limit is %(max)d") % {"n": len(value), "max": LIMITS["list"]}
-            )
-            return []
-        return value
-
-    def nested(self, name: str, index: int, item: Any, reader: Callable[[Checker], Any]) -> Any:
-        sub = Checker(
-            item if isinstance(item, Mapping) else {}, f"{self.path(name)}[{index}]", self.vocab, self.keep
-        )
-        if not isinstance(item, Mapping):
-            self.errors.append(FieldError(sub.prefix, _("must be an object with named fields")))
-            return None
-        value = reader(sub)
-        self.errors.extend(sub.errors)
-        return value
-
-    def finish(self, strict: bool = True) -> None:
-        if strict:
-            for name in self.data:
-                if name not in self.seen:
-                    self.fail(str(name)[:40], _("is not a field of this record"))
+    if value in (True, "1", "true", "True", "yes", "on"):
+        return True
+    raise _fail(_("must be true or false"))
 
 
-@dataclass
-class PersonData:
-    name: str = ""
-    aliases: list[str] = field(default_factory=list)
-    phone: str = ""
-    email: str = ""
-    handle: str = ""
-    location: str = ""
-    notes: str = ""
-    residence_country: str = ""
-    community: str = ""
-    immigration_status: str = ""
-    profiles: list[str] = field(default_factory=list)
-    is_minor: bool = False
-    code: str = ""
+RequiredDay = Annotated[
+    dt.date, PlainValidator(_plain(lambda value: _required(_clean_day(value))), json_schema_input_type=str)
+]
+Flag = Annotated[bool, PlainValidator(_plain(_clean_flag), json_schema_input_type=bool)]
 
 
-def _has_letters(text: str) -> bool:
+def _clean_ref(value: Any) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or len(value) > 16:
+        raise _fail(_("must be a record code such as P-7KQ2ZD4M"))
+    return value.strip()
+
+
+Ref = Annotated[
+    str, Check(lambda value, _info: _clean_ref(value), description="a record code such as P-7KQ2ZD4M")
+]
+
+
+def _clean_items(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list):
+        raise _fail(_("must be a list"))
+    if len(value) > LIST:
+        raise _fail(_("has %(n)d entries; the limit is %(max)d") % {"n": len(value), "max": LIST})
+    return value
+
+
+_Item = TypeVar("_Item")
+Items = Annotated[list[_Item], Check(lambda value, _info: _clean_items(value), maxItems=LIST)]
+
+
+def _has_letters(value: str) -> bool:
     """Names are found again through a blind index of their letters; one without any has no index."""
     try:
-        normalise.name(text)
+        normalise.name(value)
     except ValueError:
         return False
     return True
 
 
-def read_person(c: Checker) -> PersonData:
-    residence = c.country("residence_country")
-    phone_raw = c.text("phone")
-    phone = ""
-    if phone_raw:
+# Records -----------------------------------------------------------------------------
+
+
+class Input(BaseModel):
+    """A record's input: unknown fields are refused, every field is checked."""
+
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+
+class PersonInput(Input):
+    code: Ref = ""
+    name: Short = ""
+    aliases: Strings = []
+    # Before the phone: a number without a country code is read in the country of residence.
+    residence_country: Country = ""
+    phone: Short = ""
+    email: Short = ""
+    handle: Short = ""
+    location: Short = ""
+    notes: Long = ""
+    community: Annotated[str, vocabulary("community")] = ""
+    immigration_status: Annotated[str, vocabulary("immigration_status")] = ""
+    profiles: Annotated[list[str], vocabulary_list("profile")] = []
+    is_minor: Flag = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if value and not _has_letters(value):
+            raise _fail(_("has no letters; give the name as it is written"))
+        return value
+
+    @field_validator("aliases")
+    @classmethod
+    def _aliases(cls, value: list[str]) -> list[str]:
+        if any(not _has_letters(a) for a in value):
+            raise _fail(_("an alias has no letters; give each as it is written"))
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
         try:
-            phone = normalise.phone(phone_raw, residence or None)
+            return normalise.phone(value, info.data.get("residence_country") or None)
         except ValueError:
-            c.fail("phone", _("is not a phone number; give it with its country code, e.g. +90 532 000 0000"))
-    email = c.text("email")
-    if email:
-        try:
-            normalise.email(email)
-        except ValueError:
-            c.fail("email", _("is not an e-mail address"))
-    name = c.text("name")
-    if name.strip() and not _has_letters(name):
-        c.fail("name", _("has no letters; give the name as it is written"))
-    aliases = c.strings("aliases")
-    if any(not _has_letters(a) for a in aliases):
-        c.fail("aliases", _("an alias has no letters; give each as it is written"))
-    handle = c.text("handle")
-    if handle:
-        try:
-            normalise.handle(handle)
-        except ValueError:
-            c.fail(
-                "handle",
-                _("is not an account handle: letters, digits, '.', '-' and '_', with or without a leading @"),
-            )
-    return PersonData(
-        name=name,
-        aliases=aliases,
-        phone=phone,
-        email=email,
-        handle=handle,
-        location=c.text("location"),
-        notes=c.text("notes", "long"),
-        residence_country=residence,
-        community=c.code("community", "community"),
-        immigration_status=c.code("immigration_status", "immigration_status"),
-        profiles=c.codes("profiles", "profile"),
-        is_minor=c.boolean("is_minor"),
-        code=c.ref("code"),
-    )
+            raise _fail(
+                _("is not a phone number; give it with its country code, e.g. +90 532 000 0000")
+            ) from None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if value:
+            try:
+                normalise.email(value)
+            except ValueError:
+                raise _fail(_("is not an e-mail address")) from None
+        return value
+
+    @field_validator("handle")
+    @classmethod
+    def _handle(cls, value: str) -> str:
+        if value:
+            try:
+                normalise.handle(value)
+            except ValueError:
+                raise _fail(
+                    _(
+                        "is not an account handle: letters, digits, '.', '-' and '_', "
+                        "with or without a leading @"
+                    )
+                ) from None
+        return value
 
 
-@dataclass
-class OrganisationData:
-    name: str = ""
-    perpetrator_type: str = ""
-    country: str = ""
-    notes: str = ""
-    code: str = ""
+class OrganisationInput(Input):
+    code: Ref = ""
+    name: Annotated[str, text(required=True)]
+    perpetrator_type: Annotated[str, vocabulary("perpetrator_type")] = ""
+    country: Country = ""
+    notes: Long = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not _has_letters(value):
+            raise _fail(_("has no letters; give the name as it is written"))
+        return value
 
 
-def read_organisation(c: Checker) -> OrganisationData:
-    name = c.text("name", required=True)
-    if name.strip() and not _has_letters(name):
-        c.fail("name", _("has no letters; give the name as it is written"))
-    return OrganisationData(
-        code=c.ref("code"),
-        name=name,
-        perpetrator_type=c.code("perpetrator_type", "perpetrator_type"),
-        country=c.country("country"),
-        notes=c.text("notes", "long"),
-    )
+class PartyInput(Input):
+    """A person taking part: an existing record by code, or a new one described here."""
+
+    required: ClassVar[bool] = True
+    person: Ref = Field("", description="code of a person in the same compartment")
+    new_person: PersonInput | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> PartyInput:
+        given = [x for x in self._choices() if x]
+        if len(given) > 1:
+            raise _fail(_("give one of an existing record or a new one, not both"), "person")
+        if not given and self.required:
+            raise _fail(_("is required: choose a person or describe a new one"), "person")
+        return self
+
+    def _choices(self) -> list[Any]:
+        return [self.person, self.new_person]
 
 
-@dataclass
-class PartyRef:
-    """An existing record by code, or a new one described inline."""
-
-    code: str = ""
-    organisation: str = ""
-    new_person: PersonData | None = None
-    new_organisation: OrganisationData | None = None
+def _parties(value: Any) -> Any:
+    """A target may be given as a person's code alone."""
+    if not isinstance(value, list):
+        return value
+    return [{"person": v} if isinstance(v, str) else v for v in value]
 
 
-def _read_party(c: Checker, *, organisation_allowed: bool, required: bool = True) -> PartyRef:
-    ref = c.ref("person")
-    org = c.ref("organisation") if organisation_allowed else ""
-    new_p = c.raw("new_person")
-    new_o = c.raw("new_organisation") if organisation_allowed else None
-    given = [x for x in (ref, org, new_p, new_o) if x]
-    if len(given) > 1:
-        c.fail("person", _("give one of an existing record or a new one, not both"))
-        return PartyRef()
-    if not given:
-        if required:
-            c.fail("person", _("is required: choose a person or describe a new one"))
-        return PartyRef()
-    if new_p:
-        sub = Checker(new_p, c.path("new_person"), c.vocab, c.keep) if isinstance(new_p, Mapping) else None
-        if sub is None:
-            c.fail("new_person", _("must be an object with named fields"))
-            return PartyRef()
-        person = read_person(sub)
-        sub.finish()
-        c.errors.extend(sub.errors)
-        return PartyRef(new_person=person)
-    if new_o:
-        sub = (
-            Checker(new_o, c.path("new_organisation"), c.vocab, c.keep)
-            if isinstance(new_o, Mapping)
-            else None
-        )
-        if sub is None:
-            c.fail("new_organisation", _("must be an object with named fields"))
-            return PartyRef()
-        organisation = read_organisation(sub)
-        sub.finish()
-        c.errors.extend(sub.errors)
-        return PartyRef(new_organisation=organisation)
-    return PartyRef(code=ref, organisation=org)
+class PerpetratorInput(PartyInput):
+    required: ClassVar[bool] = False
+    organisation: Ref = Field("", description="code of an organisation in the same compartment")
+    new_organisation: OrganisationInput | None = None
+    perpetrator_type: Annotated[str, vocabulary("perpetrator_type", default="UNKNOWN")] = "UNKNOWN"
+    confidence: Annotated[str, one_of(CONFIDENCES, "UNKNOWN")] = "UNKNOWN"
+    basis: Long = ""
+
+    def _choices(self) -> list[Any]:
+        return [self.person, self.new_person, self.organisation, self.new_organisation]
 
 
-@dataclass
-class PerpetratorData:
-    party: PartyRef
-    perpetrator_type: str
-    confidence: str
-    basis: str
+class RelativeInput(PartyInput):
+    relative_of: Ref = Field("", description="the target whose relative this is, if there are several")
+    relationship: Annotated[str, vocabulary("relationship", required=True)]
+    outcomes: Annotated[list[str], vocabulary_list("relative_outcome")] = []
+    is_minor: Flag = False
 
 
-def read_perpetrator(c: Checker) -> PerpetratorData:
-    party = _read_party(c, organisation_allowed=True, required=False)
-    data = PerpetratorData(
-        party=party,
-        perpetrator_type=c.code("perpetrator_type", "perpetrator_type", default="UNKNOWN"),
-        confidence=c.choice("confidence", CONFIDENCES, "UNKNOWN"),
-        basis=c.text("basis", "long"),
-    )
-    c.finish()
-    return data
+class ActInput(Input):
+    code: Ref = Field("", description="an existing act of this incident, to keep its code when editing")
+    tactics: Annotated[list[str], vocabulary_list("tactic", required=True)]
+    demands: Annotated[list[str], vocabulary_list("demand")] = []
+    channels: Annotated[list[str], vocabulary_list("channel")] = []
+    origin_state: Country = Field("", description="the incident's when empty")
+    origin_confidence: Annotated[str, one_of(CONFIDENCES, "UNKNOWN")] = "UNKNOWN"
+    host_country: Country = Field("", description="the incident's when empty")
+    host_confidence: Annotated[str, one_of(CONFIDENCES, "CONFIRMED")] = "CONFIRMED"
+    harm_country: Country = Field("", description="the host country when empty")
+    harm_confidence: Annotated[str, one_of(CONFIDENCES, "CONFIRMED")] = "CONFIRMED"
+    executing_state: Country = ""
+    executing_confidence: Annotated[str, one_of(CONFIDENCES, "")] = ""
+    date: When = None
+    description: Long = ""
+    outcome: Long = ""
+    targets: Annotated[
+        Items[PartyInput], Check(lambda value, _info: _parties(value), description="parties, or person codes")
+    ] = []
+    perpetrators: Items[PerpetratorInput] = []
+    relatives: Items[RelativeInput] = []
+
+    @model_validator(mode="after")
+    def _executing(self) -> ActInput:
+        if not self.executing_state:
+            if self.executing_confidence:
+                raise _fail(_("needs an executing state"), "executing_confidence")
+        elif not self.executing_confidence:
+            self.executing_confidence = "UNKNOWN"
+        return self
 
 
-@dataclass
-class RelativeData:
-    party: PartyRef
-    relative_of: str
-    relationship: str
-    outcomes: list[str]
-    is_minor: bool
+class IncidentInput(Input):
+    code: Ref = ""
+    case: Ref = ""
+    title: Short = ""
+    narrative: Long = ""
+    origin_state: RequiredCountry
+    host_country: RequiredCountry
+    date: RequiredWhen
+    until: When = None
+    acts: Items[ActInput] = Field(default_factory=list, validate_default=True)
+
+    @field_validator("acts")
+    @classmethod
+    def _acts(cls, value: list[ActInput]) -> list[ActInput]:
+        if not value:
+            raise _fail(_("an incident needs at least one act (what was done)"))
+        return value
+
+    @model_validator(mode="after")
+    def _whole(self) -> IncidentInput:
+        if self.until and self.until.end < self.date.start:
+            raise _fail(_("ends before the incident starts"), "until")
+        for act in self.acts:  # an act happened where its incident did unless it says otherwise
+            act.origin_state = act.origin_state or self.origin_state
+            act.host_country = act.host_country or self.host_country
+            act.harm_country = act.harm_country or act.host_country
+        return self
 
 
-def read_relative(c: Checker) -> RelativeData:
-    data = RelativeData(
-        party=_read_party(c, organisation_allowed=False),
-        relative_of=c.ref("relative_of"),
-        relationship=c.code("relationship", "relationship", required=True),
-        outcomes=c.codes("outcomes", "relative_outcome"),
-        is_minor=c.boolean("is_minor"),
-    )
-    c.finish()
-    return data
-
-
-@dataclass
-class ActData:
-    tactics: list[str]
-    demands: list[str]
-    channels: list[str]
-    origin_state: str
-    origin_confidence: str
-    host_country: str
-    host_confidence: str
-    harm_country: str
-    harm_confidence: str
-    executing_state: str
-    executing_confidence: str
-    date: PartialDate | None
-    description: str
-    outcome: str
-    targets: list[PartyRef]
-    perpetrators: list[PerpetratorData]
-    relatives: list[RelativeData]
-    code: str = ""  # an existing act being edited
-
-
-def read_act(c: Checker, incident_origin: str = "", incident_host: str = "") -> ActData:
-    origin = c.country("origin_state") or incident_origin
-    host = c.country("host_country") or incident_host
-    harm = c.country("harm_country") or host
-    executing = c.country("executing_state")
-    targets = []
-    for i, item in enumerate(c.items("targets")):
-        if isinstance(item, str):
-            item = {"person": item}
-        party = c.nested("targets", i, item, lambda s: _finish(s, _read_party(s, organisation_allowed=False)))
-        if party is not None:
-            targets.append(party)
-    data = ActData(
-        code=c.ref("code"),
-        tactics=c.codes("tactics", "tactic", required=True),
-        demands=c.codes("demands", "demand"),
-        channels=c.codes("channels", "channel"),
-        origin_state=origin,
-        origin_confidence=c.choice("origin_confidence", CONFIDENCES, "UNKNOWN"),
-        host_country=host,
-        host_confidence=c.choice("host_confidence", CONFIDENCES, "CONFIRMED"),
-        harm_country=harm,
-        harm_confidence=c.choice("harm_confidence", CONFIDENCES, "CONFIRMED"),
-        executing_state=executing,
-        executing_confidence=c.choice("executing_confidence", CONFIDENCES, "UNKNOWN" if executing else ""),
-        date=c.partial_date("date"),
-        description=c.text("description", "long"),
-        outcome=c.text("outcome", "long"),
-        targets=targets,
-        perpetrators=[
-            p
-            for i, item in enumerate(c.items("perpetrators"))
-            if (p := c.nested("perpetrators", i, item, read_perpetrator)) is not None
-        ],
-        relatives=[
-            r
-            for i, item in enumerate(c.items("relatives"))
-            if (r := c.nested("relatives", i, item, read_relative)) is not None
-        ],
-    )
-    if executing == "" and c.data.get("executing_confidence") not in (None, ""):
-        c.fail("executing_confidence", _("needs an executing state"))
-    c.finish()
-    return data
-
-
-def _finish(c: Checker, value: Any) -> Any:
-    c.finish()
+def _client(value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return {"person": value}
+    if not isinstance(value, Mapping | PartyInput):
+        raise _fail(_("must be a person code or a new person"))
     return value
 
 
-@dataclass
-class IncidentData:
-    case: str
-    title: str
-    narrative: str
-    origin_state: str
-    host_country: str
-    date: PartialDate
-    until: PartialDate | None
-    acts: list[ActData]
-    code: str = ""
+class CaseInput(Input):
+    code: Ref = ""
+    client: Annotated[
+        PartyInput | None,
+        Check(lambda value, _info: _client(value), description="a person's code, or {person} / {new_person}"),
+    ] = None
+    state: Annotated[str, vocabulary("case_state", default="NEW")] = "NEW"
+    urgency: Annotated[str, vocabulary("urgency", default="P3")] = "P3"
+    closure: Annotated[str, vocabulary("closure")] = ""
+    origin_state: RequiredCountry
+    host_country: Country = ""
+    community: Annotated[str, vocabulary("community")] = ""
+    summary: Long = ""
+    opened_on: Annotated[
+        dt.date,
+        PlainValidator(
+            _plain(lambda value: _clean_day(value) or dt.date.today()), json_schema_input_type=str
+        ),
+        Field(description="YYYY-MM-DD; today when empty"),
+    ] = Field(default_factory=dt.date.today)
+
+    @model_validator(mode="after")
+    def _closure(self) -> CaseInput:
+        if self.state == "CLOSED" and not self.closure:
+            raise _fail(_("a closed case needs a closure code"), "closure")
+        if self.closure and self.state != "CLOSED":
+            raise _fail(_("only a closed case has a closure code"), "closure")
+        return self
 
 
-def clean_incident(
-    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
-) -> IncidentData:
-    c = Checker(data, prefix, vocab or Vocabularies(), keep)
-    origin = c.country("origin_state", required=True)
-    host = c.country("host_country", required=True)
-    date = c.partial_date("date", required=True)
-    until = c.partial_date("until")
-    if date and until and until.end < date.start:
-        c.fail("until", _("ends before the incident starts"))
-    acts_raw = c.items("acts")
-    if not acts_raw:
-        c.fail("acts", _("an incident needs at least one act (what was done)"))
-    acts = [
-        a
-        for i, item in enumerate(acts_raw)
-        if (a := c.nested("acts", i, item, lambda s: read_act(s, origin, host))) is not None
-    ]
-    cleaned = IncidentData(
-        code=c.ref("code"),
-        case=c.ref("case"),
-        title=c.text("title"),
-        narrative=c.text("narrative", "long"),
-        origin_state=origin,
-        host_country=host,
-        date=date,  # type: ignore[arg-type]
-        until=until,
-        acts=acts,
-    )
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return cleaned
+class CitationInput(Input):
+    incident: Ref = Field(description="the incident this source supports")
+    act: Ref = ""
+    credibility: Annotated[str, one_of(CREDIBILITY, "6")] = "6"
+    statement: Long = ""
+    locator: Annotated[str, text(80)] = Field("", description="page, paragraph or timestamp")
+
+    @field_validator("incident")
+    @classmethod
+    def _incident(cls, value: str) -> str:
+        if not value:
+            raise _fail(_("is required"))
+        return value
 
 
-def clean_person(
-    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
-) -> PersonData:
-    c = Checker(data, prefix, vocab or Vocabularies(), keep)
-    person = read_person(c)
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return person
+class SourceInput(Input):
+    code: Ref = ""
+    source_type: Annotated[str, vocabulary("source_type", required=True)]
+    reliability: Annotated[str, one_of(RELIABILITY, "F")] = "F"
+    title: Short = ""
+    reference: Long = ""
+    notes: Long = ""
+    date: When = None
+    citations: Items[CitationInput] = []
 
 
-def clean_organisation(
-    data: Mapping[str, Any], *, prefix: str = "", vocab: Vocabularies | None = None
-) -> OrganisationData:
-    c = Checker(data, prefix, vocab or Vocabularies())
-    org = read_organisation(c)
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return org
+def _upper(choices: Iterable[Any]) -> list[str]:
+    return [c.value.upper() for c in choices]
 
 
-@dataclass
-class CaseData:
-    client: PartyRef | None
-    state: str
-    urgency: str
-    closure: str
-    origin_state: str
-    host_country: str
-    community: str
-    summary: str
-    opened_on: dt.date
-    code: str = ""
+class ConsentInput(Input):
+    purpose: Annotated[str, vocabulary("consent_purpose", required=True)]
+    method: Annotated[str, one_of(_upper(Consent.Method), "ORAL")] = "ORAL"
+    given_on: Day = None
+    expires_on: Day = None
+    recipient: Short = Field("", description="the organisation a REFERRAL consent is for")
+
+    @model_validator(mode="after")
+    def _whole(self) -> ConsentInput:
+        if self.purpose == "REFERRAL" and not self.recipient:
+            raise _fail(_("consent to a referral names the organisation it is for"), "recipient")
+        if self.expires_on and self.expires_on < (self.given_on or dt.date.today()):
+            raise _fail(_("is before the day consent was given"), "expires_on")
+        return self
 
 
-def clean_case(
-    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
-) -> CaseData:
-    c = Checker(data, prefix, vocab or Vocabularies(), keep)
-    client_raw = c.raw("client")
-    client = None
-    if isinstance(client_raw, str) and client_raw:
-        client = PartyRef(code=client_raw[:16])
-    elif isinstance(client_raw, Mapping):
-        client = c.nested(
-            "client", 0, client_raw, lambda s: _finish(s, _read_party(s, organisation_allowed=False))
-        )
-    elif client_raw not in (None, ""):
-        c.fail("client", _("must be a person code or a new person"))
-    state = c.code("state", "case_state", default="NEW")
-    closure = c.code("closure", "closure")
-    if state == "CLOSED" and not closure:
-        c.fail("closure", _("a closed case needs a closure code"))
-    if closure and state not in ("CLOSED", ""):
-        c.fail("closure", _("only a closed case has a closure code"))
-    cleaned = CaseData(
-        client=client,
-        state=state,
-        urgency=c.code("urgency", "urgency", default="P3"),
-        closure=closure,
-        origin_state=c.country("origin_state", required=True),
-        host_country=c.country("host_country"),
-        community=c.code("community", "community"),
-        summary=c.text("summary", "long"),
-        opened_on=c.date("opened_on") or dt.date.today(),
-        code=c.ref("code"),
-    )
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return cleaned
+class ReferralInput(Input):
+    referral_type: Annotated[str, vocabulary("referral_type", required=True)]
+    status: Annotated[str, one_of(_upper(Referral.Status), "PLANNED")] = "PLANNED"
+    made_on: Day = None
+    recipient: Short = ""
+    notes: Long = ""
 
 
-@dataclass
-class SourceData:
-    source_type: str
-    reliability: str
-    title: str
-    reference: str
-    notes: str
-    date: PartialDate | None
-    citations: list[CitationData] = field(default_factory=list)
-    code: str = ""
+class TaskInput(Input):
+    task_type: Annotated[str, vocabulary("task_type", default="FOLLOW_UP")] = "FOLLOW_UP"
+    due_on: RequiredDay
+    title: Annotated[str, text(required=True)]
+    risk_note: Long = ""
+    consent: Ref = ""
+    assigned_to: Ref = Field("", description="code of a member of the case's compartment")
 
 
-@dataclass
-class CitationData:
-    incident: str
-    act: str
-    credibility: str
-    statement: str
-    locator: str
+class IntakeChoicesInput(Input):
+    """What a reporter agreed to and asked for, carried into the case opened from the report."""
+
+    consents: Annotated[list[str], vocabulary_list("consent_purpose")] = []
+    referrals: Annotated[list[str], vocabulary_list("referral_type")] = []
 
 
-def read_citation(c: Checker) -> CitationData:
-    data = CitationData(
-        incident=c.ref("incident", required=True),
-        act=c.ref("act"),
-        credibility=c.choice("credibility", CREDIBILITY, "6"),
-        statement=c.text("statement", "long"),
-        locator=c.text("locator")[:80],
-    )
-    c.finish()
-    return data
+# Checking ----------------------------------------------------------------------------
+
+M = TypeVar("M", bound=Input)
 
 
-def clean_source(
-    data: Mapping[str, Any], *, keep: Iterable[str] = (), prefix: str = "", vocab: Vocabularies | None = None
-) -> SourceData:
-    c = Checker(data, prefix, vocab or Vocabularies(), keep)
-    cleaned = SourceData(
-        source_type=c.code("source_type", "source_type", required=True),
-        reliability=c.choice("reliability", RELIABILITY, "F"),
-        title=c.text("title"),
-        reference=c.text("reference", "long"),
-        notes=c.text("notes", "long"),
-        date=c.partial_date("date"),
-        citations=[
-            x
-            for i, item in enumerate(c.items("citations"))
-            if (x := c.nested("citations", i, item, read_citation)) is not None
-        ],
-        code=c.ref("code"),
-    )
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return cleaned
+def clean(
+    model: type[M],
+    data: Any,
+    *,
+    keep: Iterable[str] = (),
+    prefix: str = "",
+    vocab: Vocabularies | None = None,
+) -> M:
+    """``data`` as a ``model``, or RecordInvalid naming every problem.
+
+    ``keep`` holds the codes the record being edited already has; ``vocab``
+    is shared across a batch so each vocabulary is read once.
+    """
+    context = {"vocab": vocab or Vocabularies(), "keep": set(keep)}
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        raise RecordInvalid(field_errors(exc.errors(include_url=False), prefix=prefix)) from None
+
+
+def dumped(record: Input) -> dict[str, Any]:
+    """A validated record as the plain mapping ``clean`` reads (empty optional parts left out)."""
+    return record.model_dump(exclude_none=True)

@@ -21,7 +21,7 @@ from longreach.accounts.services import token_authenticate
 from longreach.keys.context import activate_for_request
 from longreach.registry.api import router as registry_router
 from longreach.registry.services import StaleEdit
-from longreach.registry.validation import RecordInvalid
+from longreach.registry.validation import RecordInvalid, field_errors
 
 
 class TokenAuth(HttpBearer):
@@ -49,6 +49,9 @@ class ErrorOut(Schema):
     detail: str
 
 
+_WHERE = ("body", "payload", "query", "path", "q")
+
+
 def _invalid(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse:
     return api.create_response(
         request, {"detail": "the input is not valid; see errors", "errors": errors}, status=422
@@ -57,12 +60,15 @@ def _invalid(request: HttpRequest, errors: list[dict[str, str]]) -> HttpResponse
 
 @api.exception_handler(ValidationError)
 def _schema_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    # The same shape as the registry's own checks, with the field as a dotted path.
+    # The same paths and messages as the registry's own checks (the bodies are its input models);
+    # ninja puts where the value came from (body, query, path) and the parameter's name in front.
     errors = []
     for e in exc.errors:
-        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path", "q")]
-        errors.append({"field": ".".join(loc) or "request", "message": str(e.get("msg", "invalid"))[:300]})
-    return _invalid(request, errors)
+        loc = list(e.get("loc", ()))
+        while loc and loc[0] in _WHERE:
+            loc.pop(0)
+        errors.append({**e, "loc": loc})
+    return _invalid(request, [{"field": f.path, "message": f.message} for f in field_errors(errors)])
 
 
 @api.exception_handler(RecordInvalid)

@@ -44,7 +44,7 @@ from longreach.registry.validation import FieldError, RecordInvalid
 @transaction.atomic
 def person_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Person:
     access.require(user, "case.write", compartment)
-    cleaned = validation.clean_person(data)
+    cleaned = validation.clean(validation.PersonInput, data)
     person = _Writer(user, compartment).new_person(cleaned)
     _audit(Event.RECORD_CREATED, user, compartment, "person", person.code)
     return person
@@ -57,7 +57,7 @@ def person_update(
     access.require(user, "case.write", person.compartment)
     _check_version(person, expected_version)
     before = serialise.person_dict(person)
-    cleaned = validation.clean_person(data, keep=_flatten_codes(before))
+    cleaned = validation.clean(validation.PersonInput, data, keep=_flatten_codes(before))
     _fill_person(person, cleaned)
     person.save()
     person.profiles.set(_Terms().ids("profile", cleaned.profiles))
@@ -69,7 +69,7 @@ def person_update(
 @transaction.atomic
 def organisation_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Organisation:
     access.require(user, "case.write", compartment)
-    org = _Writer(user, compartment).new_organisation(validation.clean_organisation(data))
+    org = _Writer(user, compartment).new_organisation(validation.clean(validation.OrganisationInput, data))
     _audit(Event.RECORD_CREATED, user, compartment, "organisation", org.code)
     return org
 
@@ -80,7 +80,7 @@ def organisation_create(*, user: User, compartment: Compartment, data: Mapping[s
 @transaction.atomic
 def incident_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Incident:
     access.require(user, "case.write", compartment)
-    cleaned = validation.clean_incident(data)
+    cleaned = validation.clean(validation.IncidentInput, data)
     writer = _Writer(user, compartment)
     incident = _write_incident(writer, cleaned)
     _audit(Event.RECORD_CREATED, user, compartment, "incident", incident.code, acts=len(cleaned.acts))
@@ -94,7 +94,7 @@ def incident_update(
     access.require(user, "case.write", incident.compartment)
     _check_version(incident, expected_version)
     before = serialise.incident_dict(incident)
-    cleaned = validation.clean_incident(data, keep=_flatten_codes(before))
+    cleaned = validation.clean(validation.IncidentInput, data, keep=_flatten_codes(before))
     writer = _Writer(user, incident.compartment)
     _fill_incident(incident, cleaned, writer.case(cleaned.case, "case"))
     incident.save()
@@ -112,7 +112,7 @@ def incident_update(
 @transaction.atomic
 def source_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Source:
     access.require(user, "case.write", compartment)
-    source = _write_source(_Writer(user, compartment), validation.clean_source(data))
+    source = _write_source(_Writer(user, compartment), validation.clean(validation.SourceInput, data))
     _audit(Event.RECORD_CREATED, user, compartment, "source", source.code)
     return source
 
@@ -124,7 +124,7 @@ def source_update(
     access.require(user, "case.write", source.compartment)
     _check_version(source, expected_version)
     before = serialise.source_dict(source)
-    cleaned = validation.clean_source(data, keep=_flatten_codes(before))
+    cleaned = validation.clean(validation.SourceInput, data, keep=_flatten_codes(before))
     _fill_source(source, cleaned)
     source.save()
     _write_citations(source, cleaned.citations, _Writer(user, source.compartment))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,12 +48,12 @@ class ImportFailed(ServiceError):
         super().__init__(f"{len(problems)} problem(s); nothing was imported")
 
 
-_CLEANERS: dict[str, Callable[..., Any]] = {
-    "people": validation.clean_person,
-    "organisations": validation.clean_organisation,
-    "cases": validation.clean_case,
-    "incidents": validation.clean_incident,
-    "sources": validation.clean_source,
+_INPUTS: dict[str, type[validation.Input]] = {
+    "people": validation.PersonInput,
+    "organisations": validation.OrganisationInput,
+    "cases": validation.CaseInput,
+    "incidents": validation.IncidentInput,
+    "sources": validation.SourceInput,
 }
 
 
@@ -78,7 +78,7 @@ def records_import(
     vocab = validation.Vocabularies()
     for record in records:
         try:
-            cleaned.append((record, _CLEANERS[record.kind](record.data, vocab=vocab)))
+            cleaned.append((record, validation.clean(_INPUTS[record.kind], record.data, vocab=vocab)))
         except RecordInvalid as exc:
             problems.extend(record.locate(e.path) + ": " + e.message for e in exc.errors)
         if len(problems) >= max_problems:

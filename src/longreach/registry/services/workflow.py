@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -36,9 +36,6 @@ from longreach.registry.services.writing import (
     _Writer,
 )
 from longreach.registry.validation import FieldError, RecordInvalid
-
-T = TypeVar("T")
-
 
 # Case workflow (docs/codebook.md §8): where each state may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -78,7 +75,7 @@ def _check_transition(before: str, after: str) -> None:
 @transaction.atomic
 def case_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Case:
     access.require(user, "case.write", compartment)
-    case = _write_case(_Writer(user, compartment), validation.clean_case(data))
+    case = _write_case(_Writer(user, compartment), validation.clean(validation.CaseInput, data))
     _audit(Event.RECORD_CREATED, user, compartment, "case", case.code)
     return case
 
@@ -90,7 +87,7 @@ def case_update(
     access.require(user, "case.write", case.compartment)
     _check_version(case, expected_version)
     before = serialise.case_dict(case)
-    cleaned = validation.clean_case(data, keep=_flatten_codes(before))
+    cleaned = validation.clean(validation.CaseInput, data, keep=_flatten_codes(before))
     _check_transition(case.state, cleaned.state)
     writer = _Writer(user, case.compartment)
     client = writer.party_person(cleaned.client, "client.person") if cleaned.client else None
@@ -137,8 +134,10 @@ def case_open_from_intake(
     access.require(user, "triage.open_case", compartment)
     vocab = validation.Vocabularies()
     writer = _Writer(user, compartment)
-    person = writer.new_person(validation.clean_person(client, vocab=vocab))
-    new_case = _write_case(writer, validation.clean_case({**case, "client": person.code}, vocab=vocab))
+    person = writer.new_person(validation.clean(validation.PersonInput, client, vocab=vocab))
+    new_case = _write_case(
+        writer, validation.clean(validation.CaseInput, {**case, "client": person.code}, vocab=vocab)
+    )
     written = None
     if incident is not None:
         data = dict(incident)
@@ -151,12 +150,15 @@ def case_open_from_intake(
             for act in data.pop("acts", [])
         ]
         written = _write_incident(
-            writer, validation.clean_incident({**data, "case": new_case.code, "acts": acts}, vocab=vocab)
+            writer,
+            validation.clean(
+                validation.IncidentInput, {**data, "case": new_case.code, "acts": acts}, vocab=vocab
+            ),
         )
-    purposes, referral_types = _clean(
-        {"consents": list(consents), "referrals": list(referrals)},
-        lambda c: (c.codes("consents", "consent_purpose"), c.codes("referrals", "referral_type")),
+    chosen = validation.clean(
+        validation.IntakeChoicesInput, {"consents": list(consents), "referrals": list(referrals)}, vocab=vocab
     )
+    purposes, referral_types = chosen.consents, chosen.referrals
     today = timezone.localdate()
     for purpose in purposes:
         consent = Consent(
@@ -189,38 +191,22 @@ def case_open_from_intake(
 # Consent, referrals and tasks --------------------------------------------------------
 
 
-def _clean(data: Mapping[str, Any], reader: Callable[[validation.Checker], T]) -> T:
-    c = validation.Checker(data, "", validation.Vocabularies())
-    value = reader(c)
-    c.finish()
-    if c.errors:
-        raise RecordInvalid(c.errors)
-    return value
-
-
 @transaction.atomic
 def consent_record(*, user: User, case: Case, data: Mapping[str, Any]) -> Consent:
     access.require(user, "case.write", case.compartment)
 
-    def read(c: validation.Checker) -> Consent:
-        consent = Consent(
-            id=uuid.uuid4(),
-            compartment=case.compartment,
-            case=case,
-            purpose=c.code("purpose", "consent_purpose", required=True),
-            method=c.choice("method", [m.value.upper() for m in Consent.Method], "ORAL").lower(),
-            given_on=c.date("given_on") or timezone.localdate(),
-            expires_on=c.date("expires_on"),
-            recorded_by=user,
-        )
-        consent.recipient = c.text("recipient")
-        if consent.purpose == "REFERRAL" and not consent.recipient:
-            c.fail("recipient", _("consent to a referral names the organisation it is for"))
-        if consent.expires_on and consent.expires_on < consent.given_on:
-            c.fail("expires_on", _("is before the day consent was given"))
-        return consent
-
-    consent = _clean(data, read)
+    given = validation.clean(validation.ConsentInput, data)
+    consent = Consent(
+        id=uuid.uuid4(),
+        compartment=case.compartment,
+        case=case,
+        purpose=given.purpose,
+        method=given.method.lower(),
+        given_on=given.given_on or timezone.localdate(),
+        expires_on=given.expires_on,
+        recorded_by=user,
+    )
+    consent.recipient = given.recipient
     consent.save()
     _audit(Event.RECORD_CREATED, user, case.compartment, "consent", consent.code, purpose=consent.purpose)
     return consent
@@ -240,20 +226,17 @@ def referral_save(
     *, user: User, case: Case, data: Mapping[str, Any], referral: Referral | None = None
 ) -> Referral:
     access.require(user, "case.write", case.compartment)
-    statuses = [s.value.upper() for s in Referral.Status]
-
-    def read(c: validation.Checker) -> Referral:
-        r = referral or Referral(id=uuid.uuid4(), compartment=case.compartment, case=case)
-        r.referral_type = c.code("referral_type", "referral_type", required=True, default=r.referral_type)
-        r.status = c.choice("status", statuses, r.status.upper()).lower()
-        r.made_on = c.date("made_on") or r.made_on
-        r.recipient = c.text("recipient")
-        r.notes = c.text("notes", "long")
-        if r.status != "planned" and r.made_on is None:
-            r.made_on = timezone.localdate()
-        return r
-
-    saved = _clean(data, read)
+    if referral is not None:  # an edit that leaves the type or status empty keeps them
+        data = {"referral_type": referral.referral_type, "status": referral.status.upper()} | {
+            k: v for k, v in data.items() if v not in (None, "")
+        }
+    given = validation.clean(validation.ReferralInput, data)
+    saved = referral or Referral(id=uuid.uuid4(), compartment=case.compartment, case=case)
+    saved.referral_type, saved.status = given.referral_type, given.status.lower()
+    saved.made_on = given.made_on or saved.made_on
+    saved.recipient, saved.notes = given.recipient, given.notes
+    if saved.status != "planned" and saved.made_on is None:
+        saved.made_on = timezone.localdate()
     saved.save()
     event = Event.RECORD_UPDATED if referral else Event.RECORD_CREATED
     _audit(event, user, case.compartment, "referral", saved.code, status=saved.status)
@@ -264,31 +247,30 @@ def referral_save(
 def task_add(*, user: User, case: Case, data: Mapping[str, Any]) -> Task:
     access.require(user, "case.write", case.compartment)
 
-    def read(c: validation.Checker) -> Task:
-        t = Task(
-            id=uuid.uuid4(),
-            compartment=case.compartment,
-            case=case,
-            task_type=c.code("task_type", "task_type", default="FOLLOW_UP"),
-            due_on=c.date("due_on", required=True) or timezone.localdate(),
-        )
-        t.title = c.text("title", required=True)
-        t.risk_note = c.text("risk_note", "long")
-        consent_code = c.ref("consent")
-        if consent_code:
-            t.consent = Consent.objects.filter(case=case, code=consent_code).first()
-            if t.consent is None:
-                c.fail("consent", _("no consent %(code)s on this case") % {"code": consent_code})
-        assignee = c.ref("assigned_to")
-        if assignee:
-            t.assigned_to = User.objects.filter(
-                code=assignee, memberships__compartment=case.compartment
-            ).first()
-            if t.assigned_to is None:
-                c.fail("assigned_to", _("is not a member of this compartment"))
-        return t
-
-    task = _clean(data, read)
+    given = validation.clean(validation.TaskInput, data)
+    task = Task(
+        id=uuid.uuid4(),
+        compartment=case.compartment,
+        case=case,
+        task_type=given.task_type,
+        due_on=given.due_on,
+    )
+    task.title, task.risk_note = given.title, given.risk_note
+    errors = []
+    if given.consent:
+        task.consent = Consent.objects.filter(case=case, code=given.consent).first()
+        if task.consent is None:
+            errors.append(
+                FieldError("consent", _("no consent %(code)s on this case") % {"code": given.consent})
+            )
+    if given.assigned_to:
+        task.assigned_to = User.objects.filter(
+            code=given.assigned_to, memberships__compartment=case.compartment
+        ).first()
+        if task.assigned_to is None:
+            errors.append(FieldError("assigned_to", _("is not a member of this compartment")))
+    if errors:
+        raise RecordInvalid(errors)
     task.save()
     _audit(Event.RECORD_CREATED, user, case.compartment, "task", task.code, type=task.task_type)
     return task

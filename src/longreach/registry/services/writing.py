@@ -19,7 +19,7 @@ from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
-from longreach.registry import serialise, validation
+from longreach.registry import serialise
 from longreach.registry.models import (
     Act,
     ActPerpetrator,
@@ -33,7 +33,18 @@ from longreach.registry.models import (
     Version,
     Versioned,
 )
-from longreach.registry.validation import FieldError, PartyRef, RecordInvalid
+from longreach.registry.validation import (
+    ActInput,
+    CaseInput,
+    CitationInput,
+    FieldError,
+    IncidentInput,
+    OrganisationInput,
+    PartyInput,
+    PersonInput,
+    RecordInvalid,
+    SourceInput,
+)
 from longreach.vocab.models import Term
 
 T = TypeVar("T")
@@ -166,7 +177,7 @@ class _Writer:
             self.organisations[code] = found
         return self.organisations[code]
 
-    def new_person(self, data: validation.PersonData) -> Person:
+    def new_person(self, data: PersonInput) -> Person:
         p = Person(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
         _fill_person(p, data)
         _keep_code(p, data.code)
@@ -176,7 +187,7 @@ class _Writer:
         self.people[data.code or p.code] = p
         return p
 
-    def new_organisation(self, data: validation.OrganisationData) -> Organisation:
+    def new_organisation(self, data: OrganisationInput) -> Organisation:
         o = Organisation(id=uuid.uuid4(), compartment=self.compartment, created_by=self.user)
         _fill_organisation(o, data)
         _keep_code(o, data.code)
@@ -185,10 +196,10 @@ class _Writer:
         self.organisations[data.code or o.code] = o
         return o
 
-    def party_person(self, party: PartyRef, path: str) -> Person | None:
+    def party_person(self, party: PartyInput, path: str) -> Person | None:
         if party.new_person is not None:
             return self.new_person(party.new_person)
-        return self.person(party.code, path) if party.code else None
+        return self.person(party.person, path) if party.person else None
 
     def case(self, code: str, path: str) -> Case | None:
         if not code:
@@ -207,7 +218,7 @@ class _Writer:
         if self.errors:
             raise RecordInvalid(self.errors)
 
-    def preload(self, cleaned: Iterable[validation.IncidentData]) -> None:
+    def preload(self, cleaned: Iterable[IncidentInput]) -> None:
         """Fetch every person, organisation and case the incidents name, in three queries."""
         people: set[str] = set()
         orgs: set[str] = set()
@@ -216,10 +227,10 @@ class _Writer:
             if incident.case:
                 cases.add(incident.case)
             for act in incident.acts:
-                people.update(t.code for t in act.targets if t.code)
-                people.update(p.party.code for p in act.perpetrators if p.party.code)
-                orgs.update(p.party.organisation for p in act.perpetrators if p.party.organisation)
-                people.update(r.party.code for r in act.relatives if r.party.code)
+                people.update(t.person for t in act.targets if t.person)
+                people.update(p.person for p in act.perpetrators if p.person)
+                orgs.update(p.organisation for p in act.perpetrators if p.organisation)
+                people.update(r.person for r in act.relatives if r.person)
                 people.update(r.relative_of for r in act.relatives if r.relative_of)
         caches: list[tuple[type[Versioned], set[str], dict[str, Any]]] = [
             (Person, people, self.people),
@@ -233,7 +244,7 @@ class _Writer:
                 for found in model._default_manager.filter(compartment=self.compartment, code__in=chunk):
                     cache[found.code] = found
 
-    def build_act(self, act: Act, data: validation.ActData, path: str, links: _Links) -> None:
+    def build_act(self, act: Act, data: ActInput, path: str, links: _Links) -> None:
         """Set an act's fields and queue its links (terms, targets, perpetrators, relatives)."""
         for name in (
             "origin_state", "origin_confidence", "host_country", "host_confidence", "harm_country",
@@ -261,12 +272,12 @@ class _Writer:
                 links.rows.append(Act.targets.through(act_id=act.pk, person_id=person.pk))
         for i, p in enumerate(data.perpetrators):
             ppath = f"{path}.perpetrators[{i}]"
-            person = self.party_person(p.party, f"{ppath}.person")
+            person = self.party_person(p, f"{ppath}.person")
             org = (
-                self.new_organisation(p.party.new_organisation)
-                if p.party.new_organisation is not None
-                else self.organisation(p.party.organisation, f"{ppath}.organisation")
-                if p.party.organisation
+                self.new_organisation(p.new_organisation)
+                if p.new_organisation is not None
+                else self.organisation(p.organisation, f"{ppath}.organisation")
+                if p.organisation
                 else None
             )
             row = ActPerpetrator(
@@ -284,7 +295,7 @@ class _Writer:
             cache["perpetrators"].append(row)
         for i, r in enumerate(data.relatives):
             rpath = f"{path}.relatives[{i}]"
-            person = self.party_person(r.party, f"{rpath}.person")
+            person = self.party_person(r, f"{rpath}.person")
             of = self.person(r.relative_of, f"{rpath}.relative_of") if r.relative_of else None
             if person is None:
                 continue
@@ -312,7 +323,7 @@ class _Writer:
             "relatives": _cached(Relative, cache["relatives"]),
         }
 
-    def write_acts(self, incident: Incident, acts: list[validation.ActData]) -> None:
+    def write_acts(self, incident: Incident, acts: list[ActInput]) -> None:
         """Replace an existing incident's acts, keeping the rows (and codes) of acts that stay."""
         existing = {a.code: a for a in incident.acts.all()}
         links = _Links()
@@ -336,7 +347,7 @@ class _Writer:
         links.save()
 
     def create_incidents(
-        self, batch: list[validation.IncidentData]
+        self, batch: list[IncidentInput]
     ) -> tuple[list[Incident], dict[int, list[FieldError]]]:
         """Write new incidents with their acts in bulk; problems by position in ``batch``.
 
@@ -415,7 +426,7 @@ class _Links:
             model._default_manager.bulk_create(rows, batch_size=1000)
 
 
-def _fill_person(p: Person, data: validation.PersonData) -> None:
+def _fill_person(p: Person, data: PersonInput) -> None:
     for name in (
         "name",
         "phone",
@@ -432,12 +443,12 @@ def _fill_person(p: Person, data: validation.PersonData) -> None:
     p.aliases = data.aliases
 
 
-def _fill_organisation(o: Organisation, data: validation.OrganisationData) -> None:
+def _fill_organisation(o: Organisation, data: OrganisationInput) -> None:
     for name in ("name", "perpetrator_type", "country", "notes"):
         setattr(o, name, getattr(data, name))
 
 
-def _fill_incident(i: Incident, data: validation.IncidentData, case: Case | None) -> None:
+def _fill_incident(i: Incident, data: IncidentInput, case: Case | None) -> None:
     i.case = case
     i.title, i.narrative = data.title, data.narrative
     i.origin_state, i.host_country = data.origin_state, data.host_country
@@ -445,14 +456,14 @@ def _fill_incident(i: Incident, data: validation.IncidentData, case: Case | None
     i.date_last = max(data.date.end, data.until.end) if data.until else data.date.end
 
 
-def _write_incident(writer: _Writer, cleaned: validation.IncidentData) -> Incident:
+def _write_incident(writer: _Writer, cleaned: IncidentInput) -> Incident:
     written, problems = writer.create_incidents([cleaned])
     if problems:
         raise RecordInvalid(problems[0])
     return written[0]
 
 
-def _write_citations(source: Source, citations: list[validation.CitationData], writer: _Writer) -> None:
+def _write_citations(source: Source, citations: list[CitationInput], writer: _Writer) -> None:
     """Replace a source's citations; the writer knows the codes of a file being imported."""
     source.citations.all().delete()
     errors: list[FieldError] = []
@@ -498,13 +509,13 @@ def _write_citations(source: Source, citations: list[validation.CitationData], w
         raise RecordInvalid(errors)
 
 
-def _fill_source(s: Source, data: validation.SourceData) -> None:
+def _fill_source(s: Source, data: SourceInput) -> None:
     for name in ("source_type", "reliability", "title", "reference", "notes"):
         setattr(s, name, getattr(data, name))
     s.date = data.date
 
 
-def _write_source(writer: _Writer, cleaned: validation.SourceData) -> Source:
+def _write_source(writer: _Writer, cleaned: SourceInput) -> Source:
     source = Source(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
     _fill_source(source, cleaned)
     _keep_code(source, cleaned.code)
@@ -514,7 +525,7 @@ def _write_source(writer: _Writer, cleaned: validation.SourceData) -> Source:
     return source
 
 
-def _fill_case(c: Case, data: validation.CaseData, client: Person | None) -> None:
+def _fill_case(c: Case, data: CaseInput, client: Person | None) -> None:
     c.client = client
     for name in (
         "state",
@@ -533,7 +544,7 @@ def _fill_case(c: Case, data: validation.CaseData, client: Person | None) -> Non
         c.closed_on = None
 
 
-def _write_case(writer: _Writer, cleaned: validation.CaseData) -> Case:
+def _write_case(writer: _Writer, cleaned: CaseInput) -> Case:
     client = writer.party_person(cleaned.client, "client.person") if cleaned.client else None
     writer.raise_errors()
     case = Case(id=uuid.uuid4(), compartment=writer.compartment, created_by=writer.user)
