@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from longreach.registry import exchange, services, validation
-from longreach.registry.validation import RecordInvalid
+from longreach.registry.fields import RecordInvalid
 from longreach.vocab import services as vocab_services
 from longreach.vocab.models import Term
 from tests.django.registry_data import incident_input

@@ -13,8 +13,8 @@ from longreach.accounts.errors import NotAllowed
 from longreach.audit.models import AuditEntry
 from longreach.keys.context import using_keyring
 from longreach.registry import filters, selectors, serialise, services
+from longreach.registry.fields import RecordInvalid
 from longreach.registry.models import Incident, Person, Version
-from longreach.registry.validation import RecordInvalid
 from tests.django.registry_data import incident_input
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from longreach.core.downloads import attachment
 from longreach.crypto import CryptoError
 from longreach.intake import questions, selectors, services, urgency, where
 from longreach.intake.models import Triage
-from longreach.registry.validation import RecordInvalid
+from longreach.registry.fields import RecordInvalid
 
 
 @staff_view("triage.view")

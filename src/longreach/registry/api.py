@@ -20,8 +20,8 @@ from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.audit.services import record_viewed
 from longreach.registry import filters, selectors, serialise, services, validation
+from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import Case, Incident, Person, Source
-from longreach.registry.validation import FieldError, RecordInvalid
 
 router = Router(tags=["registry"])
 # Dates travel as YYYY-MM-DD text: pydantic's date type would also take "0" (a Unix time).

@@ -26,7 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from longreach.geo import countries
-from longreach.registry.validation import FieldError, RecordInvalid
+from longreach.registry.fields import FieldError, RecordInvalid
 
 CODE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}

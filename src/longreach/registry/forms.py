@@ -15,7 +15,7 @@ from typing import Any
 from django.http import QueryDict
 
 from longreach.geo import countries
-from longreach.registry.validation import RecordInvalid
+from longreach.registry.fields import RecordInvalid
 
 # Fields posted as several values (a multi-select or repeated checkboxes).
 MULTI = {"tactics", "demands", "channels", "outcomes", "profiles"}

@@ -31,8 +31,8 @@ from longreach.audit.services import record_viewed
 from longreach.geo import countries
 from longreach.registry import filters as list_filters
 from longreach.registry import forms, sections, selectors, serialise, services
+from longreach.registry.fields import RecordInvalid
 from longreach.registry.models import Case, Consent, Incident, Person, Referral
-from longreach.registry.validation import RecordInvalid
 from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25

@@ -20,8 +20,8 @@ from longreach.accounts.roles import allowed
 from longreach.accounts.services import token_authenticate
 from longreach.keys.context import activate_for_request
 from longreach.registry.api import router as registry_router
+from longreach.registry.fields import RecordInvalid, field_errors
 from longreach.registry.services import StaleEdit
-from longreach.registry.validation import RecordInvalid, field_errors
 
 
 class TokenAuth(HttpBearer):

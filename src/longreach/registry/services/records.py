@@ -15,6 +15,7 @@ from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.registry import serialise, validation
+from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import (
     Incident,
     Organisation,
@@ -36,7 +37,6 @@ from longreach.registry.services.writing import (
     _write_source,
     _Writer,
 )
-from longreach.registry.validation import FieldError, RecordInvalid
 
 # People and organisations ------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.registry import disclosure, exchange, filters, selectors, serialise, tabular, validation
 from longreach.registry.exchange import KINDS, ImportRecord
+from longreach.registry.fields import RecordInvalid, Vocabularies
 from longreach.registry.models import (
     Incident,
 )
@@ -29,7 +30,6 @@ from longreach.registry.services.writing import (
     _write_source,
     _Writer,
 )
-from longreach.registry.validation import RecordInvalid
 from longreach.vocab.selectors import terms
 
 # Imports -----------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def records_import(
     access.require(user, "case.write", compartment)
     problems: list[str] = []
     cleaned: list[tuple[ImportRecord, Any]] = []
-    vocab = validation.Vocabularies()
+    vocab = Vocabularies()
     for record in records:
         try:
             cleaned.append((record, validation.clean(_INPUTS[record.kind], record.data, vocab=vocab)))

@@ -17,6 +17,7 @@ from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.registry import serialise, validation
+from longreach.registry.fields import FieldError, RecordInvalid, Vocabularies
 from longreach.registry.models import (
     Case,
     Consent,
@@ -35,7 +36,6 @@ from longreach.registry.services.writing import (
     _write_incident,
     _Writer,
 )
-from longreach.registry.validation import FieldError, RecordInvalid
 
 # Case workflow (docs/codebook.md §8): where each state may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -132,7 +132,7 @@ def case_open_from_intake(
     same validation as every other write.
     """
     access.require(user, "triage.open_case", compartment)
-    vocab = validation.Vocabularies()
+    vocab = Vocabularies()
     writer = _Writer(user, compartment)
     person = writer.new_person(validation.clean(validation.PersonInput, client, vocab=vocab))
     new_case = _write_case(

@@ -20,6 +20,7 @@ from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
 from longreach.registry import serialise
+from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import (
     Act,
     ActPerpetrator,
@@ -37,12 +38,10 @@ from longreach.registry.validation import (
     ActInput,
     CaseInput,
     CitationInput,
-    FieldError,
     IncidentInput,
     OrganisationInput,
     PartyInput,
     PersonInput,
-    RecordInvalid,
     SourceInput,
 )
 from longreach.vocab.models import Term
