@@ -46,6 +46,15 @@ def signing_key_file(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _no_language_left_behind() -> Iterator[None]:
+    """A test that activates a language (or a request that did) must not leave it to the next test."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def intake_files(settings: Any, tmp_path: Path) -> Path:
     """Every test gets its own pepper and file store, never the developer's var/."""
     from longreach.intake import pepper

@@ -152,7 +152,7 @@ def test_a_telegram_export_is_recognised(tmp_path: Path, capsys: pytest.CaptureF
         }
     ]
     code, _, err = run([str(export), "--format", "whatsapp"], capsys)
-    assert code == 1 and "no WhatsApp message header" in err
+    assert code == 1 and "no WhatsApp messages found" in err
 
 
 def test_eml_and_mbox_files_are_recognised_and_bad_mail_is_named(

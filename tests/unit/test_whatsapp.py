@@ -151,13 +151,14 @@ def test_an_impossible_date_is_named_by_line() -> None:
     assert len(got) == 1 and report.bad_lines == 1 and str(report.problems[0]).startswith("line 2:")
 
 
-def test_text_before_the_first_header_is_refused_or_counted() -> None:
-    chat = "exported by a tool\n02/07/2019, 21:14 - A: one\n"
-    with pytest.raises(ParseError, match="line 1: no WhatsApp message header"):
-        parse(chat)
+def test_text_before_the_first_message_is_skipped_and_said() -> None:
+    chat = "Forwarded by a caseworker:\n\nthe chat below\n02/07/2019, 21:14 - A: one\n"
     report = ParseReport()
-    assert len(list(whatsapp.parse(source(chat), lenient=True, report=report))) == 1
-    assert report.bad_lines == 1
+    got = list(whatsapp.parse(source(chat), report=report))
+    assert brief(got) == [("2019-07-02T21:14:00", "A", "one")] and got[0].line == 4
+    assert report.bad_lines == 0
+    (note,) = [n for n in report.notes if "skipped" in n.template]
+    assert note.line == 1 and note.params == {"count": 2, "first": 1, "last": 3}
 
 
 @pytest.mark.parametrize("data", [b"", b"\n\n", b"just some text\n", b"\x00" * 10_000])
@@ -254,6 +255,7 @@ SENDERS = [
     "Ayşe",
     "+90 555 000 00 00",
     "me",
+    'Ilham "Teacher" T.',
 ]
 SYSTEM = [
     "Messages and calls are end-to-end encrypted. No one outside of this chat can read them.",
@@ -276,12 +278,18 @@ class Variant:
     year4: bool
     half: tuple[str, str, bool] | None
     space: str
+    plain: bool = False  # old iOS: no brackets, the header ends in ": "
+    comma: str = ", "  # ", " or the Arabic comma
+    rtl: bool = False  # right-to-left marks between the date's parts
+    bom: bool = False  # a byte-order mark before every header
+    preface: tuple[str, ...] = ()  # lines before the first message
 
     def header(self, when: dt.datetime) -> str:
         y = f"{when.year:04d}" if self.year4 else f"{when.year % 100:02d}"
         d, m = f"{when.day:02d}", f"{when.month}"
-        date = {"dmy": f"{d}{self.sep}{m}{self.sep}{y}", "mdy": f"{m}{self.sep}{d}{self.sep}{y}"}.get(
-            self.order, f"{when.year}{self.sep}{m}{self.sep}{d}"
+        sep = f"{RLM}{self.sep}" if self.rtl else self.sep
+        date = {"dmy": f"{d}{sep}{m}{sep}{y}", "mdy": f"{m}{sep}{d}{sep}{y}"}.get(
+            self.order, f"{when.year}{sep}{m}{sep}{d}"
         )
         if self.half is None:
             clock = f"{when.hour:02d}:{when.minute:02d}"
@@ -292,10 +300,13 @@ class Variant:
             clock = (
                 f"{word}{hour}:{when.minute:02d}" if before else f"{hour}:{when.minute:02d}{self.space}{word}"
             )
+        mark = BOM if self.bom else ""
         if self.ios:
             clock = clock.replace(f":{when.minute:02d}", f":{when.minute:02d}:{when.second:02d}", 1)
-            return f"[{date}, {clock}] "
-        return f"{date}, {clock} - "
+            if self.plain:
+                return f"{mark}{date}{self.comma}{clock}: "
+            return f"{mark}[{date}{self.comma}{clock}] "
+        return f"{mark}{date}{self.comma}{clock} - "
 
 
 variants = st.builds(
@@ -306,6 +317,14 @@ variants = st.builds(
     year4=st.booleans(),
     half=st.none() | st.sampled_from(HALVES),
     space=st.sampled_from([" ", NNBSP]),
+    plain=st.booleans(),
+    comma=st.sampled_from([", ", "، "]),
+    rtl=st.booleans(),
+    bom=st.booleans(),
+    preface=st.lists(
+        st.sampled_from(["Forwarded by a caseworker:", "", "--- chat below ---", "Exported 2022-03-27"]),
+        max_size=3,
+    ).map(tuple),
 )
 
 
@@ -346,11 +365,11 @@ def chats(draw: st.DrawFn) -> tuple[Variant, list[Message], str]:
             body = f"{sender}: {LRM}image omitted" if v.ios else f"{sender}: <Media omitted>"
         else:
             body = f"{sender}: {text}"
-        msg.line = sum(chunk.count("\n") + 1 for chunk in out) + 1
+        msg.line = sum(chunk.count("\n") + 1 for chunk in out) + 1 + len(v.preface)
         out.append(v.header(when) + body)
         expected.append(msg)
     newline = draw(st.sampled_from(["\n", "\r\n"]))
-    return v, expected, ("\n".join(out) + "\n").replace("\n", newline)
+    return v, expected, ("\n".join([*v.preface, *out]) + "\n").replace("\n", newline)
 
 
 @settings(max_examples=300, deadline=None)
@@ -364,3 +383,115 @@ def test_any_chat_written_as_a_phone_writes_it_reads_back_exactly(
     if report.notes:  # both orders read the whole file: it says so, and the right order reads it exactly
         got = list(whatsapp.parse(source(text), order=variant.order))
     assert got == expected
+
+
+# Shapes from real phones that used to be read wrong (issue 16): synthetic text, real structure.
+
+ALM = "\u061c"  # Arabic letter mark
+BOM = "\ufeff"
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        # Arabic-locale iOS: Arabic comma after the date, right-to-left marks between the parts.
+        (f"[{RLM}27{RLM}/3{RLM}/2022، 21:41:35] دلنور: مرحبا\n", "2022-03-27T21:41:35"),
+        # The same with Arabic-Indic digits and the evening marker after the time.
+        ("[٢٧\u200f/٣\u200f/٢٠٢٢، ٩:٤١:٣٥ م] دلنور: مرحبا\n", "2022-03-27T21:41:35"),
+        ("[٢٧\u200f/٣\u200f/٢٠٢٢، ٩:٤١:٣٥ ص] دلنور: مرحبا\n", "2022-03-27T09:41:35"),
+        # Persian: Extended Arabic-Indic digits, year first, the Persian afternoon marker.
+        ("[۱۴۰۱/۱/۷، ۹:۴۱:۳۵ ب.ظ] دلنور: سلام\n", None),
+        # Arabic-locale Android: Arabic comma, an Arabic letter mark before the dash.
+        (f"27/3/2022، 9:41 م{ALM} - دلنور: مرحبا\n", "2022-03-27T21:41:00"),
+        # A 12-hour clock that writes the hour after noon as 0.
+        ("02/07/2019, 0:24 PM - A: hi\n", "2019-07-02T12:24:00"),
+        ("02/07/2019, 0:24 AM - A: hi\n", "2019-07-02T00:24:00"),
+        # Day-half words.
+        ("02/07/2019, 9:05 in the morning - A: hi\n", "2019-07-02T09:05:00"),
+        ("02/07/2019, 9:05 in the evening - A: hi\n", "2019-07-02T21:05:00"),
+        # Old iOS without brackets, with and without a comma.
+        ("7/13/16, 4:56:55 PM: A: hi\n", "2016-07-13T16:56:55"),
+        ("13/06/15 10:59:59: A: hi\n", "2015-06-13T10:59:59"),
+    ],
+)
+def test_headers_from_more_phones(line: str, when: str | None) -> None:
+    (got,) = parse(line)
+    assert got.sender is not None and got.text in ("مرحبا", "سلام", "hi")
+    if when is not None:
+        assert got.timestamp == when
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        # A phone set to the Solar Hijri calendar: 7 Farvardin 1401 is 27 March 2022.
+        ("[۱۴۰۱/۱/۷، ۹:۴۱:۳۵ ب.ظ] دلنور: سلام\n", "2022-03-27T21:41:35"),
+        # Umm al-Qura: 24 Sha'ban 1443 is 27 March 2022.
+        ("[24/8/1443، 9:41:35 م] دلنور: سلام\n", "2022-03-27T21:41:35"),
+        # Thai Buddhist era.
+        ("[27/3/2565 21:41:35] A: hi\n", "2022-03-27T21:41:35"),
+    ],
+)
+def test_dates_from_other_calendars_are_gregorian(line: str, when: str) -> None:
+    (got,) = parse(line)
+    assert got.timestamp == when
+
+
+def test_byte_order_marks_anywhere_do_not_merge_messages() -> None:
+    chat = (
+        f"{BOM}02/07/2019, 21:14 - A: one\n"
+        f"{BOM}02/07/2019, 21:15 - B: two\n"
+        f"02/07/2019,{BOM} 21:16 - A: three\n"
+        f"[02/07/2019, 21:17:00] C: pasted\n"
+    )
+    got = parse(chat)
+    assert [(m.sender, m.text) for m in got] == [
+        ("A", "one"),
+        ("B", "two"),
+        ("A", "three\n[02/07/2019, 21:17:00] C: pasted"),
+    ]
+
+
+def test_senders_with_quoted_nicknames_keep_their_messages() -> None:
+    chat = (
+        '02/07/2019, 21:14 - Ilham "Teacher" T.: are you safe\n'
+        '02/07/2019, 21:15 - Aziz changed the subject from "News" to "Warning: they call at night"\n'
+        "02/07/2019, 21:16 - Aziz changed the subject to “Alert: read this”\n"
+    )
+    got = parse(chat)
+    assert (got[0].sender, got[0].text, got[0].system) == ('Ilham "Teacher" T.', "are you safe", False)
+    assert got[1].system and got[1].sender is None
+    assert got[2].system and got[2].sender is None
+
+
+def test_ios_calls_deletions_and_named_documents_keep_their_sender() -> None:
+    chat = (
+        f"[02/07/2019, 21:14:00] Officer Wang: {LRM}Missed voice call\n"
+        f"[02/07/2019, 21:15:00] Officer Wang: {LRM}This message was deleted\n"
+        f"[02/07/2019, 21:16:00] Officer Wang: {LRM}Notice.pdf • {LRM}3 pages {LRM}document omitted\n"
+        f"[02/07/2019, 21:17:00] Group: {LRM}Messages and calls are end-to-end encrypted.\n"
+    )
+    got = parse(chat)
+    assert [(m.sender, m.text, m.system) for m in got] == [
+        ("Officer Wang", "Missed voice call", False),
+        ("Officer Wang", "This message was deleted", False),
+        ("Officer Wang", "Notice.pdf", False),
+        (None, "Messages and calls are end-to-end encrypted.", True),
+    ]
+    assert got[2].omitted == ["document"]
+
+
+def test_a_header_in_the_other_phones_shape_is_text_of_the_message_it_sits_in() -> None:
+    android = "02/07/2019, 21:14 - A: he sent me this:\n[02/07/2019, 21:10:00] Police: come home\n"
+    assert brief(parse(android)) == [
+        ("2019-07-02T21:14:00", "A", "he sent me this:\n[02/07/2019, 21:10:00] Police: come home")
+    ]
+    ios = "[02/07/2019, 21:14:00] A: he sent me this:\n02/07/2019, 21:10 - Police: come home\n"
+    assert brief(parse(ios)) == [
+        ("2019-07-02T21:14:00", "A", "he sent me this:\n02/07/2019, 21:10 - Police: come home")
+    ]
+
+
+def test_a_two_digit_year_99_is_1999_not_2099() -> None:
+    assert parse("31/12/99, 23:59 - A: hi\n")[0].timestamp == "1999-12-31T23:59:00"
+    assert parse("31/12/19, 23:59 - A: hi\n")[0].timestamp == "2019-12-31T23:59:00"

@@ -7,6 +7,12 @@ A message starts with a header line and runs until the next header:
     iOS      ``[31/12/2019, 21:05:33] Name: text``  with U+200E marks before the bracket
              and before system and attachment text
 
+Dates are turned into the Gregorian calendar: Thai Buddhist years, and Solar
+Hijri and Umm al-Qura years (phones set to those calendars), are told apart by
+their range. Text before the first header (a note on top of a forwarded
+export) is skipped and reported as a note; a header written in the other
+platform's shape inside a message is part of that message.
+
 The day/month order is decided from every header in the file, not the first
 one: an order that gives an impossible date anywhere is out, and of those
 left, the one under which the chat runs forward in time wins (exports are in
@@ -24,6 +30,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
+import hijridate
+import jdatetime
+
 from longreach.messages.chat import (
     MAX_MESSAGE_CHARS,
     Message,
@@ -37,7 +46,8 @@ PLATFORM = "whatsapp"
 ORDERS = ("dmy", "mdy", "ymd")
 
 # Direction marks WhatsApp and right-to-left locales insert around dates, names and system text.
-_MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
+# A byte-order mark can stand anywhere a file was joined from pieces, so it counts as one too.
+_MARK_CHARS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\ufeff"
 _SPACE = " \u00a0\u202f"
 # Day-half markers by locale, before or after the time (in lower, upper and capitalised case).
 _AM = (
@@ -56,6 +66,7 @@ _AM = (
     "午前",
     "sa",
     "چ.ب",
+    "in the morning",
 )
 _PM = (
     "pm",
@@ -73,6 +84,8 @@ _PM = (
     "午後",
     "ch",
     "چ.ك",
+    "in the afternoon",
+    "in the evening",
 )
 
 
@@ -97,11 +110,12 @@ def _head(capture_time: bool) -> str:
         rf"[{_MARK_CHARS}]*(?P<open>\[)?[{_MARK_CHARS}]*"
         rf"(?P<d1>\d{{1,4}})[{_MARK_CHARS}]*(?P<sep>[./\-])[{_MARK_CHARS}]*(?P<d2>\d{{1,2}})[{_MARK_CHARS}]*(?P=sep)[{_MARK_CHARS}]*"
         rf"(?P<d3>\d{{1,4}})\.?"
-        rf"[{_MARK_CHARS}]*,?[{_SPACE}{_MARK_CHARS}]+"
+        rf"[{_MARK_CHARS}]*[,،]?[{_SPACE}{_MARK_CHARS}]+"
         rf"(?:(?=[{re.escape(_HALF_START)}]){group('pre')}{_HALF})[{_SPACE}]?)?"
         rf"{group('h')}\d{{1,2}})[:.]{group('mi')}\d{{2}})(?:[:.]{group('s')}\d{{2}}))?"
         rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?[{_MARK_CHARS}]*"
-        rf"(?(open)\][{_SPACE}]|[{_SPACE}][\-–][{_SPACE}])"
+        # Android ends the header with " - ", iOS with "] ", old iOS without brackets with ": ".
+        rf"(?(open)\][{_SPACE}]|(?:{group('end')}[{_SPACE}][\-–][{_SPACE}])|:[{_SPACE}]))"
     )
 
 
@@ -119,6 +133,14 @@ _IOS_ATTACHED = re.compile(
 _IOS_OMITTED = re.compile(
     r"^\u200e?(?P<kind>image|video|audio|sticker|GIF|document|Contact card) omitted$", re.IGNORECASE
 )
+# Marked like system text, but said by the sender: calls, deleted messages, a named file left out.
+_IOS_FROM_SENDER = re.compile(
+    r"^\u200e(?:Missed (?:voice|video|group voice|group video) call|Voice call|Video call"
+    r"|This message was deleted|You deleted this message|Waiting for this message"
+    r"|.*\u200e(?:document|image|video|audio|sticker|GIF) omitted$)",
+    re.IGNORECASE | re.DOTALL,
+)
+_IOS_KIND_OMITTED = re.compile(r"\u200e(?P<kind>document|image|video|audio|sticker|GIF) omitted$", re.I)
 # Android: "<Media omitted>" in whatever language; a file kept beside the chat is "NAME (file attached)".
 _ANDROID_OMITTED = re.compile(r"^<[^<>:/\\\n]{2,40}>$")
 _ANDROID_ATTACHED = re.compile(
@@ -133,10 +155,14 @@ def looks_like_header(text: str) -> bool:
     return _HEADER.match(text) is not None
 
 
+# Two-digit years: WhatsApp is from 2009, so "99" is 1999 (a date that fails the order check), never 2099.
+_CENTURY_PIVOT = dt.date.today().year % 100 + 5
+
+
 def _year(raw: str) -> int:
     year = int(raw)
     if year < 100:
-        return 2000 + year
+        return (2000 if year <= _CENTURY_PIVOT else 1900) + year
     if year > 2400:  # Buddhist era (Thai iOS): 2562 is 2019
         return year - 543
     return year
@@ -147,18 +173,37 @@ def _date(d1: str, d2: str, d3: str, order: str) -> dt.date:
     if order == "ymd":
         if len(d1) < 3:
             raise ValueError("the year does not come first")
-        return dt.date(_year(d1), int(d2), int(d3))
+        return _gregorian(_year(d1), int(d2), int(d3))
     if len(d3) == 3 or len(d1) > 2:
         raise ValueError("the year does not come last")
     day, month = (d1, d2) if order == "dmy" else (d2, d1)
-    return dt.date(_year(d3), int(month), int(day))
+    return _gregorian(_year(d3), int(month), int(day))
+
+
+# In WhatsApp's years (2009 on) the two Hijri calendars cannot be taken for each other: Solar Hijri
+# 1388-1410 is 2009-2031, Umm al-Qura 1430-1460 is 2009-2038, and neither is a Gregorian year then.
+_SOLAR_HIJRI = range(1380, 1416)
+_LUNAR_HIJRI = range(1420, 1471)
+
+
+def _gregorian(year: int, month: int, day: int) -> dt.date:
+    if year in _SOLAR_HIJRI:
+        return jdatetime.date(year, month, day).togregorian()  # type: ignore[no-any-return]
+    if year in _LUNAR_HIJRI:
+        return _lunar(year, month, day)
+    return dt.date(year, month, day)
+
+
+def _lunar(year: int, month: int, day: int) -> dt.date:
+    g = hijridate.Hijri(year, month, day).to_gregorian()
+    return dt.date(g.year, g.month, g.day)
 
 
 def _clock(h: str, mi: str, s: str | None, half_word: str | None) -> str:
     """HH:MM:SS on a 24-hour clock; raises ValueError for a time that cannot be."""
     hour = int(h)
     if half_word is not None:
-        if not 1 <= hour <= 12:
+        if not 0 <= hour <= 12:  # some phones write "0:24 PM" for 12:24 PM
             raise ValueError(f"{hour} is not an hour of a 12-hour clock")
         hour = hour % 12 + (12 if half_word.casefold() in _PM_SET else 0)
     return dt.time(hour, int(mi), int(s) if s else 0).isoformat()
@@ -230,8 +275,7 @@ def parse(
     with open_file() as fh:
         for first, text in text_chunks(fh, report, lenient):
             yield from reader.chunk(first, text)
-    if reader.open is not None:
-        yield reader.finish()
+    yield from reader.close()
     if report.messages == 0 and not report.bad_lines:
         raise ParseError(
             0, gettext_noop("no WhatsApp messages found: this does not look like a WhatsApp chat export")
@@ -251,6 +295,10 @@ class _Reader:
         self.clocks: dict[tuple[str, str, str | None, str | None], str | ValueError] = {}
         # The message being read: its line, its time, and whether iOS wrote it.
         self.open: tuple[int, str, bool] | None = None
+        # How the file's first header ends ("]", "-" or ":"); a header written the other way is
+        # text pasted into a message (an iOS line quoted in an Android chat), not a new message.
+        self.style: str | None = None
+        self.skipped: list[int] = []  # lines before the first message
         self.parts: list[str] = []  # its text from earlier chunks, when it spans more than one
         self.chars = 0
         self.cut = False  # the message went over MAX_MESSAGE_CHARS: reported, the rest not kept
@@ -261,6 +309,10 @@ class _Reader:
         line, counted, pos = first - 1, 0, 0
         count, dates, clocks = text.count, self.dates, self.clocks
         for m in _HEADER_AT.finditer(text):
+            g = m.groups()  # open, d1, sep, d2, d3, pre, h, mi, s, post, end
+            style = "]" if g[0] is not None else "-" if g[10] is not None else ":"
+            if self.style is not None and style != self.style:
+                continue
             start = m.start()
             if self.open is not None:
                 yield self.finish(text[pos:start])
@@ -269,7 +321,6 @@ class _Reader:
             line += count("\n", counted, start + 1)
             counted = start + 1
             pos = m.end()
-            g = m.groups()  # open, d1, sep, d2, d3, pre, h, mi, s, post
             date = dates.get((g[1], g[3], g[4]))
             if date is None:
                 date = dates[(g[1], g[3], g[4])] = self._read(_date_text, g[1], g[3], g[4], self.order)
@@ -291,7 +342,8 @@ class _Reader:
                 )
                 self.dropping = True
                 continue
-            self.open, self.dropping = (line, f"{date}T{clock}", g[0] is not None), False
+            self.open, self.dropping = (line, f"{date}T{clock}", style != "-"), False
+            self.style = style
         tail = text[pos:-1]
         if self.open is not None:
             if not self.cut:
@@ -323,18 +375,27 @@ class _Reader:
         self.cut = True
 
     def _before_first(self, text: str, start: int, end: int, first: int) -> None:
-        """Nothing may come before the first header: name each such line that is not blank."""
+        """Lines before the first header (a note on top of a forwarded export) are skipped and counted."""
         offset = start
         for piece in text[start:end].split("\n"):
-            if piece.strip():
-                line = first - 1 + text.count("\n", 0, offset + 1)
-                self.report.problem(
-                    ParseError(
-                        line, gettext_noop("no WhatsApp message header (date, time) before this line")
-                    ),
-                    self.lenient,
-                )
+            if piece.strip(_SPACE + _MARK_CHARS + "\r\t"):
+                self.skipped.append(first - 1 + text.count("\n", 0, offset + 1))
             offset += len(piece) + 1
+
+    def close(self) -> Iterator[Message]:
+        if self.open is not None:
+            yield self.finish()
+        if self.skipped and self.report.messages:
+            self.report.note(
+                gettext_noop(
+                    "%(count)s lines before the first message (lines %(first)s to %(last)s) are not part of "
+                    "the chat and were skipped"
+                ),
+                line=self.skipped[0],
+                count=len(self.skipped),
+                first=self.skipped[0],
+                last=self.skipped[-1],
+            )
 
     def finish(self, piece: str = "") -> Message:
         assert self.open is not None
@@ -352,13 +413,18 @@ class _Reader:
         sender, sep, text = body.partition(": ")
         if ios and sep:
             _ios(msg, sender, text)
-        elif not ios and sep and "\n" not in sender and '"' not in sender and len(sender) <= 80:
+        elif not ios and sep and "\n" not in sender and _balanced(sender) and len(sender) <= 80:
             msg.sender, msg.text = sender, text
             if text[:1] == "<" or " (" in text:
                 _android_media(msg)
         else:
             _system(msg, body)
         return msg
+
+
+def _balanced(sender: str) -> bool:
+    """A name may quote a nickname (First "Nick" Last); a colon inside a quoted subject is not a sender's."""
+    return sender.count('"') % 2 == 0 and sender.count("“") == sender.count("”") and "«" not in sender
 
 
 def _system(msg: Message, text: str) -> None:
@@ -373,6 +439,12 @@ def _ios(msg: Message, sender: str, text: str) -> None:
         msg.sender, msg.text, msg.attachments = sender, "", [attached["name"]]
     elif omitted:
         msg.sender, msg.text, msg.omitted = sender, "", [omitted["kind"].lower()]
+    elif _IOS_FROM_SENDER.match(text):
+        msg.sender, msg.text = sender, text.strip(_MARK_CHARS)
+        if left_out := _IOS_KIND_OMITTED.search(text):
+            # "‎Report.pdf • ‎3 pages ‎document omitted": the file's name is what the sender showed.
+            name = text.lstrip(_MARK_CHARS).split("•")[0].split("\u200e")[0].strip(_SPACE)
+            msg.text, msg.omitted = name, [left_out["kind"].lower()]
     elif text.startswith("\u200e"):
         # The chat's own name introduces iOS system lines ("Messages and calls are end-to-end encrypted").
         _system(msg, text)
