@@ -444,3 +444,19 @@ def test_a_long_import_stops_at_its_time_limit(
     assert imp.state == "failed"
     with using_keyring(cast.keyring("analyst")):
         assert "limit of 10 seconds" in imp.report["error"]["t"] % imp.report["error"]["p"]
+
+
+def test_an_undecidable_date_order_is_said_on_the_page_and_fixed_with_one_click(
+    cast: Any, case_a: Any, client_for: Any
+) -> None:
+    chat = "5/10/22, 9:05 PM - Officer: call your mother\n5/11/22, 8:00 AM - Aziz: no\n"
+    item = keep(cast, "analyst", case_a, "chat.txt", chat.encode())
+    c = client_for("analyst")
+    c.post(f"/cases/{case_a.code}/messages/read/", {"item": item.code})
+    page = c.get(f"/cases/{case_a.code}/messages/").content.decode()
+    assert "read as month/day/year" in page and "2022-05-10 21:05" in page
+    assert 'name="date_order" value="dmy"' in page and "Read again as day/month/year" in page
+    c.post(f"/cases/{case_a.code}/messages/read/", {"item": item.code, "again": "1", "date_order": "dmy"})
+    page = c.get(f"/cases/{case_a.code}/messages/").content.decode()
+    assert "2022-10-05 21:05" in page and "2022-05-10 21:05" not in page
+    assert Message.objects.filter(case=case_a).count() == 2

@@ -138,7 +138,7 @@ def test_ios_brackets_marks_seconds_attachments_and_system_lines() -> None:
 
 
 def test_ios_twelve_hour_and_a_buddhist_year() -> None:
-    assert parse("[2/7/2562 9:14:05 PM] A: hi\n")[0].timestamp == "2019-07-02T21:14:05"
+    assert parse("[13/7/2562 9:14:05 PM] A: hi\n")[0].timestamp == "2019-07-13T21:14:05"
 
 
 def test_an_impossible_date_is_named_by_line() -> None:
@@ -404,8 +404,8 @@ BOM = "\ufeff"
         # Arabic-locale Android: Arabic comma, an Arabic letter mark before the dash.
         (f"27/3/2022، 9:41 م{ALM} - دلنور: مرحبا\n", "2022-03-27T21:41:00"),
         # A 12-hour clock that writes the hour after noon as 0.
-        ("02/07/2019, 0:24 PM - A: hi\n", "2019-07-02T12:24:00"),
-        ("02/07/2019, 0:24 AM - A: hi\n", "2019-07-02T00:24:00"),
+        ("13/07/2019, 0:24 PM - A: hi\n", "2019-07-13T12:24:00"),
+        ("13/07/2019, 0:24 AM - A: hi\n", "2019-07-13T00:24:00"),
         # Day-half words.
         ("02/07/2019, 9:05 in the morning - A: hi\n", "2019-07-02T09:05:00"),
         ("02/07/2019, 9:05 in the evening - A: hi\n", "2019-07-02T21:05:00"),
@@ -495,3 +495,36 @@ def test_a_header_in_the_other_phones_shape_is_text_of_the_message_it_sits_in() 
 def test_a_two_digit_year_99_is_1999_not_2099() -> None:
     assert parse("31/12/99, 23:59 - A: hi\n")[0].timestamp == "1999-12-31T23:59:00"
     assert parse("31/12/19, 23:59 - A: hi\n")[0].timestamp == "2019-12-31T23:59:00"
+
+
+def _order(chat: str) -> whatsapp.DateOrder:
+    return whatsapp.decide_order(source(chat))
+
+
+def test_the_day_in_a_media_file_name_decides_the_order() -> None:
+    # Every date reads both ways and runs forward both ways; the photo's name says 10 May.
+    chat = (
+        "5/10/22, 9:05 pm - A: look\n"
+        "5/10/22, 9:06 pm - A: IMG-20220510-WA0003.jpg (file attached)\n"
+        "5/11/22, 8:00 am - B: ok\n"
+    )
+    decided = _order(chat)
+    assert (decided.order, decided.ambiguous, decided.by) == ("mdy", False, "media")
+    assert parse(chat)[1].timestamp == "2022-05-10T21:06:00"
+
+
+def test_an_upper_case_clock_leans_month_first_and_says_it_is_unsure() -> None:
+    chat = "5/10/22, 9:05 PM - A: hello\n5/11/22, 8:00 AM - B: hi\n"
+    assert _order(chat) == whatsapp.DateOrder("mdy", True, alternative="dmy", by="clock")
+    report = ParseReport()
+    assert parse(chat, report=report)[0].timestamp == "2022-05-10T21:05:00"
+    (note,) = report.notes
+    assert note.params["alternative"] == "dmy" and "month/day/year" in str(note)
+    lower = "5/10/22, 9:05 pm - A: hello\n5/11/22, 8:00 am - B: hi\n"
+    assert _order(lower) == whatsapp.DateOrder("dmy", True, alternative="mdy", by="")
+
+
+def test_running_forward_outranks_the_clock() -> None:
+    # Day first: 12 May, then 3 June. Month first: 5 December, then 6 March (backwards).
+    chat = "12/5/22, 9:05 PM - A: a\n3/6/22, 9:05 PM - A: b\n"
+    assert _order(chat) == whatsapp.DateOrder("dmy", False, by="forward")

@@ -216,22 +216,44 @@ def _date_text(d1: str, d2: str, d3: str, order: str) -> str:
 @dataclass
 class DateOrder:
     order: str
-    ambiguous: bool  # every date in the file reads as a real date in more than one order
+    ambiguous: bool  # every signal in the file leaves more than one order
+    alternative: str = ""  # the other order that reads the whole file, when ambiguous
+    by: str = ""  # the signal that decided: "impossible", "media", "forward", "clock" or ""
+
+
+# WhatsApp names the media it saves by the day it was sent: IMG-20220510-WA0003.jpg.
+_MEDIA_DAY = re.compile(r"\b(?:IMG|VID|AUD|PTT|DOC|STK)-(20\d{6})-WA\d")
+_UPPER_HALF = re.compile(r"\d[ \u00a0\u202f]?(?:AM|PM)\b")
 
 
 def decide_order(open_file: Callable[[], IO[bytes]]) -> DateOrder:
-    """The date order under which every header is a real date and the chat runs forward in time.
+    """The date order under which every header is a real date, and the file's other signals agree.
 
-    Only the distinct dates matter (a chat has thousands of days, not millions),
-    taken in the order they first appear.
+    In turn: an order that makes any date impossible is out; then the one under
+    which the days in media file names match the days of their messages; then
+    the one under which the chat runs forward in time; last, the clock: a file
+    with upper-case "AM"/"PM" was written by a U.S.-English phone, which writes
+    month first. Only the distinct dates are tried (a chat has thousands of days,
+    not millions), in the order they first appear.
     """
     found: dict[tuple[str, ...], None] = {}
+    media: dict[tuple[str, str, str, str], None] = {}
+    upper = lower = 0
     with open_file() as fh:
         for _, text in text_chunks(fh, ParseReport(), lenient=True):
             found.update(dict.fromkeys(_DATES_AT.findall("\n" + text)))
+            if "-WA" in text:
+                for m in _HEADER_AT.finditer("\n" + text):
+                    in_name = _MEDIA_DAY.search(text, m.end() - 1, text.find("\n", m.end() - 1))
+                    if in_name:
+                        media[(m["d1"], m["d2"], m["d3"], in_name[1])] = None
+            if upper + lower < 1000:
+                upper += len(_UPPER_HALF.findall(text, 0, 200_000))
+                lower += text.count(" am ", 0, 200_000) + text.count(" pm ", 0, 200_000)
     dates = dict.fromkeys((d1, d2, d3) for _open, d1, _sep, d2, d3 in found)
     impossible = dict.fromkeys(ORDERS, 0)
     backwards = dict.fromkeys(ORDERS, 0)
+    mismatched = dict.fromkeys(ORDERS, 0)
     last: dict[str, dt.date] = {}
     for d in dates:
         for order in ORDERS:
@@ -243,13 +265,35 @@ def decide_order(open_file: Callable[[], IO[bytes]]) -> DateOrder:
             if order in last and day < last[order]:
                 backwards[order] += 1
             last[order] = day
+    for d1, d2, d3, named in media:
+        saved = dt.date(int(named[:4]), int(named[4:6]), int(named[6:]))
+        for order in ORDERS:
+            try:
+                if abs((_date(d1, d2, d3, order) - saved).days) > 1:
+                    mismatched[order] += 1
+            except ValueError:
+                pass
     seen = [o for o in ORDERS if o in last]
     if not seen:
         return DateOrder("dmy", False)
-    ranked = sorted(seen, key=lambda o: (impossible[o], backwards[o], ORDERS.index(o)))
-    best = ranked[0]
-    ties = [o for o in ranked if (impossible[o], backwards[o]) == (impossible[best], backwards[best])]
-    return DateOrder(best, len(ties) > 1)
+    clock = {"mdy": 0 if upper > lower else 1, "dmy": 1 if upper > lower else 0, "ymd": 2}
+
+    def rank(o: str) -> tuple[int, ...]:
+        return (impossible[o], mismatched[o], backwards[o], clock[o])
+
+    ranked = sorted(seen, key=rank)
+    best, rest = ranked[0], ranked[1:]
+    if not rest:
+        return DateOrder(best, False, by="impossible" if len(seen) < len(ORDERS) else "")
+    runner = rest[0]
+    for position, signal in enumerate(("impossible", "media", "forward")):
+        if rank(best)[position] != rank(runner)[position]:
+            return DateOrder(best, False, by=signal)
+    by_clock = rank(best)[3] != rank(runner)[3] and upper > lower
+    return DateOrder(best, True, alternative=runner, by="clock" if by_clock else "")
+
+
+_ORDER_WORDS = {"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}
 
 
 def parse(
@@ -266,8 +310,13 @@ def parse(
         order = decided.order
         if decided.ambiguous:
             report.note(
-                gettext_noop("every date in the file reads both ways; they were read as %(order)s"),
-                order={"dmy": "day/month/year", "mdy": "month/day/year", "ymd": "year/month/day"}[order],
+                gettext_noop(
+                    "every date in the file reads both ways; they were read as %(order)s: check a date you "
+                    "know, and read the file again as %(other)s if it is wrong"
+                ),
+                order=_ORDER_WORDS[order],
+                other=_ORDER_WORDS[decided.alternative],
+                alternative=decided.alternative,
             )
     elif order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)}")
