@@ -283,6 +283,7 @@ class Variant:
     rtl: bool = False  # right-to-left marks between the date's parts
     bom: bool = False  # a byte-order mark before every header
     preface: tuple[str, ...] = ()  # lines before the first message
+    time_first: bool = False  # Vietnamese iOS: [14:56:01, 3/18/22]
 
     def header(self, when: dt.datetime) -> str:
         y = f"{when.year:04d}" if self.year4 else f"{when.year % 100:02d}"
@@ -305,6 +306,8 @@ class Variant:
             clock = clock.replace(f":{when.minute:02d}", f":{when.minute:02d}:{when.second:02d}", 1)
             if self.plain:
                 return f"{mark}{date}{self.comma}{clock}: "
+            if self.time_first:
+                return f"{mark}[{clock}{self.comma}{date}] "
             return f"{mark}[{date}{self.comma}{clock}] "
         return f"{mark}{date}{self.comma}{clock} - "
 
@@ -321,6 +324,7 @@ variants = st.builds(
     comma=st.sampled_from([", ", "، "]),
     rtl=st.booleans(),
     bom=st.booleans(),
+    time_first=st.booleans(),
     preface=st.lists(
         st.sampled_from(["Forwarded by a caseworker:", "", "--- chat below ---", "Exported 2022-03-27"]),
         max_size=3,
@@ -528,3 +532,48 @@ def test_running_forward_outranks_the_clock() -> None:
     # Day first: 12 May, then 3 June. Month first: 5 December, then 6 March (backwards).
     chat = "12/5/22, 9:05 PM - A: a\n3/6/22, 9:05 PM - A: b\n"
     assert _order(chat) == whatsapp.DateOrder("dmy", False, by="forward")
+
+
+@pytest.mark.parametrize(
+    ("chat", "expected"),
+    [
+        # Vietnamese iOS: the time before the date.
+        (
+            "[14:56:01, 3/18/22] Lan: chào\n[09:00:00, 3/19/22] Minh: ok\n",
+            [("2022-03-18T14:56:01", "Lan", "chào"), ("2022-03-19T09:00:00", "Minh", "ok")],
+        ),
+        # Old Android, time first and a month name.
+        (
+            "19:23, 28 Aug 2013 - Aziz: salam\n08:05, 2 Sep 2013 - Officer: call me\n",
+            [("2013-08-28T19:23:00", "Aziz", "salam"), ("2013-09-02T08:05:00", "Officer", "call me")],
+        ),
+        # Old Android, month first: the year is written for earlier years and left out in the export's.
+        (
+            "Dec 30, 2012, 8:11 PM - Aziz: salam\nMar 5, 8:11 PM - Officer: call me\n",
+            [("2012-12-30T20:11:00", "Aziz", "salam"), ("2013-03-05T20:11:00", "Officer", "call me")],
+        ),
+        # Month names in Russian and Turkish.
+        (
+            "19:23, 28 авг 2013 - Дильнур: привет\n19:24, 28 Ağu 2013 - Ayşe: selam\n",
+            [("2013-08-28T19:23:00", "Дильнур", "привет"), ("2013-08-28T19:24:00", "Ayşe", "selam")],
+        ),
+    ],
+)
+def test_older_and_other_header_dialects(chat: str, expected: list[tuple[str, str, str]]) -> None:
+    assert brief(parse(chat)) == expected
+
+
+def test_a_guessed_year_is_said_and_no_year_at_all_is_a_clear_error() -> None:
+    report = ParseReport()
+    parse("Dec 30, 2012, 8:11 PM - A: one\nMar 5, 8:11 PM - B: two\n", report=report)
+    assert [n.params for n in report.notes] == [{"year": "2013"}]
+    with pytest.raises(ParseError, match="the year is not written"):
+        parse("Mar 5, 8:11 PM - A: one\nMar 6, 9:00 AM - B: two\n")
+    with pytest.raises(ParseError, match="month must be in 1..12"):
+        parse("19:23, 28 Foo 2013 - A: one\n")
+
+
+def test_the_dialect_is_the_one_with_most_headers() -> None:
+    assert whatsapp.detect_shape(source("02/07/2019, 21:14 - A: one\n")) == "numeric"
+    assert whatsapp.detect_shape(source("[14:56:01, 3/18/22] A: one\n")) == "time_first"
+    assert whatsapp.detect_shape(source("no chat here\n")) == "numeric"

@@ -28,7 +28,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 import hijridate
 import jdatetime
@@ -100,29 +100,98 @@ _HALF = _alternatives(_AM + _PM)
 _HALF_START = "".join(sorted({w[0] for w in re.sub(r"\\(.)", r"\1", _HALF).split("|")}))
 
 
-def _head(capture_time: bool) -> str:
-    """A header up to the sender; without ``capture_time``, only the date is captured (deciding its order)."""
+_M = f"[{_MARK_CHARS}]*"
+_NAMES = ("open", "d1", "sep", "d2", "d3", "pre", "h", "mi", "s", "post", "end")
+
+
+def _head(capture_time: bool, shape: str = "numeric") -> str:
+    """A header up to the sender; without ``capture_time``, only the date is captured (deciding its order).
+
+    ``shape`` is the header's dialect: ``numeric`` (date, then time: nearly every
+    phone), ``time_first`` (Vietnamese iOS: ``[14:56:01, 3/18/22]``), and two old
+    Android shapes with month names: ``month_time_first`` (``19:23, 28 Aug 2013``)
+    and ``month_first`` (``Mar 5, 8:11 PM``, the year left out in the year of the
+    export).
+    """
 
     def group(name: str) -> str:
         return f"(?P<{name}>" if capture_time else "(?:"
 
-    return (
-        rf"[{_MARK_CHARS}]*(?P<open>\[)?[{_MARK_CHARS}]*"
-        rf"(?P<d1>\d{{1,4}})[{_MARK_CHARS}]*(?P<sep>[./\-])[{_MARK_CHARS}]*(?P<d2>\d{{1,2}})[{_MARK_CHARS}]*(?P=sep)[{_MARK_CHARS}]*"
+    start = rf"{_M}(?P<open>\[)?{_M}"
+    date = (
+        rf"(?P<d1>\d{{1,4}}){_M}(?P<sep>[./\-]){_M}(?P<d2>\d{{1,2}}){_M}(?P=sep){_M}"
         rf"(?P<d3>\d{{1,4}})\.?"
-        rf"[{_MARK_CHARS}]*[,،]?[{_SPACE}{_MARK_CHARS}]+"
+    )
+    gap = rf"{_M}[,،]?[{_SPACE}{_MARK_CHARS}]+"
+    clock = (
         rf"(?:(?=[{re.escape(_HALF_START)}]){group('pre')}{_HALF})[{_SPACE}]?)?"
         rf"{group('h')}\d{{1,2}})[:.]{group('mi')}\d{{2}})(?:[:.]{group('s')}\d{{2}}))?"
-        rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?[{_MARK_CHARS}]*"
-        # Android ends the header with " - ", iOS with "] ", old iOS without brackets with ": ".
-        rf"(?(open)\][{_SPACE}]|(?:{group('end')}[{_SPACE}][\-–][{_SPACE}])|:[{_SPACE}]))"
+        rf"(?:[{_SPACE}]*(?=[{re.escape(_HALF_START)}]){group('post')}{_HALF}))?"
     )
+    month = r"(?P<mon>[^\W\d_]{3,12}\.?)"
+    # Android ends the header with " - ", iOS with "] ", old iOS without brackets with ": ".
+    end = rf"{_M}(?(open)\][{_SPACE}]|(?:{group('end')}[{_SPACE}][\-–][{_SPACE}])|:[{_SPACE}]))"
+    if shape == "time_first":
+        return start + clock + gap + date + end
+    if shape == "month_time_first":
+        return (
+            start + clock + gap + rf"(?P<mday>\d{{1,2}})[{_SPACE}]+{month}[{_SPACE}]+(?P<year>\d{{4}})" + end
+        )
+    if shape == "month_first":
+        return (
+            start
+            + rf"{month}[{_SPACE}]+(?P<mday>\d{{1,2}})(?:,[{_SPACE}]+(?P<year>\d{{4}}))?"
+            + gap
+            + clock
+            + end
+        )
+    return start + date + gap + clock + end
 
 
 _HEADER = re.compile("^" + _head(True))
 # After a line break: the regex engine then jumps from break to break instead of trying every position.
 _HEADER_AT = re.compile("\n" + _head(True))
 _DATES_AT = re.compile("\n" + _head(False))  # findall gives (open, d1, sep, d2, d3)
+SHAPES = ("numeric", "time_first", "month_time_first", "month_first")
+_SHAPE_AT = {shape: re.compile("\n" + _head(True, shape)) for shape in SHAPES}
+_SHAPE_DATES_AT = {shape: re.compile("\n" + _head(False, shape)) for shape in SHAPES[:2]}
+# Month names as old Android phones wrote them, in the languages of the people this serves and of
+# the countries they live in; matched without case and without a final dot.
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "jan january janv janvier ene enero januar ocak oca янв января январь",
+        "feb february fév févr février febrero februar fev fevereiro şubat şub фев февраля февраль",
+        "mar march mars marzo märz mär março mart мар марта март",
+        "apr april avr avril abr abril nisan nis апр апреля апрель",
+        "may mai mayo maio mayıs мая май",
+        "jun june juin junio juni junho haziran haz июн июня июнь",
+        "jul july juil juillet julio juli julho temmuz tem июл июля июль",
+        "aug august août ago agosto ağustos ağu авг августа август",
+        "sep sept september septembre septiembre set setembro eylül eyl сен сентября сентябрь",
+        "oct october octobre octubre okt oktober out outubro ekim eki окт октября октябрь",
+        "nov november novembre noviembre novembro kasım kas ноя ноября ноябрь",
+        "dec december déc décembre dic diciembre dez dezember dezembro aralık ara дек декабря декабрь",
+    ),
+    start=1,
+):
+    _MONTHS.update(dict.fromkeys(_names.split(), _number))
+
+
+def _month(name: str) -> str:
+    """The month's number as text; "0" (a date that cannot be) for a name not known."""
+    return str(_MONTHS.get(name.rstrip(".").casefold(), 0))
+
+
+def detect_shape(open_file: Callable[[], IO[bytes]]) -> str:
+    """The header dialect with the most headers in the file's first megabyte (numeric when none)."""
+    with open_file() as fh:
+        first = next(text_chunks(fh, ParseReport(), lenient=True), (1, ""))[1]
+    counts = {shape: len(pattern.findall("\n" + first)) for shape, pattern in _SHAPE_AT.items()}
+    best = max(SHAPES, key=lambda shape: (counts[shape], shape == "numeric"))
+    return best if counts[best] else "numeric"
+
+
 _PM_SET = {w.casefold() for w in _PM}
 
 
@@ -171,6 +240,8 @@ def _year(raw: str) -> int:
 def _date(d1: str, d2: str, d3: str, order: str) -> dt.date:
     """Raises ValueError for a date that cannot be, in this order."""
     if order == "ymd":
+        if d1 == "?":
+            raise ValueError("the year is not written (old Android phones leave it out in the export's year)")
         if len(d1) < 3:
             raise ValueError("the year does not come first")
         return _gregorian(_year(d1), int(d2), int(d3))
@@ -226,7 +297,7 @@ _MEDIA_DAY = re.compile(r"\b(?:IMG|VID|AUD|PTT|DOC|STK)-(20\d{6})-WA\d")
 _UPPER_HALF = re.compile(r"\d[ \u00a0\u202f]?(?:AM|PM)\b")
 
 
-def decide_order(open_file: Callable[[], IO[bytes]]) -> DateOrder:
+def decide_order(open_file: Callable[[], IO[bytes]], shape: str = "numeric") -> DateOrder:
     """The date order under which every header is a real date, and the file's other signals agree.
 
     In turn: an order that makes any date impossible is out; then the one under
@@ -241,9 +312,9 @@ def decide_order(open_file: Callable[[], IO[bytes]]) -> DateOrder:
     upper = lower = 0
     with open_file() as fh:
         for _, text in text_chunks(fh, ParseReport(), lenient=True):
-            found.update(dict.fromkeys(_DATES_AT.findall("\n" + text)))
+            found.update(dict.fromkeys(_SHAPE_DATES_AT[shape].findall("\n" + text)))
             if "-WA" in text:
-                for m in _HEADER_AT.finditer("\n" + text):
+                for m in _SHAPE_AT[shape].finditer("\n" + text):
                     in_name = _MEDIA_DAY.search(text, m.end() - 1, text.find("\n", m.end() - 1))
                     if in_name:
                         media[(m["d1"], m["d2"], m["d3"], in_name[1])] = None
@@ -305,8 +376,11 @@ def parse(
 ) -> Iterator[Message]:
     """Every message of the export, in file order."""
     report = report if report is not None else ParseReport()
-    if order is None:
-        decided = decide_order(open_file)
+    shape = detect_shape(open_file)
+    if shape.startswith("month"):
+        order = "ymd"  # the month is a name: nothing to decide
+    elif order is None:
+        decided = decide_order(open_file, shape)
         order = decided.order
         if decided.ambiguous:
             report.note(
@@ -320,7 +394,7 @@ def parse(
             )
     elif order not in ORDERS:
         raise ValueError(f"date order must be one of {', '.join(ORDERS)}")
-    reader = _Reader(order, report, lenient)
+    reader = _Reader(order, report, lenient, shape)
     with open_file() as fh:
         for first, text in text_chunks(fh, report, lenient):
             yield from reader.chunk(first, text)
@@ -338,8 +412,15 @@ class _Reader:
     works on slices of the chunk and caches what each date and clock read as.
     """
 
-    def __init__(self, order: str, report: ParseReport, lenient: bool) -> None:
+    def __init__(self, order: str, report: ParseReport, lenient: bool, shape: str = "numeric") -> None:
         self.order, self.report, self.lenient = order, report, lenient
+        self.pattern = _SHAPE_AT[shape]
+        self.pick: Callable[[re.Match[str]], tuple[str | None, ...]] | None = {
+            "numeric": None,  # the fast path: its groups are already in _NAMES order
+            "time_first": lambda m: m.group(*_NAMES),
+        }.get(shape, self._month_groups)
+        self.last_year: int | None = None  # month-name headers: the last year written
+        self.guessed_year = ""
         self.dates: dict[tuple[str, str, str], str | ValueError] = {}
         self.clocks: dict[tuple[str, str, str | None, str | None], str | ValueError] = {}
         # The message being read: its line, its time, and whether iOS wrote it.
@@ -357,8 +438,11 @@ class _Reader:
         text = "\n" + chunk  # each header is found after a line break, the first one too
         line, counted, pos = first - 1, 0, 0
         count, dates, clocks = text.count, self.dates, self.clocks
-        for m in _HEADER_AT.finditer(text):
-            g = m.groups()  # open, d1, sep, d2, d3, pre, h, mi, s, post, end
+        pick = self.pick
+        for m in self.pattern.finditer(text):
+            g: tuple[Any, ...] = (
+                m.groups() if pick is None else pick(m)
+            )  # open, d1, sep, d2, d3, pre, h, mi, s, post, end
             style = "]" if g[0] is not None else "-" if g[10] is not None else ":"
             if self.style is not None and style != self.style:
                 continue
@@ -403,6 +487,29 @@ class _Reader:
         elif tail and not self.dropping:
             self._before_first(text, pos, len(text) - 1, first)
 
+    def _month_groups(self, m: re.Match[str]) -> tuple[str | None, ...]:
+        """A month-name header in the numeric layout, year first; a year left out is guessed and said."""
+        year = m["year"]
+        if year:
+            self.last_year = int(year)
+        elif self.last_year is not None:
+            year = self.guessed_year = str(self.last_year + 1)
+        else:
+            year = "?"
+        return (
+            m["open"],
+            year,
+            "-",
+            _month(m["mon"]),
+            m["mday"],
+            m["pre"],
+            m["h"],
+            m["mi"],
+            m["s"],
+            m["post"],
+            m["end"],
+        )
+
     @staticmethod
     def _read(read: Callable[..., str], *args: str | None) -> str | ValueError:
         try:
@@ -434,6 +541,14 @@ class _Reader:
     def close(self) -> Iterator[Message]:
         if self.open is not None:
             yield self.finish()
+        if self.guessed_year:
+            self.report.note(
+                gettext_noop(
+                    "dates without a year were read as %(year)s, the year after the last one written: "
+                    "check a date you know"
+                ),
+                year=self.guessed_year,
+            )
         if self.skipped and self.report.messages:
             self.report.note(
                 gettext_noop(
