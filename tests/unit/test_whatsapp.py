@@ -430,6 +430,8 @@ def test_headers_from_more_phones(line: str, when: str | None) -> None:
     [
         # A phone set to the Solar Hijri calendar: 7 Farvardin 1401 is 27 March 2022.
         ("[۱۴۰۱/۱/۷، ۹:۴۱:۳۵ ب.ظ] دلنور: سلام\n", "2022-03-27T21:41:35"),
+        ("[۱۴۰۱/۱/۷، ۹:۴۱:۳۵ ب.ظ.] دلنور: سلام\n", "2022-03-27T21:41:35"),
+        ("[۱۴۰۱/۱/۷، ۹:۴۱:۳۵ ق.ظ.] دلنور: سلام\n", "2022-03-27T09:41:35"),
         # Umm al-Qura: 24 Sha'ban 1443 is 27 March 2022.
         ("[24/8/1443، 9:41:35 م] دلنور: سلام\n", "2022-03-27T21:41:35"),
         # Thai Buddhist era.
