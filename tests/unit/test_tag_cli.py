@@ -134,6 +134,13 @@ def test_evaluate_prints_precision_and_recall_per_language(
     assert out[1].split() == ["en", "all", "2", "1.00", "0.50", "1", "0", "1"]
     assert out[2].split() == ["ru", "all", "1", "0.00", "-", "0", "1", "0"]
     assert out[3].split() == ["all", "all", "3", "0.50", "0.50", "1", "1", "1"]
+    # Per tag: FAMILY_THREAT found (F1 1.00), SILENCE missed on "Lovely weather" and found on the
+    # Russian line where none was expected (F1 0.00); macro-F1 averages all eight coercion tags.
+    table = {line.split()[0]: line.split()[1:] for line in out[5:] if line and line.split()[0].isupper()}
+    assert table["FAMILY_THREAT"] == ["1.00", "1.00", "1.00", "1", "0", "0"]
+    assert table["SILENCE"] == ["0.00", "0.00", "0.00", "0", "1", "1"]
+    assert table["RECRUITMENT"] == ["-", "-", "0.00", "0", "0", "0"]
+    assert out[-1] == "macro-F1 over the eight coercion tags: all 0.12 en 0.12 ru 0.00"
     path.write_text('{"text": "x"}\n', encoding="utf-8")
     assert main([str(path), "--evaluate"]) == 1 and 'no "codes" list' in capsys.readouterr().err
 

@@ -160,6 +160,30 @@ def test_the_labelled_set_is_well_formed_and_cites_its_sources() -> None:
         assert sum(1 for r in rows if r["lang"] == lang and r["split"] == "unseen_v3") >= 4
 
 
+# Written on 2026-12-06 from scenarios (a relative plus a harm plus a condition, a request to report
+# on others, a call to come back, an offer of a call home...), not from the published quotes the rules
+# came from, in the seven languages, before any rule was changed; its hash keeps it from being tuned.
+PARAPHRASE_SHA256 = "ff69ea7521c35339e9d59c44e39c4c2ea7981dc45d9b06b0ede0ef61e72027c9"
+
+
+def test_the_paraphrase_split_is_frozen_and_the_same_scenarios_in_every_language() -> None:
+    import hashlib
+
+    raw = (DATA / "coercion_paraphrase.jsonl").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == PARAPHRASE_SHA256
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    known = tagging.codebook_codes()
+    by_scenario: dict[int, set[tuple[str, ...]]] = {}
+    for row in rows:
+        assert row["lang"] in tagging.LANGUAGES and row["split"] == "paraphrase_v1"
+        assert set(row["codes"]) <= known
+        by_scenario.setdefault(row["scenario"], set()).add(tuple(row["codes"]))
+    assert all(len(codes) == 1 for codes in by_scenario.values())  # one label per scenario, every language
+    assert {lang: sum(r["lang"] == lang for r in rows) for lang in tagging.LANGUAGES} == dict.fromkeys(
+        tagging.LANGUAGES, 18
+    )
+
+
 def test_the_shipped_rules_still_find_what_they_were_written_for() -> None:
     """A regression floor on the split the rules were written from; the closing note and the user
     guide give the honest figure, from the split written after the rules were frozen."""

@@ -107,8 +107,21 @@ def enrich(
     return obj
 
 
+# The eight coercion categories the issue's measure is taken over (macro-F1: each counts the same).
+COERCION = (
+    "FAMILY_THREAT", "DIRECT_THREAT", "INFO_SELF", "INFO_OTHERS", "RECRUITMENT", "RETURN_PRESSURE",
+    "SILENCE", "FAMILY_CONTACT_OFFER",
+)  # fmt: skip
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
 def evaluate(rows: Iterator[tuple[int, dict[str, Any]]], rules: tagging.Rules, out: IO[str]) -> None:
+    """Precision and recall per language and split, then per tag, and macro-F1 over the coercion tags."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, fp, fn, messages
+    per_tag: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # (lang, tag): tp, fp, fn
     for number, row in rows:
         want = row.get("codes")
         if not isinstance(want, list) or not all(isinstance(c, str) for c in want):
@@ -123,6 +136,10 @@ def evaluate(rows: Iterator[tuple[int, dict[str, Any]]], rules: tagging.Rules, o
             c[1] += len(got - set(want))
             c[2] += len(set(want) - got)
             c[3] += 1
+        for lang in (str(row.get("lang", "?")), "all"):
+            for code in got | set(want):
+                t = per_tag[(lang, code)]
+                t[0 if code in got and code in want else 1 if code in got else 2] += 1
     out.write(f"{'language':<9} {'split':<9} {'messages':>8} {'precision':>9} {'recall':>7}  tp fp fn\n")
     for (lang, split), (tp, fp, fn, n) in sorted(
         counts.items(), key=lambda kv: (kv[0][1], kv[0][0] == "all", kv[0][0])
@@ -130,6 +147,19 @@ def evaluate(rows: Iterator[tuple[int, dict[str, Any]]], rules: tagging.Rules, o
         precision = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
         recall = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
         out.write(f"{lang:<9} {split:<9} {n:>8} {precision:>9} {recall:>7}  {tp} {fp} {fn}\n")
+    out.write(f"\n{'tag':<21} {'precision':>9} {'recall':>7} {'F1':>5}  tp fp fn   (all languages)\n")
+    for code in sorted({c for _, c in per_tag} | set(COERCION)):
+        tp, fp, fn = per_tag.get(("all", code), [0, 0, 0])
+        precision = f"{tp / (tp + fp):.2f}" if tp + fp else "-"
+        recall = f"{tp / (tp + fn):.2f}" if tp + fn else "-"
+        out.write(f"{code:<21} {precision:>9} {recall:>7} {_f1(tp, fp, fn):>5.2f}  {tp} {fp} {fn}\n")
+    out.write("\nmacro-F1 over the eight coercion tags: ")
+    languages = sorted({lang for lang, _ in per_tag if lang != "all"})
+    scores = {
+        lang: sum(_f1(*per_tag.get((lang, code), [0, 0, 0])) for code in COERCION) / len(COERCION)
+        for lang in ["all", *languages]
+    }
+    out.write(" ".join(f"{lang} {score:.2f}" for lang, score in scores.items()) + "\n")
 
 
 def main(argv: list[str]) -> int:
