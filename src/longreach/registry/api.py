@@ -9,7 +9,6 @@ through the audited reveal route.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Literal, cast
 
 from django.http import HttpRequest
@@ -19,7 +18,7 @@ from pydantic import field_validator
 from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.audit.services import record_viewed
-from longreach.registry import filters, selectors, serialise, services, validation
+from longreach.registry import fields, filters, selectors, serialise, services, validation
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import Case, Incident, Person, Source
 
@@ -45,25 +44,13 @@ class InvalidOut(Schema):
 # Input -------------------------------------------------------------------------------
 
 
-# JSON can spell what text cannot hold: a NUL, or half of a UTF-16 pair ("\\ud800"), which then
-# fails deep inside encryption or PostgreSQL as a 500. Every input schema refuses them by field.
-_NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
-
-
-def _text_only(value: Any) -> Any:
-    for text in value if isinstance(value, list) else [value]:
-        if isinstance(text, str) and _NOT_TEXT.search(text):
-            raise ValueError("contains a NUL or a lone surrogate (U+D800 to U+DFFF), which text cannot hold")
-    return value
-
-
 class TextIn(Schema):
     """Input whose every string field is text."""
 
     @field_validator("*", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
-        return _text_only(value)
+        return fields.text_only(value)
 
 
 class IncidentUpdateIn(validation.IncidentInput):

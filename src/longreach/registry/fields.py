@@ -106,11 +106,11 @@ def _message(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", kind))[:300]
 
 
-def field_errors(errors: Iterable[Mapping[str, Any]], *, prefix: str = "", skip: int = 0) -> list[FieldError]:
-    """Our errors from pydantic's; ``skip`` drops leading parts of each location (the API's "body")."""
+def field_errors(errors: Iterable[Mapping[str, Any]], *, prefix: str = "") -> list[FieldError]:
+    """Our errors, with our paths and messages, from pydantic's."""
     out = []
     for e in errors:
-        loc = list(e.get("loc", ()))[skip:]
+        loc = list(e.get("loc", ()))
         field = (e.get("ctx") or {}).get("field") if e.get("type") == "longreach" else ""
         out.append(FieldError(_path([*loc, field] if field else loc, prefix), _message(e)))
     return out
@@ -178,14 +178,14 @@ class Check:
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.with_info_before_validator_function(
-            lambda value, info: self.func(_text_only(value), info), handler(source)
+            lambda value, info: self.func(text_only(value), info), handler(source)
         )
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> Any:
         return {**handler(schema), **self.schema}
 
 
-def _text_only(value: Any) -> Any:
+def text_only(value: Any) -> Any:
     """Refuse what text cannot hold before any other check can quote it back (or seal it)."""
     for item in value if isinstance(value, list) else [value]:
         if isinstance(item, str) and ("\x00" in item or _SURROGATE.search(item)):
@@ -196,7 +196,7 @@ def _text_only(value: Any) -> Any:
 
 
 def _plain(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda value: func(_text_only(value))
+    return lambda value: func(text_only(value))
 
 
 def _clean_text(value: Any, limit: int, required: bool) -> str:
