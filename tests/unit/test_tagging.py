@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from longreach.messages import tagging
+from longreach.messages import tag_cli, tagging
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -182,6 +182,23 @@ def test_the_paraphrase_split_is_frozen_and_the_same_scenarios_in_every_language
     assert {lang: sum(r["lang"] == lang for r in rows) for lang in tagging.LANGUAGES} == dict.fromkeys(
         tagging.LANGUAGES, 18
     )
+
+
+# Written on 2026-12-06 before the concept tagger: fifteen new scenarios and six controls (ordinary
+# family talk that uses the same words: a call home, a ticket, a deleted photo, an address for a
+# present), in the seven languages; frozen by its hash before any rule was written against it.
+PARAPHRASE_V2_SHA256 = "1dc520a490a88af1b064e57348b53aea2f510168b2c06f74e6169bec47de24a0"
+
+
+def test_the_second_paraphrase_split_is_frozen_and_has_controls() -> None:
+    import hashlib
+
+    raw = (DATA / "coercion_paraphrase_v2.jsonl").read_bytes()
+    assert hashlib.sha256(raw).hexdigest() == PARAPHRASE_V2_SHA256
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    assert {r["split"] for r in rows} == {"paraphrase_v2"}
+    assert set().union(*(r["codes"] for r in rows)) == set(tag_cli.COERCION)
+    assert sum(1 for r in rows if not r["codes"]) == 6 * len(tagging.LANGUAGES)
 
 
 def test_the_shipped_rules_still_find_what_they_were_written_for() -> None:
