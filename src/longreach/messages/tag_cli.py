@@ -122,11 +122,15 @@ def evaluate(rows: Iterator[tuple[int, dict[str, Any]]], rules: tagging.Rules, o
     """Precision and recall per language and split, then per tag, and macro-F1 over the coercion tags."""
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, fp, fn, messages
     per_tag: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # (lang, tag): tp, fp, fn
+    controls = alarms = 0  # messages labelled with no code at all, and those the rules tagged anyway
     for number, row in rows:
         want = row.get("codes")
         if not isinstance(want, list) or not all(isinstance(c, str) for c in want):
             raise InputError(f'line {number}: no "codes" list to compare with')
         got = {t.code for t in rules.tag(row["text"])}
+        if not want:
+            controls += 1
+            alarms += bool(got & set(COERCION))
         for key in (
             (str(row.get("lang", "?")), str(row.get("split", "all"))),
             ("all", str(row.get("split", "all"))),
@@ -160,6 +164,8 @@ def evaluate(rows: Iterator[tuple[int, dict[str, Any]]], rules: tagging.Rules, o
         for lang in ["all", *languages]
     }
     out.write(" ".join(f"{lang} {score:.2f}" for lang, score in scores.items()) + "\n")
+    if controls:
+        out.write(f"controls (no code): {controls}, given a coercion tag anyway: {alarms}\n")
 
 
 def main(argv: list[str]) -> int:

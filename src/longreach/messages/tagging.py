@@ -16,6 +16,26 @@ vowel marks, Turkish dotted and dotless i, Russian ё):
 - in Chinese, where words are not spaced, the words of a phrase are joined
   without spaces and ``..`` allows up to eight characters (``...`` thirty).
 
+Phrases catch what is said in a known way. Coercion is more often said in new
+words with an old shape: a relative of the reader, a harm, and a condition
+("your brother's shop ... depends on how you behave"). So the rules also name
+*concepts*, the word lists of ``[words.LANG]``, and ``[when]`` says, once for
+every language, which concepts together carry a code::
+
+    [when]
+    FAMILY_THREAT = ["your_kin + harm + condition", "your_kin + detained"]
+    DIRECT_THREAT = ["not you_safe"]
+
+All the concepts of a combination must be found within one sentence or two
+sentences in a row (sentences end at . ! ? and their Arabic and Chinese
+forms, at line ends and at quotation marks). ``not name`` is an occurrence
+under negation ("don't think you are *safe*"; the language's ``negation``
+list, up to four words before it in the same clause) and a plain ``name`` is
+one that is not negated, so "nothing will *happen* to you" is not a harm;
+``without name`` refuses the combination when the message has that concept
+anywhere. Words inside quotation marks still count, and the tag says that
+it was found in quoted speech (a message reporting a threat, not making it).
+
 An organisation's own rules file, in the same shape, is added to the shipped
 one (``load(extra=...)``). A mistake in a rules file is reported by code,
 language and phrase.
@@ -25,6 +45,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -90,9 +111,59 @@ class Tag:
     code: str
     words: tuple[str, ...]  # the text that triggered it, as written in the message
     languages: tuple[str, ...]
+    quoted: bool = False  # every word that triggered it stands inside quotation marks
 
     def as_dict(self) -> dict[str, object]:
-        return {"code": self.code, "words": list(self.words), "languages": list(self.languages)}
+        found: dict[str, object] = {"code": self.code, "words": list(self.words), "languages": list(self.languages)}
+        if self.quoted:
+            found["quoted"] = True
+        return found
+
+
+NEGATION = "negation"  # the word list that makes a concept's occurrence negated
+NEGATION_REACH = 4  # words (characters in unspaced languages, times two) a negation reaches forward
+# Where sentences end, and quotation marks, which open and close a sentence of their own.
+_SENTENCE_END = re.compile(r"[.!?\n;\u061f\u061b\u06d4\u3002\uff01\uff1f\uff1b\u2026]+")
+_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f"  # not \u2019: it is also the apostrophe
+_QUOTE = re.compile(f"[{_QUOTES}]")
+_CLAUSE_END = re.compile(r"[,:\u060c\uff0c\u3001\uff1a]")
+_TERM = re.compile(r"^(?:(not|without)\s+)?([a-z][a-z0-9_]*)$")
+
+
+@dataclass(frozen=True)
+class Term:
+    concept: str
+    mode: str  # "is": found and not negated; "not": found negated; "without": nowhere in the message
+
+
+@dataclass(frozen=True)
+class Combination:
+    code: str
+    terms: tuple[Term, ...]
+    written: str  # as in the rules file, for errors and explanations
+
+
+def parse_combination(code: str, written: str) -> Combination:
+    terms = []
+    for part in written.split("+"):
+        found = _TERM.match(" ".join(part.split()))
+        if not found:
+            raise ValueError(
+                f"{part.strip()!r} is not a concept (lower-case word list name, optionally after 'not' or 'without')"
+            )
+        terms.append(Term(found.group(2), found.group(1) or "is"))
+    if not any(t.mode != "without" for t in terms):
+        raise ValueError("a combination needs at least one concept that is found, not only ones that are absent")
+    return Combination(code, tuple(terms), written.strip())
+
+
+@dataclass(frozen=True)
+class _Seen:
+    start: int
+    end: int
+    negated: bool
+    sentence: int
+    lang: str
 
 
 @dataclass
@@ -102,26 +173,130 @@ class Rules:
     patterns: list[tuple[str, str, re.Pattern[str]]] = field(default_factory=list)
     phrases: int = 0
     words: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # language -> list name -> entries
+    combinations: list[Combination] = field(default_factory=list)
+    # Compiled from ``words`` for the concepts the combinations use: (concept, language, pattern).
+    concepts: list[tuple[str, str, re.Pattern[str]]] = field(default_factory=list)
+    negations: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     def tag(self, text: str) -> list[Tag]:
         """The codes the text carries, each with the words that triggered it, in the order of the rules."""
-        norm, where = normalise(text[:MAX_TAG_CHARS])
+        text = text[:MAX_TAG_CHARS]
+        norm, where = normalise(text)
         present = {script for script, letters in _SCRIPTS.items() if letters.search(norm)}
-        found: dict[str, tuple[list[str], list[str]]] = {}
+        found: dict[str, tuple[list[str], list[str], list[bool]]] = {}
+        quotes = _quoted_spans(norm)
+
+        def add(code: str, lang: str, start: int, end: int) -> None:
+            words, langs, quoted = found.setdefault(code, ([], [], []))
+            inside = any(a <= start and end <= b for a, b in quotes)
+            if where is not None:
+                start, end = where[start], where[end - 1] + 1
+            said = text[start:end]
+            if said not in words:
+                words.append(said)
+                quoted.append(inside)
+            if lang not in langs:
+                langs.append(lang)
+
         for code, lang, pattern in self.patterns:
             if _SCRIPT_OF[lang] not in present:
                 continue  # a language's phrases cannot match text with none of its letters
             for match in pattern.finditer(norm):
+                add(code, lang, *match.span())
+        if self.combinations:
+            seen = self._concepts_in(norm, present)
+            for combination in self.combinations:
+                for hit in _satisfied(combination, seen):
+                    add(combination.code, hit.lang, hit.start, hit.end)
+        return [
+            Tag(code, tuple(words), tuple(langs), all(quoted))
+            for code, (words, langs, quoted) in found.items()
+        ]
+
+    def _concepts_in(self, norm: str, present: set[str]) -> dict[str, list[_Seen]]:
+        starts = _sentence_starts(norm)
+        seen: dict[str, list[_Seen]] = {}
+        for concept, lang, pattern in self.concepts:
+            if _SCRIPT_OF[lang] not in present:
+                continue
+            for match in pattern.finditer(norm):
                 start, end = match.span()
-                if where is not None:
-                    start, end = where[start], where[end - 1] + 1
-                words, langs = found.setdefault(code, ([], []))
-                said = text[start:end]
-                if said not in words:
-                    words.append(said)
-                if lang not in langs:
-                    langs.append(lang)
-        return [Tag(code, tuple(words), tuple(langs)) for code, (words, langs) in found.items()]
+                if start == end:
+                    continue
+                sentence = bisect_right(starts, start) - 1
+                negated = self._negated(lang, norm, start, starts[sentence])
+                seen.setdefault(concept, []).append(_Seen(start, end, negated, sentence, lang))
+        return seen
+
+    def _negated(self, lang: str, norm: str, start: int, sentence_start: int) -> bool:
+        negation = self.negations.get(lang)
+        if negation is None:
+            return False
+        clause = max(
+            [sentence_start, *(m.end() for m in _CLAUSE_END.finditer(norm, sentence_start, start))]
+        )
+        before = norm[clause:start]
+        if lang in UNSPACED:
+            before = before[-2 * NEGATION_REACH :]
+        else:
+            before = " ".join(before.split()[-NEGATION_REACH:])
+        return negation.search(before) is not None
+
+    def compile_concepts(self) -> None:
+        """Compile the word lists the combinations name, in every language that has them."""
+        used = {t.concept for c in self.combinations for t in c.terms}
+        self.concepts = []
+        self.negations = {}
+        for lang, lists in self.words.items():
+            for name in sorted(used & lists.keys()):
+                regex = "|".join(f"(?:{compile_phrase(e, lang, lists)})" for e in lists[name])
+                self.concepts.append((name, lang, re.compile(regex)))
+            if NEGATION in lists:
+                regex = "|".join(f"(?:{compile_phrase(e, lang)})" for e in lists[NEGATION])
+                self.negations[lang] = re.compile(regex)
+        missing = used - {name for name, _, _ in self.concepts}
+        if missing:
+            raise RulesError(
+                f"[when] names {', '.join(sorted(missing))}: no word list of that name under any [words.LANG]"
+            )
+
+
+def _sentence_starts(norm: str) -> list[int]:
+    starts = [0]
+    for boundary in re.finditer(f"{_SENTENCE_END.pattern}|{_QUOTE.pattern}", norm):
+        starts.append(boundary.end())
+    return starts
+
+
+def _quoted_spans(norm: str) -> list[tuple[int, int]]:
+    """Where quoted speech stands: between an opening mark and the next mark (a quote is not nested)."""
+    marks = [m.start() for m in _QUOTE.finditer(norm)]
+    return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
+
+
+def _satisfied(combination: Combination, seen: dict[str, list[_Seen]]) -> list[_Seen]:
+    """The occurrences that satisfy the combination in the first window of one or two sentences
+    where all its concepts are found (none if there is none)."""
+    for term in combination.terms:
+        if term.mode == "without" and any(not s.negated for s in seen.get(term.concept, ())):
+            return []
+    wanted = [t for t in combination.terms if t.mode != "without"]
+    candidates = [
+        [s for s in seen.get(t.concept, ()) if s.negated == (t.mode == "not")] for t in wanted
+    ]
+    if not all(candidates):
+        return []
+    for first in sorted({s.sentence for s in candidates[0]} | {s.sentence - 1 for s in candidates[0]}):
+        window = (first, first + 1)
+        chosen = []
+        for options in candidates:
+            inside = [s for s in options if window[0] <= s.sentence <= window[1]]
+            if not inside:
+                break
+            chosen.append(inside[0])
+        else:
+            return chosen
+    return []
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
@@ -195,8 +370,28 @@ def parse_rules(data: dict[str, object], name: str, codes: Iterable[str] | None,
             if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
                 raise RulesError(f"{name}: [words.{lang}] {list_name}: must be a list of words in quotes")
             into.words.setdefault(lang, {}).setdefault(list_name, []).extend(entries)
+    when = data.get("when", {})
+    if not isinstance(when, dict):
+        raise RulesError(f"{name}: [when] must be a table of codes, each a list of combinations")
+    for code, written in when.items():
+        where = f"{name}: [when] {code}"
+        if known is not None and code not in known:
+            raise RulesError(f"{where}: not a tactic or demand code of the codebook")
+        if not isinstance(written, list) or not all(isinstance(w, str) for w in written):
+            raise RulesError(f"{where}: must be a list of combinations in quotes")
+        for combination in written:
+            try:
+                into.combinations.append(parse_combination(code, combination))
+            except ValueError as exc:
+                raise RulesError(f"{where}: {combination!r}: {exc}") from None
+    try:
+        into.compile_concepts()
+    except RulesError as exc:
+        raise RulesError(f"{name}: {exc}") from None
+    except ValueError as exc:
+        raise RulesError(f"{name}: [words]: {exc}") from None
     for code, by_lang in data.items():
-        if code == "words":
+        if code in ("words", "when"):
             continue
         where = f"{name}: [{code}]"
         if known is not None and code not in known:
