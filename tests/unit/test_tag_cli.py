@@ -140,7 +140,8 @@ def test_evaluate_prints_precision_and_recall_per_language(
     assert table["FAMILY_THREAT"] == ["1.00", "1.00", "1.00", "1", "0", "0"]
     assert table["SILENCE"] == ["0.00", "0.00", "0.00", "0", "1", "1"]
     assert table["RECRUITMENT"] == ["-", "-", "0.00", "0", "0", "0"]
-    assert out[-1] == "macro-F1 over the eight coercion tags: all 0.12 en 0.12 ru 0.00"
+    assert out[-2] == "macro-F1 over the eight coercion tags: all 0.12 en 0.12 ru 0.00"
+    assert out[-1] == "controls (no code): 1, given a coercion tag anyway: 1"
     path.write_text('{"text": "x"}\n', encoding="utf-8")
     assert main([str(path), "--evaluate"]) == 1 and 'no "codes" list' in capsys.readouterr().err
 
@@ -159,3 +160,18 @@ def test_parse_chat_piped_into_the_installed_tag_command_needs_no_settings(tmp_p
     assert row["tags"] == ["RETURN_PRESSURE"]
     assert row["identifiers"]["phones"] == [] and row["sender"] == "+86 138 0013 8000"
     assert row["identifiers"]["sender_phone"] == {"e164": "+8613800138000", "country": "CN"}
+
+
+def test_a_tag_found_only_in_quoted_speech_is_listed_as_quoted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    messages = tmp_path / "chat.jsonl"
+    lines = [
+        {"text": 'The officer told my father: "Think of your family."'},
+        {"text": "Think of your family."},
+    ]
+    messages.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
+    code, rows, _ = run([str(messages)], capsys)
+    assert code == 0
+    assert rows[0]["tags"] == ["FAMILY_THREAT"] and rows[0]["tags_quoted"] == ["FAMILY_THREAT"]
+    assert rows[1]["tags"] == ["FAMILY_THREAT"] and "tags_quoted" not in rows[1]

@@ -90,6 +90,17 @@ def test_matches_ignore_case_letter_variants_and_marks_but_report_the_words_as_w
         ),
         ('[words]\nen = ["x"]\n', "[words.en]: not a language the tagger knows, or not a table"),
         ("[words.en]\nfamily = []\n", "[words.en] family: must be a list of words"),
+        ('[when]\nSILENCE = ["stop + gag"]\n', "[when] names gag, stop: no word list of that name"),
+        ('[words.en]\nstop = ["stop"]\n[when]\nSILENCE = ["stop + Gag"]\n', "'Gag' is not a concept"),
+        ('[words.en]\nstop = ["stop"]\n[when]\nSILENCE = ["without stop"]\n', "at least one concept"),
+        (
+            '[words.en]\nstop = ["stop"]\n[when]\nNOPE = ["stop"]\n',
+            "[when] NOPE: not a tactic or demand code",
+        ),
+        ('[when]\nSILENCE = "stop"\n', "[when] SILENCE: must be a list of combinations"),
+        ("when = 3\n", "[when] must be a table of codes"),
+        ('[words.en]\nsafe = ["safe"]\n[when]\nSILENCE = ["not safe"]\n', "says 'not' of safe: name it in"),
+        ('negatable = "safe"\n', "negatable must be a list of concept names"),
     ],
 )
 def test_a_bad_rules_file_is_named_by_code_language_and_phrase(tmp_path: Path, text: str, error: str) -> None:
@@ -201,18 +212,121 @@ def test_the_second_paraphrase_split_is_frozen_and_has_controls() -> None:
     assert sum(1 for r in rows if not r["codes"]) == 6 * len(tagging.LANGUAGES)
 
 
-def test_the_shipped_rules_still_find_what_they_were_written_for() -> None:
-    """A regression floor on the split the rules were written from; the closing note and the user
-    guide give the honest figure, from the split written after the rules were frozen."""
+def _macro_f1(rows: list[dict[str, object]]) -> float:
     rules = tagging.shipped()
-    tp = fp = fn = 0
-    for row in _labelled():
-        if row["split"] != "dev":
-            continue
+    counts = {code: [0, 0, 0] for code in tag_cli.COERCION}
+    for row in rows:
         got = {t.code for t in rules.tag(str(row["text"]))}
         want = set(row["codes"])  # type: ignore[arg-type]
-        tp, fp, fn = tp + len(got & want), fp + len(got - want), fn + len(want - got)
-    assert tp / (tp + fp) >= 0.9 and tp / (tp + fn) >= 0.9
+        for code in tag_cli.COERCION:
+            counts[code][0 if code in got and code in want else 1 if code in got else 2] += code in got | want
+    return sum(tag_cli._f1(*c) for c in counts.values()) / len(counts)
+
+
+def test_the_shipped_rules_still_find_what_they_were_tuned_on_without_false_alarms() -> None:
+    """A regression floor on the labelled set the concept lists were tuned on (0.98 when frozen);
+    the honest figures are the paraphrase splits' below."""
+    rows = _labelled()
+    assert _macro_f1(rows) >= 0.95
+    controls = [r for r in rows if not r["codes"]]
+    assert not [r["text"] for r in controls if tagging.shipped().tag(str(r["text"]))]
+
+
+@pytest.mark.parametrize(
+    ("name", "floor"), [("coercion_paraphrase.jsonl", 0.8), ("coercion_paraphrase_v2.jsonl", 0.9)]
+)
+def test_the_frozen_paraphrase_splits_keep_their_measured_score(name: str, floor: float) -> None:
+    """Measured once when the concept rules were frozen (0.85 and 0.94); a change to the rules that
+    loses ground here is caught. Never tune the rules on these rows: write a new split instead."""
+    with (DATA / name).open(encoding="utf-8") as fh:
+        assert _macro_f1([json.loads(line) for line in fh]) >= floor
+
+
+def test_concepts_combine_within_two_sentences_and_not_further(tmp_path: Path) -> None:
+    rules = rules_from(
+        """
+[words.en]
+kin = ["your mother", "your brother"]
+harm = ["trouble", "suffer"]
+cond = ["if", "unless"]
+[when]
+FAMILY_THREAT = ["kin + harm + cond"]
+""",
+        tmp_path,
+    )
+    assert codes(rules, "If you go on, your mother will have trouble.") == {
+        "FAMILY_THREAT": ("If", "your mother", "trouble")
+    }
+    assert codes(rules, "Your brother is old. It would be trouble if he fell ill.") == {
+        "FAMILY_THREAT": ("Your brother", "trouble if")
+    }
+    assert codes(rules, "Your brother is old. The weather is fine. Trouble if it rains.") == {}
+    assert codes(rules, "Your mother will have trouble.") == {}  # no condition: no tag
+
+
+def test_a_negated_concept_is_not_the_concept_and_not_says_so(tmp_path: Path) -> None:
+    rules = rules_from(
+        """
+negatable = ["safe", "harm"]
+[words.en]
+negation = ["not", "don't", "nothing"]
+safe = ["safe", "protect"]
+harm = ["happen to you"]
+you = ["you"]
+[when]
+DIRECT_THREAT = ["not safe + you", "harm"]
+""",
+        tmp_path,
+    )
+    assert codes(rules, "Don't think you are safe there.") == {"DIRECT_THREAT": ("you", "safe")}
+    assert codes(rules, "Another country will not protect you.") == {"DIRECT_THREAT": ("protect you",)}
+    assert codes(rules, "You are safe with us.") == {}
+    assert codes(rules, "We guarantee nothing will happen to you.") == {}
+    # A negation reaches only within its clause and a few words back.
+    assert codes(rules, "It is not raining, you are safe.") == {}
+    assert codes(rules, "Not that I know of anything else at all really, you are safe.") == {}
+
+
+def test_without_refuses_a_combination_when_the_concept_is_anywhere(tmp_path: Path) -> None:
+    rules = rules_from(
+        """
+[words.en]
+request = ["send"]
+data = ["your address"]
+gift = ["birthday"]
+[when]
+INFO_SELF = ["request + data + without gift"]
+""",
+        tmp_path,
+    )
+    assert [t.code for t in rules.tag("Send your address to this number.")] == ["INFO_SELF"]
+    assert rules.tag("Send your address. It is for your birthday present.") == []
+
+
+def test_a_threat_in_quotation_marks_is_tagged_and_marked_as_quoted() -> None:
+    rules = tagging.shipped()
+    reported = rules.tag('He called my father and said: "Think of your family."')
+    assert [(t.code, t.quoted) for t in reported] == [("FAMILY_THREAT", True)]
+    assert reported[0].as_dict()["quoted"] is True
+    made = rules.tag("Think of your family.")
+    assert [(t.code, t.quoted) for t in made] == [("FAMILY_THREAT", False)]
+    assert "quoted" not in made[0].as_dict()
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Your brother's shop was inspected again; whether it stays open depends on you.", "FAMILY_THREAT"),
+        ("你的父母身体不好，你再这样下去，他们会受到牵连。", "FAMILY_THREAT"),
+        ("ئاناڭ كېسەل، ئەگەر داۋاملاشتۇرساڭ ئۇنىڭغا زىيان يېتىدۇ.", "FAMILY_THREAT"),
+        ("Если продолжишь, твоя мать пострадает.", "FAMILY_THREAT"),
+        ("Bu işi bırakmazsan annen zarar görür.", "FAMILY_THREAT"),
+        ("إذا واصلت فإن عائلتك ستدفع الثمن.", "FAMILY_THREAT"),
+        ("اگر ادامه بدهی، خانواده ات تاوان می دهد.", "FAMILY_THREAT"),
+    ],
+)
+def test_the_same_shape_is_found_in_every_language(text: str, code: str) -> None:
+    assert code in [t.code for t in tagging.shipped().tag(text)]
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ Reads what ``parse-chat`` writes (any JSON object with a ``text`` string per
 line) and writes each object back with:
 
 - ``tags``: the codes the coercion rules found, and ``tag_words``: for each
-  code, the words that triggered it;
+  code, the words that triggered it; ``tags_quoted``, when there are any,
+  the codes found only inside quotation marks;
 - ``links``: each link in the text with its host and registrable domain, its
   heuristic flags and any indicators it matches (``--indicators``, STIX 2
   bundles or plain lists);
@@ -89,6 +90,9 @@ def enrich(
     found = identifiers.find(text)
     obj["tags"] = [t.code for t in tags]
     obj["tag_words"] = {t.code: list(t.words) for t in tags}
+    quoted = [t.code for t in tags if t.quoted]
+    if quoted:  # found only inside quotation marks: the message may report a threat rather than make it
+        obj["tags_quoted"] = quoted
     obj["links"] = [links.link_report(link, indicators, heuristics, text) for link in found.links]
     ids: dict[str, Any] = {
         "phones": [{"e164": p.e164, "country": p.country} for p in found.phones],

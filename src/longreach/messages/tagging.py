@@ -28,13 +28,15 @@ every language, which concepts together carry a code::
 
 All the concepts of a combination must be found within one sentence or two
 sentences in a row (sentences end at . ! ? and their Arabic and Chinese
-forms, at line ends and at quotation marks). ``not name`` is an occurrence
-under negation ("don't think you are *safe*"; the language's ``negation``
-list, up to four words before it in the same clause) and a plain ``name`` is
-one that is not negated, so "nothing will *happen* to you" is not a harm;
-``without name`` refuses the combination when the message has that concept
-anywhere. Words inside quotation marks still count, and the tag says that
-it was found in quoted speech (a message reporting a threat, not making it).
+forms, at line ends and at quotation marks). A concept named in
+``negatable`` (a harm, a request, being safe; not a person or a place) can be
+turned around by the language's ``negation`` list, up to four words before it
+in the same clause: ``not name`` is such a negated occurrence ("don't think
+you are *safe*") and a plain ``name`` one that is not, so "nothing will
+*happen* to you" is no harm. ``without name`` refuses the combination when
+the message has that concept anywhere. Words inside quotation marks still
+count, and the tag says it was found in quoted speech (a message reporting a
+threat rather than making it).
 
 An organisation's own rules file, in the same shape, is added to the shipped
 one (``load(extra=...)``). A mistake in a rules file is reported by code,
@@ -114,17 +116,21 @@ class Tag:
     quoted: bool = False  # every word that triggered it stands inside quotation marks
 
     def as_dict(self) -> dict[str, object]:
-        found: dict[str, object] = {"code": self.code, "words": list(self.words), "languages": list(self.languages)}
+        found: dict[str, object] = {
+            "code": self.code,
+            "words": list(self.words),
+            "languages": list(self.languages),
+        }
         if self.quoted:
             found["quoted"] = True
         return found
 
 
 NEGATION = "negation"  # the word list that makes a concept's occurrence negated
-NEGATION_REACH = 4  # words (characters in unspaced languages, times two) a negation reaches forward
+NEGATION_REACH = 4  # words (in unspaced languages, three times as many characters) a negation reaches forward
 # Where sentences end, and quotation marks, which open and close a sentence of their own.
 _SENTENCE_END = re.compile(r"[.!?\n;\u061f\u061b\u06d4\u3002\uff01\uff1f\uff1b\u2026]+")
-_QUOTES = "\"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f"  # not \u2019: it is also the apostrophe
+_QUOTES = '"\u201c\u201d\u201e\u00ab\u00bb\u300c\u300d\u300e\u300f'  # not \u2019: it is also the apostrophe
 _QUOTE = re.compile(f"[{_QUOTES}]")
 _CLAUSE_END = re.compile(r"[,:\u060c\uff0c\u3001\uff1a]")
 _TERM = re.compile(r"^(?:(not|without)\s+)?([a-z][a-z0-9_]*)$")
@@ -149,11 +155,14 @@ def parse_combination(code: str, written: str) -> Combination:
         found = _TERM.match(" ".join(part.split()))
         if not found:
             raise ValueError(
-                f"{part.strip()!r} is not a concept (lower-case word list name, optionally after 'not' or 'without')"
+                f"{part.strip()!r} is not a concept (a lower-case word list name,"
+                " optionally after 'not' or 'without')"
             )
         terms.append(Term(found.group(2), found.group(1) or "is"))
     if not any(t.mode != "without" for t in terms):
-        raise ValueError("a combination needs at least one concept that is found, not only ones that are absent")
+        raise ValueError(
+            "a combination needs at least one concept that is found, not only ones that are absent"
+        )
     return Combination(code, tuple(terms), written.strip())
 
 
@@ -177,6 +186,7 @@ class Rules:
     # Compiled from ``words`` for the concepts the combinations use: (concept, language, pattern).
     concepts: list[tuple[str, str, re.Pattern[str]]] = field(default_factory=list)
     negations: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    negatable: set[str] = field(default_factory=set)  # concepts a negation turns around
 
     def tag(self, text: str) -> list[Tag]:
         """The codes the text carries, each with the words that triggered it, in the order of the rules."""
@@ -206,8 +216,8 @@ class Rules:
         if self.combinations:
             seen = self._concepts_in(norm, present)
             for combination in self.combinations:
-                for hit in _satisfied(combination, seen):
-                    add(combination.code, hit.lang, hit.start, hit.end)
+                for lang, start, end in _joined(_satisfied(combination, seen), norm):
+                    add(combination.code, lang, start, end)
         return [
             Tag(code, tuple(words), tuple(langs), all(quoted))
             for code, (words, langs, quoted) in found.items()
@@ -215,6 +225,7 @@ class Rules:
 
     def _concepts_in(self, norm: str, present: set[str]) -> dict[str, list[_Seen]]:
         starts = _sentence_starts(norm)
+        clauses = sorted({*starts, *(m.end() for m in _CLAUSE_END.finditer(norm))})
         seen: dict[str, list[_Seen]] = {}
         for concept, lang, pattern in self.concepts:
             if _SCRIPT_OF[lang] not in present:
@@ -224,22 +235,22 @@ class Rules:
                 if start == end:
                     continue
                 sentence = bisect_right(starts, start) - 1
-                negated = self._negated(lang, norm, start, starts[sentence])
+                negated = concept in self.negatable and self._negated(
+                    lang, norm, start, clauses[bisect_right(clauses, start) - 1]
+                )
                 seen.setdefault(concept, []).append(_Seen(start, end, negated, sentence, lang))
         return seen
 
-    def _negated(self, lang: str, norm: str, start: int, sentence_start: int) -> bool:
+    def _negated(self, lang: str, norm: str, start: int, clause: int) -> bool:
         negation = self.negations.get(lang)
         if negation is None:
             return False
-        clause = max(
-            [sentence_start, *(m.end() for m in _CLAUSE_END.finditer(norm, sentence_start, start))]
-        )
-        before = norm[clause:start]
         if lang in UNSPACED:
-            before = before[-2 * NEGATION_REACH :]
-        else:
-            before = " ".join(before.split()[-NEGATION_REACH:])
+            before = norm[max(clause, start - 3 * NEGATION_REACH) : start]
+        else:  # the last few words; a word is rarely longer than 30 characters
+            before = " ".join(
+                norm[max(clause, start - 30 * NEGATION_REACH) : start].split()[-NEGATION_REACH:]
+            )
         return negation.search(before) is not None
 
     def compile_concepts(self) -> None:
@@ -254,6 +265,13 @@ class Rules:
             if NEGATION in lists:
                 regex = "|".join(f"(?:{compile_phrase(e, lang)})" for e in lists[NEGATION])
                 self.negations[lang] = re.compile(regex)
+        unturnable = {
+            t.concept for c in self.combinations for t in c.terms if t.mode == "not"
+        } - self.negatable
+        if unturnable:
+            raise RulesError(
+                f"[when] says 'not' of {', '.join(sorted(unturnable))}: name it in 'negatable' first"
+            )
         missing = used - {name for name, _, _ in self.concepts}
         if missing:
             raise RulesError(
@@ -274,6 +292,19 @@ def _quoted_spans(norm: str) -> list[tuple[int, int]]:
     return [(marks[i], marks[i + 1]) for i in range(0, len(marks) - 1, 2)]
 
 
+def _joined(hits: list[_Seen], norm: str) -> list[tuple[str, int, int]]:
+    """The words of a combination as the reader sees them: concepts next to each other ("Think of",
+    "your family") shown as one stretch of text."""
+    spans: list[tuple[str, int, int]] = []
+    for hit in sorted(hits, key=lambda h: h.start):
+        if spans and spans[-1][2] >= hit.start - 3 and not re.search(r"\w", norm[spans[-1][2] : hit.start]):
+            lang, start, end = spans[-1]
+            spans[-1] = (lang, start, max(end, hit.end))
+        else:
+            spans.append((hit.lang, hit.start, hit.end))
+    return spans
+
+
 def _satisfied(combination: Combination, seen: dict[str, list[_Seen]]) -> list[_Seen]:
     """The occurrences that satisfy the combination in the first window of one or two sentences
     where all its concepts are found (none if there is none)."""
@@ -281,21 +312,19 @@ def _satisfied(combination: Combination, seen: dict[str, list[_Seen]]) -> list[_
         if term.mode == "without" and any(not s.negated for s in seen.get(term.concept, ())):
             return []
     wanted = [t for t in combination.terms if t.mode != "without"]
-    candidates = [
-        [s for s in seen.get(t.concept, ()) if s.negated == (t.mode == "not")] for t in wanted
-    ]
-    if not all(candidates):
-        return []
-    for first in sorted({s.sentence for s in candidates[0]} | {s.sentence - 1 for s in candidates[0]}):
-        window = (first, first + 1)
-        chosen = []
-        for options in candidates:
-            inside = [s for s in options if window[0] <= s.sentence <= window[1]]
-            if not inside:
-                break
-            chosen.append(inside[0])
-        else:
-            return chosen
+    by_sentence: list[dict[int, _Seen]] = []  # for each concept wanted, its first occurrence per sentence
+    for term in wanted:
+        first: dict[int, _Seen] = {}
+        for s in seen.get(term.concept, ()):
+            if s.negated == (term.mode == "not"):
+                first.setdefault(s.sentence, s)
+        if not first:
+            return []
+        by_sentence.append(first)
+    for sentence in sorted({n for s in by_sentence[0] for n in (s - 1, s)}):
+        chosen = [found.get(sentence) or found.get(sentence + 1) for found in by_sentence]
+        if all(chosen):
+            return [c for c in chosen if c is not None]
     return []
 
 
@@ -370,6 +399,10 @@ def parse_rules(data: dict[str, object], name: str, codes: Iterable[str] | None,
             if not isinstance(entries, list) or not entries or not all(isinstance(e, str) for e in entries):
                 raise RulesError(f"{name}: [words.{lang}] {list_name}: must be a list of words in quotes")
             into.words.setdefault(lang, {}).setdefault(list_name, []).extend(entries)
+    negatable = data.get("negatable", [])
+    if not isinstance(negatable, list) or not all(isinstance(n, str) for n in negatable):
+        raise RulesError(f"{name}: negatable must be a list of concept names in quotes")
+    into.negatable.update(negatable)
     when = data.get("when", {})
     if not isinstance(when, dict):
         raise RulesError(f"{name}: [when] must be a table of codes, each a list of combinations")
@@ -391,7 +424,7 @@ def parse_rules(data: dict[str, object], name: str, codes: Iterable[str] | None,
     except ValueError as exc:
         raise RulesError(f"{name}: [words]: {exc}") from None
     for code, by_lang in data.items():
-        if code in ("words", "when"):
+        if code in ("words", "when", "negatable"):
             continue
         where = f"{name}: [{code}]"
         if known is not None and code not in known:
