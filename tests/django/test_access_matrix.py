@@ -132,6 +132,7 @@ PAGES: dict[str, Route] = {
     # One campaign reaches both compartments: each reader sees their part of it.
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
+    "message_tag_judge": Route(at("/messages/{message}/tags/"), A_READERS, B_READERS, "POST"),
     "approvals": Route(at("/approvals/"), frozenset({"admin", "lead"})),
     "approval_decide": Route(at("/approvals/{pending}/reject/"), frozenset({"admin", "lead"}), None, "POST"),
     "audit": Route(at("/audit/"), frozenset({"admin", "auditor"})),

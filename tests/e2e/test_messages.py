@@ -80,6 +80,16 @@ def test_read_a_whatsapp_export_filter_it_and_open_a_message(
     assert original.endswith("and your address in Istanbul")
     assert page.locator("mark").first.inner_text() == "Send us a photo of your passport"
     page.screenshot(path=str(artifacts / "messages-message-en.png"), full_page=True)
+    # The analyst says the tag is wrong, and adds one the rules missed.
+    page.locator(".tag-review form.verdict button[value=not]").first.click()
+    page.wait_for_load_state()
+    assert "Judged wrong by analyst" in page.locator("#tags ~ .tag-review").first.inner_text()
+    page.select_option("#add-tag", "RECRUITMENT")
+    page.click("form.add-tag button[type=submit]")
+    page.wait_for_load_state()
+    assert "added by analyst" in page.locator("main").inner_text()
+    message_url = page.url.split("#")[0]
+    page.screenshot(path=str(artifacts / "messages-judged-en.png"), full_page=True)
 
     page.goto(case_url + "messages/")
     page.select_option("#lr-language", "ug")
@@ -94,6 +104,12 @@ def test_read_a_whatsapp_export_filter_it_and_open_a_message(
     uyghur = page.locator("p.said", has_text="ئائىلەڭنى").first
     assert uyghur.evaluate("e => getComputedStyle(e).direction") == "rtl"
     page.screenshot(path=str(artifacts / "messages-timeline-ug.png"), full_page=True)
+    page.goto(message_url)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    verdict = page.locator(".tag-review form.verdict").first.bounding_box()
+    main = page.locator("main").bounding_box()
+    assert verdict["x"] + verdict["width"] > main["x"] + main["width"] / 2  # the buttons start at the right
+    page.screenshot(path=str(artifacts / "messages-judged-ug.png"), full_page=True)
     page.context.close()
 
 

@@ -214,3 +214,54 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["message", "why"], name="alert_once")]
+
+
+class TagJudgement(models.Model):
+    """An analyst's word on one tag of one message: right, wrong, or missing and added.
+
+    What was said (the code and the verdict) is sealed; who said it and when
+    stay plain for the audit trail. The latest judgement of a code on a
+    message is the one that counts.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="judgements")
+    said = SealedJSONField()  # {"tag": code, "carries": bool}
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["compartment", "at"])]
+
+    @property
+    def tag(self) -> str:
+        return str((self.said or {}).get("tag", ""))
+
+    @property
+    def carries(self) -> bool:
+        return bool((self.said or {}).get("carries"))
+
+
+class TagModel(models.Model):
+    """A compartment's own tag model, learned from its judgements by a job (``learning``)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Being trained")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Could not be trained")
+
+    compartment = models.OneToOneField(
+        "accounts.Compartment", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    requested_at = models.DateTimeField()  # the latest request; an older job that finds a newer one stops
+    trained_at = models.DateTimeField(null=True)
+    judgements = models.PositiveIntegerField(default=0)  # what the current weights were learned from
+    messages = models.PositiveIntegerField(default=0)
+    # Derived from sealed text (hashed n-gram weights, per-code counts and scores): sealed as well.
+    scores = SealedJSONField(blank=True)
+    weights = SealedJSONField(blank=True)
+    error = models.CharField(max_length=300, blank=True)

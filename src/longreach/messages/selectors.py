@@ -18,7 +18,16 @@ from django.http import Http404
 from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.core.codes import is_code
-from longreach.messages.models import Alert, Campaign, ChatImport, Message, MessageIdentifier
+from longreach.messages import learning
+from longreach.messages.models import (
+    Alert,
+    Campaign,
+    ChatImport,
+    Message,
+    MessageIdentifier,
+    TagJudgement,
+    TagModel,
+)
 from longreach.registry.models import Case
 
 PAGE = 200  # messages on one page of a timeline
@@ -259,3 +268,48 @@ def _graph(messages: list[Message]) -> dict[str, Any]:
         ],
         "height": 60 + 36 * max(rows.values(), default=1),
     }
+
+
+# Tag judgements and the compartment's model ---------------------------------------------------------
+
+
+@dataclass
+class TagReview:
+    """What the message page shows of its tags: the rules', what analysts said, what the model suggests."""
+
+    rules: list[dict[str, Any]]  # the message's tags, each with "judgement": the latest TagJudgement or None
+    added: list[TagJudgement]  # codes analysts added that the rules did not set (latest says it carries)
+    suggestions: list[learning.Suggestion]  # the model's, for codes neither the rules nor anyone set
+    model: TagModel | None
+
+
+def tag_review(message: Message) -> TagReview:
+    """For a message the caller may read (``message_for_user``)."""
+    latest: dict[str, TagJudgement] = {}
+    for judgement in TagJudgement.objects.filter(message=message).select_related("by").order_by("at"):
+        latest[judgement.tag] = judgement
+    rules = [{**t, "judgement": latest.get(t["code"])} for t in message.tags]
+    by_rules = {t["code"] for t in rules}
+    added = [j for code, j in latest.items() if code not in by_rules and j.carries]
+    model = TagModel.objects.filter(compartment_id=message.compartment_id).first()
+    suggestions: list[learning.Suggestion] = []
+    if model is not None and model.weights:
+        learned = learning.TagModel.from_dict(model.weights)
+        if learned is not None:
+            suggestions = learned.suggest(message.text, leave_out=by_rules | latest.keys())
+    return TagReview(rules, added, suggestions, model)
+
+
+@dataclass
+class TagModelSummary:
+    model: TagModel | None
+    scores: list[learning.CodeScore]
+    needed: int = learning.MIN_EACH
+
+
+def tag_model_summary(*, user: User, compartment_id: Any) -> TagModelSummary:
+    """The compartment's model and its cross-validated scores per code, for a member who may read cases."""
+    access.require(user, "case.read", compartment_id)
+    model = TagModel.objects.filter(compartment_id=compartment_id).first()
+    scores = [learning.CodeScore(**s) for s in (model.scores or {}).values()] if model is not None else []
+    return TagModelSummary(model, sorted(scores, key=lambda s: s.code))

@@ -45,7 +45,7 @@ from longreach.crypto.normalise import NORMALISERS, NormaliseError
 from longreach.keys.context import current_keyring, using_keyring
 from longreach.keys.keyring import Keyring
 from longreach.keys.models import OrgKeys
-from longreach.messages import campaigns, identifiers, links, reading, tagging
+from longreach.messages import campaigns, identifiers, learning, links, reading, tagging
 from longreach.messages.chat import Message as Parsed
 from longreach.messages.chat import ParseError, ParseReport, Said
 from longreach.messages.mail import Payload
@@ -58,6 +58,8 @@ from longreach.messages.models import (
     Message,
     MessageAttachment,
     MessageIdentifier,
+    TagJudgement,
+    TagModel,
 )
 from longreach.registry.models import Case
 from longreach.vault import jobkeys
@@ -765,3 +767,97 @@ def _new_alert(
 def alert_seen(*, user: User, alert: Alert) -> None:
     access.require(user, "case.read", alert.compartment_id)
     alert.seen_by.add(user)
+
+
+# Analysts' judgements of tags, and the compartment's model learned from them -------------------------
+
+
+def tag_judge(*, user: User, message: Message, tag: str, carries: bool) -> TagJudgement:
+    """Record that ``message`` does (or does not) carry ``tag``, then retrain the compartment's model."""
+    access.require(user, "case.write", message.compartment_id)
+    if tag not in tagging.codebook_codes():
+        raise ServiceError(_("“%(tag)s” is not a tactic or demand of the codebook") % {"tag": tag[:64]})
+    with transaction.atomic():
+        judgement = TagJudgement(compartment_id=message.compartment_id, message=message, by=user)
+        judgement.at = timezone.now()
+        judgement.said = {"tag": tag, "carries": carries}
+        judgement.save(force_insert=True)
+        audit_record(
+            Event.RECORD_UPDATED,
+            actor=user,
+            compartment=message.compartment,
+            object_type="message",
+            object_code=message.code,
+            detail={"tag_judgement": judgement.code},  # what was said is sealed in the judgement
+        )
+    tag_model_request(user=user, compartment_id=message.compartment_id)
+    return judgement
+
+
+def tag_model_request(*, user: User, compartment_id: Any) -> TagModel:
+    """Queue the retraining of the compartment's model, handing the job the compartment key only."""
+    access.require(user, "case.write", compartment_id)
+    version, key = current_keyring().compartment_key(compartment_id)
+    now = timezone.now()
+    model, _created = TagModel.objects.update_or_create(
+        compartment_id=compartment_id, defaults={"requested_at": now, "state": TagModel.State.QUEUED}
+    )
+    sealed = jobkeys.seal_for_job(
+        json.dumps({"compartment": [str(compartment_id), version, key.hex()]}).encode()
+    )
+    from longreach.messages import tasks
+
+    if jobkeys.can_queue():
+        tasks.train_tags.enqueue(str(compartment_id), now.isoformat(), sealed)
+    else:
+        tag_model_run(compartment_id=str(compartment_id), requested_at=now.isoformat(), sealed_keys=sealed)
+    return model
+
+
+def tag_model_run(*, compartment_id: str, requested_at: str, sealed_keys: str) -> str:
+    """The job: learn from every judgement of the compartment; an older request gives way to a newer."""
+    model = TagModel.objects.filter(compartment_id=compartment_id).first()
+    if model is None:
+        return "gone"
+    if model.requested_at.isoformat() != requested_at:
+        return "superseded"  # a later judgement queued its own job, which will see this one's too
+    try:
+        handed = json.loads(jobkeys.open_in_job(sealed_keys))
+    except CryptoError as exc:
+        TagModel.objects.filter(compartment_id=compartment_id).update(
+            state=TagModel.State.FAILED, error=str(exc)[:300]
+        )
+        return TagModel.State.FAILED
+    keyring = Keyring(None, b"")
+    compartment, version, key = handed["compartment"]
+    keyring.remember(compartment, int(version), bytes.fromhex(key))
+    with using_keyring(keyring):
+        verdicts: dict[Any, dict[str, bool]] = defaultdict(dict)
+        judged: dict[Any, Message] = {}
+        count = 0
+        for judgement in (
+            TagJudgement.objects.filter(compartment_id=compartment_id)
+            .select_related("message")
+            .order_by("at")
+        ):
+            verdicts[judgement.message_id][judgement.tag] = judgement.carries  # the latest counts
+            judged[judgement.message_id] = judgement.message
+            count += 1
+        codes = {tag for said in verdicts.values() for tag in said}
+        examples = [
+            learning.Example(m.text, learning.labels(m.tag_list, verdicts[pk], codes))
+            for pk, m in judged.items()
+            if m.text.strip()
+        ]
+        trained = learning.train(examples)
+        with transaction.atomic():
+            fresh = TagModel.objects.select_for_update().get(compartment_id=compartment_id)
+            fresh.scores = {code: learning.score_dict(score) for code, score in trained.scores.items()}
+            fresh.weights = trained.as_dict()
+            fresh.judgements, fresh.messages = count, len(examples)
+            fresh.trained_at = timezone.now()
+            fresh.error = ""
+            if fresh.requested_at == model.requested_at:
+                fresh.state = TagModel.State.READY
+            fresh.save()
+    return TagModel.State.READY

@@ -26,8 +26,8 @@ every language, which concepts together carry a code::
     FAMILY_THREAT = ["your_kin + harm + condition", "your_kin + detained"]
     DIRECT_THREAT = ["not you_safe"]
 
-All the concepts of a combination must be found within one sentence or two
-sentences in a row (sentences end at . ! ? and their Arabic and Chinese
+All the concepts of a combination must be found in one language's lists,
+within one sentence or two sentences in a row (sentences end at . ! ? and their Arabic and Chinese
 forms, at line ends and at quotation marks). A concept named in
 ``negatable`` (a harm, a request, being safe; not a person or a place) can be
 turned around by the language's ``negation`` list, up to four words before it
@@ -307,16 +307,26 @@ def _joined(hits: list[_Seen], norm: str) -> list[tuple[str, int, int]]:
 
 def _satisfied(combination: Combination, seen: dict[str, list[_Seen]]) -> list[_Seen]:
     """The occurrences that satisfy the combination in the first window of one or two sentences
-    where all its concepts are found (none if there is none)."""
+    where all its concepts are found in one language (none if there is none): English "at" and
+    Turkish "at" (send) are different words."""
     for term in combination.terms:
         if term.mode == "without" and any(not s.negated for s in seen.get(term.concept, ())):
             return []
     wanted = [t for t in combination.terms if t.mode != "without"]
+    languages = {s.lang for s in seen.get(wanted[0].concept, ())}
+    for lang in sorted(languages):
+        found = _in_one_language(wanted, seen, lang)
+        if found:
+            return found
+    return []
+
+
+def _in_one_language(wanted: list[Term], seen: dict[str, list[_Seen]], lang: str) -> list[_Seen]:
     by_sentence: list[dict[int, _Seen]] = []  # for each concept wanted, its first occurrence per sentence
     for term in wanted:
         first: dict[int, _Seen] = {}
         for s in seen.get(term.concept, ()):
-            if s.negated == (term.mode == "not"):
+            if s.lang == lang and s.negated == (term.mode == "not"):
                 first.setdefault(s.sentence, s)
         if not first:
             return []

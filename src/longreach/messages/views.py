@@ -8,6 +8,7 @@ from django.contrib import messages as flash
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -105,6 +106,7 @@ def case_messages(request: HttpRequest, code: str) -> HttpResponse:
             "alerts": selectors.alerts_for_case(user=user, case=case),
             "labels": _labels(),
             "flag_labels": flag_labels(),
+            "tag_model": selectors.tag_model_summary(user=user, compartment_id=case.compartment_id),
             "items": items,
             "writable": allowed(user, "evidence.write") and allowed(user, "case.write"),
             "query": {k: v for k, v in q.items() if k != "page"},
@@ -152,6 +154,9 @@ def message_detail(request: HttpRequest, code: str) -> HttpResponse:
         "messages/message.html",
         {
             "m": message,
+            "review": selectors.tag_review(message),
+            "writable": allowed(user, "case.write"),
+            "codes": sorted(_labels().items(), key=lambda kv: str(kv[1]).casefold()),
             "campaign": selectors.message_campaign(message),
             "identifiers": message.identifiers.all(),
             "attachments": message.attachment_items.select_related("item"),
@@ -159,6 +164,28 @@ def message_detail(request: HttpRequest, code: str) -> HttpResponse:
             "flag_labels": flag_labels(),
         },
     )
+
+
+@require_POST
+@staff_view("case.write")
+def message_tag_judge(request: HttpRequest, code: str) -> HttpResponse:
+    """An analyst says a message carries a tag (confirming it, or adding a missing one) or does not."""
+    user = staff_user(request)
+    message = selectors.message_for_user(user=user, code=code)
+    tag = request.POST.get("tag", "").strip()
+    verdict = request.POST.get("verdict", "")
+    if not tag:
+        flash.error(request, _("Choose a tag."))
+    elif verdict not in ("carries", "not"):
+        flash.error(request, _("Say whether the message carries the tag or not."))
+    else:
+        try:
+            services.tag_judge(user=user, message=message, tag=tag, carries=verdict == "carries")
+        except ServiceError as exc:
+            flash.error(request, str(exc))
+        else:
+            flash.success(request, _("Saved. The compartment's model learns from it."))
+    return redirect(reverse("message_detail", args=[message.code]) + "#tags")
 
 
 @require_GET

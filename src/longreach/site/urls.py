@@ -61,6 +61,7 @@ urlpatterns = [
     path("cases/<str:code>/messages/", chats.case_messages, name="case_messages"),
     path("cases/<str:code>/messages/read/", chats.chat_import_new, name="chat_import_new"),
     path("messages/<str:code>/", chats.message_detail, name="message_detail"),
+    path("messages/<str:code>/tags/", chats.message_tag_judge, name="message_tag_judge"),
     path("campaigns/", chats.campaign_list, name="campaigns"),
     path("campaigns/<str:code>/", chats.campaign_detail, name="campaign_detail"),
     path("alerts/<str:code>/seen/", chats.alert_seen, name="alert_seen"),
