@@ -460,3 +460,12 @@ def test_an_undecidable_date_order_is_said_on_the_page_and_fixed_with_one_click(
     page = c.get(f"/cases/{case_a.code}/messages/").content.decode()
     assert "2022-10-05 21:05" in page and "2022-05-10 21:05" not in page
     assert Message.objects.filter(case=case_a).count() == 2
+
+
+def test_the_date_in_the_kept_file_name_decides_the_order(cast: Any, case_a: Any) -> None:
+    text = b"01/02/19, 9:05 pm - A: a\n02/03/19, 9:05 pm - A: b\n"
+    imp = read(cast, "analyst", case_a, keep(cast, "analyst", case_a, "WhatsApp Chat 2019-02-10.txt", text))
+    rows = Message.objects.filter(chat_import=imp).order_by("position")
+    assert [m.sent_at.date().isoformat() for m in rows] == ["2019-01-02", "2019-02-03"]
+    with using_keyring(cast.keyring("analyst")):
+        assert not imp.report.get("notes")  # decided, not guessed

@@ -183,3 +183,24 @@ def test_eml_and_mbox_files_are_recognised_and_bad_mail_is_named(
     assert code == 1 and "line 1: the e-mail has no readable Date header" in err
     code, rows, err = run([str(box), "--lenient"], capsys)
     assert code == 0 and rows == [] and "1 e-mails could not be read" in err
+
+
+def test_the_date_in_the_file_name_decides_the_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "01/02/19, 9:05 pm - A: a\n02/03/19, 9:05 pm - A: b\n"
+    named = tmp_path / "WhatsApp Chat 2019-02-10.txt"
+    named.write_text(text, encoding="utf-8")
+    code, rows, err = run([str(named)], capsys)
+    assert code == 0 and [r["timestamp"] for r in rows] == ["2019-01-02T21:05:00", "2019-02-03T21:05:00"]
+    assert "reads both ways" not in err
+    # Inside a .zip, the chat's own name is used when the archive's says nothing.
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("WhatsApp Chat 20190210.txt", text)
+    code, rows, err = run([str(archive)], capsys)
+    assert code == 0 and rows[1]["timestamp"] == "2019-02-03T21:05:00"
+    plain = tmp_path / "WhatsApp Chat.txt"
+    plain.write_text(text, encoding="utf-8")
+    code, rows, err = run([str(plain)], capsys)
+    assert code == 0 and "reads both ways" in err

@@ -284,13 +284,18 @@ class Variant:
     bom: bool = False  # a byte-order mark before every header
     preface: tuple[str, ...] = ()  # lines before the first message
     time_first: bool = False  # Vietnamese iOS: [14:56:01, 3/18/22]
+    calendar: str = "gregorian"  # or "buddhist" (Thai: 2565) or "japanese" (era first: R4, H30)
 
     def header(self, when: dt.datetime) -> str:
-        y = f"{when.year:04d}" if self.year4 else f"{when.year % 100:02d}"
+        year = when.year + 543 if self.calendar == "buddhist" else when.year
+        y = f"{year:04d}" if self.year4 else f"{year % 100:02d}"
         d, m = f"{when.day:02d}", f"{when.month}"
         sep = f"{RLM}{self.sep}" if self.rtl else self.sep
+        first = f"{year}"
+        if self.calendar == "japanese":
+            first = f"R{when.year - 2018}" if when.year >= 2019 else f"H{when.year - 1988}"
         date = {"dmy": f"{d}{sep}{m}{sep}{y}", "mdy": f"{m}{sep}{d}{sep}{y}"}.get(
-            self.order, f"{when.year}{sep}{m}{sep}{d}"
+            self.order, f"{first}{sep}{m}{sep}{d}"
         )
         if self.half is None:
             clock = f"{when.hour:02d}:{when.minute:02d}"
@@ -325,6 +330,7 @@ variants = st.builds(
     rtl=st.booleans(),
     bom=st.booleans(),
     time_first=st.booleans(),
+    calendar=st.sampled_from(["gregorian", "gregorian", "buddhist", "japanese"]),
     preface=st.lists(
         st.sampled_from(["Forwarded by a caseworker:", "", "--- chat below ---", "Exported 2022-03-27"]),
         max_size=3,
@@ -335,7 +341,9 @@ variants = st.builds(
 @st.composite
 def chats(draw: st.DrawFn) -> tuple[Variant, list[Message], str]:
     v = draw(variants)
-    if v.order == "ymd":
+    if v.calendar == "japanese":
+        v.order = "ymd"  # the era year always comes first
+    if v.order == "ymd" or v.calendar == "buddhist":
         v.year4 = True
     when = draw(st.datetimes(min_value=dt.datetime(2012, 1, 1), max_value=dt.datetime(2030, 1, 1)))
     when = when.replace(microsecond=0, second=when.second if v.ios else 0)
@@ -436,11 +444,21 @@ def test_headers_from_more_phones(line: str, when: str | None) -> None:
         ("[24/8/1443، 9:41:35 م] دلنور: سلام\n", "2022-03-27T21:41:35"),
         # Thai Buddhist era.
         ("[27/3/2565 21:41:35] A: hi\n", "2022-03-27T21:41:35"),
+        # Japanese era: Reiwa 4 is 2022, Heisei 30 is 2018 (Latin letter or kanji).
+        ("[R4/03/27 21:41:35] 太郎: こんにちは\n", "2022-03-27T21:41:35"),
+        ("R4/03/27 21:41 - 太郎: こんにちは\n", "2022-03-27T21:41:00"),
+        ("[H30/12/31 23:59:01] 太郎: こんにちは\n", "2018-12-31T23:59:01"),
+        ("[令和4/3/27 21:41:35] 太郎: こんにちは\n", "2022-03-27T21:41:35"),
     ],
 )
 def test_dates_from_other_calendars_are_gregorian(line: str, when: str) -> None:
     (got,) = parse(line)
     assert got.timestamp == when
+
+
+def test_an_era_year_read_day_first_is_refused_with_its_reason() -> None:
+    with pytest.raises(ParseError, match="year"):
+        parse("[R4/03/27 21:41:35] A: hi\n", order="dmy")
 
 
 def test_byte_order_marks_anywhere_do_not_merge_messages() -> None:
@@ -517,6 +535,36 @@ def test_the_day_in_a_media_file_name_decides_the_order() -> None:
     decided = _order(chat)
     assert (decided.order, decided.ambiguous, decided.by) == ("mdy", False, "media")
     assert parse(chat)[1].timestamp == "2022-05-10T21:06:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("WhatsApp Chat - Aziz 2019-02-10.zip", "2019-02-10"),
+        ("chat_20190210.txt", "2019-02-10"),
+        ("export 2019_02_10 and 2018-01-01.txt", "2019-02-10"),
+        ("WhatsApp Chat with +86 138 0013 8000.txt", None),
+        ("IMG 20191332.txt", None),  # no 32nd day of a 13th month
+        ("201902101.txt", None),  # nine digits are not a date
+    ],
+)
+def test_a_date_in_the_export_file_name_is_found(name: str, day: str | None) -> None:
+    found = whatsapp.exported_on(name)
+    assert (found.isoformat() if found else None) == day
+
+
+def test_no_message_after_the_export_decides_the_order() -> None:
+    chat = "01/02/19, 9:05 pm - A: a\n02/03/19, 9:05 pm - A: b\n"
+    # Day first: 1 Feb and 2 Mar (after 10 Feb); month first: 2 Jan and 3 Feb (before it).
+    exported = whatsapp.exported_on("WhatsApp Chat 2019-02-10.txt")
+    decided = whatsapp.decide_order(source(chat), exported=exported)
+    assert (decided.order, decided.ambiguous, decided.by) == ("mdy", False, "export")
+    assert [m.timestamp for m in whatsapp.parse(source(chat), exported=exported)] == [
+        "2019-01-02T21:05:00",
+        "2019-02-03T21:05:00",
+    ]
+    # Without the name the file is undecidable, and says so.
+    assert _order(chat).ambiguous
 
 
 def test_an_upper_case_clock_leans_month_first_and_says_it_is_unsure() -> None:

@@ -1,9 +1,13 @@
-"""Synthetic chat exports for the demo: read into demo cases so that a campaign spans both compartments."""
+"""Synthetic chat exports for the demo: read into demo cases so that a campaign spans both compartments,
+and an analyst's judgements of one of them, so that Demo A's tag model has learned a code word."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from longreach.accounts.models import Compartment, User
 from longreach.messages import services
+from longreach.messages.models import Message
 from longreach.registry.models import Case
 from longreach.vault import services as vault
 
@@ -22,6 +26,22 @@ CHATS = {
             "14/09/2019, 08:02 - {officer}: Think of your family {name}, your parents are getting old!\n"
             "14/09/2019, 08:03 - {officer}: Tell us who attended the meeting on Saturday.\n"
             "14/09/2019, 08:30 - {name}: I will not answer you.\n"
+        ),
+        # A handler's code word the rules do not know: "homework" is a report on the community.
+        (
+            "20/10/2019, 19:00 - {officer}: The teacher is still waiting for your homework from Friday.\n"
+            "20/10/2019, 19:02 - {name}: I have exams this week.\n"
+            "21/10/2019, 08:10 - {officer}: Homework is late again. The teacher is not happy.\n"
+            "21/10/2019, 08:15 - {name}: My mother is fine, thank you.\n"
+            "22/10/2019, 20:00 - {officer}: Put the names in the homework this time, the teacher needs them.\n"
+            "22/10/2019, 20:05 - {name}: The weather here is cold.\n"
+            "24/10/2019, 18:30 - {officer}: Bring the homework about the association to the teacher on Monday.\n"
+            "24/10/2019, 18:31 - {name}: I am at work until late.\n"
+            "27/10/2019, 21:00 - {officer}: The teacher liked your homework about the new students.\n"
+            "27/10/2019, 21:04 - {name}: I do not understand what you want.\n"
+            "30/10/2019, 09:00 - {officer}: Do the homework about the mosque committee before Sunday.\n"
+            "30/10/2019, 09:20 - {name}: Please leave me alone.\n"
+            "02/11/2019, 10:00 - {officer}: The teacher says the homework about Saturday's meeting is due tomorrow.\n"
         ),
     ],
     "B": [
@@ -50,4 +70,15 @@ def demo_chats(*, user: User, compartment: Compartment, prefix: str) -> int:
         )
         imp.refresh_from_db()
         read += imp.messages
+        if "homework" in text:
+            _judge_homework(user=user, imp=imp)
     return read
+
+
+def _judge_homework(*, user: User, imp: Any) -> None:
+    """The demo analyst's judgements: the handler's "homework" asks for reports on others, the
+    client's replies do not; the last message is left for the model to suggest."""
+    rows = list(Message.objects.filter(chat_import=imp).order_by("position"))
+    for message in rows[:-1]:
+        carries = message.sender == OFFICER
+        services.tag_judge(user=user, message=message, tag="INFO_OTHERS", carries=carries)

@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
         fmt = reading.detect(export.chat) if args.format == "auto" else args.format
         out = sys.stdout
         for message, _ in reading.messages(
-            export, fmt, order=args.date_order, lenient=args.lenient, report=report
+            export, fmt, order=args.date_order, lenient=args.lenient, report=report, name=path.name
         ):
             out.write(message.as_json())
             out.write("\n")

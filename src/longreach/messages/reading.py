@@ -84,6 +84,7 @@ class Export:
     chat: Opener
     members: dict[str, zipfile.ZipInfo]
     archive: Opener | None
+    chat_name: str = ""  # the chat's member name inside an archive
 
     def attachment(self, name: str) -> Attachment | None:
         info = self.members.get(name.rsplit("/", 1)[-1])
@@ -111,7 +112,7 @@ def open_export(open_file: Opener) -> Export:
     def open_member() -> IO[bytes]:
         return zipfile.ZipFile(open_file()).open(member)
 
-    return Export(open_member, members, open_file)
+    return Export(open_member, members, open_file, member.filename.rsplit("/", 1)[-1])
 
 
 def messages(
@@ -122,15 +123,22 @@ def messages(
     lenient: bool = False,
     report: ParseReport,
     with_payloads: bool = False,
+    name: str = "",
 ) -> Iterator[tuple[Message, list[mail.Payload]]]:
-    """Each message with its e-mail attachments' bytes (other formats name files the archive holds)."""
+    """Each message with its e-mail attachments' bytes (other formats name files the archive holds).
+
+    ``name`` is the export's file name as kept; a date in it (or in the chat's name inside a .zip)
+    helps decide a WhatsApp file's date order."""
     if fmt == "telegram":
         for message in telegram.parse(export.chat, lenient=lenient, report=report):
             yield message, []
     elif fmt == "email":
         yield from mail.parse(export.chat, lenient=lenient, report=report, with_payloads=with_payloads)
     elif fmt == "whatsapp":
-        for message in whatsapp.parse(export.chat, order=order, lenient=lenient, report=report):
+        exported = whatsapp.exported_on(name) or whatsapp.exported_on(export.chat_name)
+        for message in whatsapp.parse(
+            export.chat, order=order, lenient=lenient, report=report, exported=exported
+        ):
             yield message, []
     else:
         raise ParseError(0, gettext_noop("unknown format %(format)s"), format=repr(fmt))

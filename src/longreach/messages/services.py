@@ -329,6 +329,7 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
         lenient=bool(options.get("lenient")),
         report=ctx.report,
         with_payloads=True,
+        name=str((item.sealed or {}).get("name") or ""),
     )
     budget = _Budget(stored_bytes=item.cipher_size)
     for message, payloads in parsed:

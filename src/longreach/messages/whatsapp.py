@@ -9,7 +9,7 @@ A message starts with a header line and runs until the next header:
 
 Dates are turned into the Gregorian calendar: Thai Buddhist years, and Solar
 Hijri and Umm al-Qura years (phones set to those calendars), are told apart by
-their range. Text before the first header (a note on top of a forwarded
+their range; Japanese era years are written with their era (``R4``, ``H30``). Text before the first header (a note on top of a forwarded
 export) is skipped and reported as a note; a header written in the other
 platform's shape inside a message is part of that message.
 
@@ -103,6 +103,11 @@ _HALF_START = "".join(sorted({w[0] for w in re.sub(r"\\(.)", r"\1", _HALF).split
 
 
 _M = f"[{_MARK_CHARS}]*"
+# Japanese phones set to the Japanese calendar write the era before the year: R4 (Reiwa 4) is 2022,
+# H30 (Heisei 30) is 2018; the year after the era's first is added to the year before it began.
+_ERAS = {"R": 2018, "令和": 2018, "H": 1988, "平成": 1988}
+_ERA_NAMES = "|".join(sorted(_ERAS, key=len, reverse=True))
+_ERA_YEAR = re.compile(f"^({_ERA_NAMES})(\\d{{1,2}})$")
 _NAMES = ("open", "d1", "sep", "d2", "d3", "pre", "h", "mi", "s", "post", "end")
 
 
@@ -121,7 +126,7 @@ def _head(capture_time: bool, shape: str = "numeric") -> str:
 
     start = rf"{_M}(?P<open>\[)?{_M}"
     date = (
-        rf"(?P<d1>\d{{1,4}}){_M}(?P<sep>[./\-]){_M}(?P<d2>\d{{1,2}}){_M}(?P=sep){_M}"
+        rf"(?P<d1>(?:{_ERA_NAMES})?\d{{1,4}}){_M}(?P<sep>[./\-]){_M}(?P<d2>\d{{1,2}}){_M}(?P=sep){_M}"
         rf"(?P<d3>\d{{1,4}})\.?"
     )
     gap = rf"{_M}[,،]?[{_SPACE}{_MARK_CHARS}]+"
@@ -241,6 +246,11 @@ def _year(raw: str) -> int:
 
 def _date(d1: str, d2: str, d3: str, order: str) -> dt.date:
     """Raises ValueError for a date that cannot be, in this order."""
+    era = _ERA_YEAR.match(d1)
+    if era:
+        if order != "ymd":
+            raise ValueError("an era year (R4, H30) comes first")
+        return _gregorian(_ERAS[era[1]] + int(era[2]), int(d2), int(d3))
     if order == "ymd":
         if d1 == "?":
             raise ValueError("the year is not written (old Android phones leave it out in the export's year)")
@@ -291,7 +301,23 @@ class DateOrder:
     order: str
     ambiguous: bool  # every signal in the file leaves more than one order
     alternative: str = ""  # the other order that reads the whole file, when ambiguous
-    by: str = ""  # the signal that decided: "impossible", "media", "forward", "clock" or ""
+    by: str = ""  # the signal that decided: "impossible", "media", "export", "forward", "clock" or ""
+
+
+# A date in the export's own file name ("WhatsApp Chat - Aziz 2022-05-10.zip", a caseworker's
+# "chat_20220510.txt") is the day it was exported or later: no message is after it.
+_NAME_DAY = re.compile(r"(?<!\d)(20\d\d)[-_. ]?(0[1-9]|1[0-2])[-_. ]?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def exported_on(name: str) -> dt.date | None:
+    """The latest real date written in a file name, or None."""
+    days = []
+    for year, month, day in _NAME_DAY.findall(name):
+        try:
+            days.append(dt.date(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return max(days, default=None)
 
 
 # WhatsApp names the media it saves by the day it was sent: IMG-20220510-WA0003.jpg.
@@ -299,12 +325,16 @@ _MEDIA_DAY = re.compile(r"\b(?:IMG|VID|AUD|PTT|DOC|STK)-(20\d{6})-WA\d")
 _UPPER_HALF = re.compile(r"\d[ \u00a0\u202f]?(?:AM|PM)\b")
 
 
-def decide_order(open_file: Callable[[], IO[bytes]], shape: str = "numeric") -> DateOrder:
+def decide_order(
+    open_file: Callable[[], IO[bytes]], shape: str = "numeric", exported: dt.date | None = None
+) -> DateOrder:
     """The date order under which every header is a real date, and the file's other signals agree.
 
     In turn: an order that makes any date impossible is out; then the one under
     which the days in media file names match the days of their messages; then
-    the one under which the chat runs forward in time; last, the clock: a file
+    the one with no message after the day the export was made (``exported``,
+    from its file name; a day's grace for time zones); then the one under
+    which the chat runs forward in time; last, the clock: a file
     with upper-case "AM"/"PM" was written by a U.S.-English phone, which writes
     month first. Only the distinct dates are tried (a chat has thousands of days,
     not millions), in the order they first appear.
@@ -327,6 +357,7 @@ def decide_order(open_file: Callable[[], IO[bytes]], shape: str = "numeric") -> 
     impossible = dict.fromkeys(ORDERS, 0)
     backwards = dict.fromkeys(ORDERS, 0)
     mismatched = dict.fromkeys(ORDERS, 0)
+    after_export = dict.fromkeys(ORDERS, 0)
     last: dict[str, dt.date] = {}
     for d in dates:
         for order in ORDERS:
@@ -337,6 +368,8 @@ def decide_order(open_file: Callable[[], IO[bytes]], shape: str = "numeric") -> 
                 continue
             if order in last and day < last[order]:
                 backwards[order] += 1
+            if exported is not None and (day - exported).days > 1:
+                after_export[order] += 1
             last[order] = day
     for d1, d2, d3, named in media:
         saved = dt.date(int(named[:4]), int(named[4:6]), int(named[6:]))
@@ -352,17 +385,17 @@ def decide_order(open_file: Callable[[], IO[bytes]], shape: str = "numeric") -> 
     clock = {"mdy": 0 if upper > lower else 1, "dmy": 1 if upper > lower else 0, "ymd": 2}
 
     def rank(o: str) -> tuple[int, ...]:
-        return (impossible[o], mismatched[o], backwards[o], clock[o])
+        return (impossible[o], mismatched[o], after_export[o], backwards[o], clock[o])
 
     ranked = sorted(seen, key=rank)
     best, rest = ranked[0], ranked[1:]
     if not rest:
         return DateOrder(best, False, by="impossible" if len(seen) < len(ORDERS) else "")
     runner = rest[0]
-    for position, signal in enumerate(("impossible", "media", "forward")):
+    for position, signal in enumerate(("impossible", "media", "export", "forward")):
         if rank(best)[position] != rank(runner)[position]:
             return DateOrder(best, False, by=signal)
-    by_clock = rank(best)[3] != rank(runner)[3] and upper > lower
+    by_clock = rank(best)[4] != rank(runner)[4] and upper > lower
     return DateOrder(best, True, alternative=runner, by="clock" if by_clock else "")
 
 
@@ -375,14 +408,16 @@ def parse(
     order: str | None = None,
     lenient: bool = False,
     report: ParseReport | None = None,
+    exported: dt.date | None = None,
 ) -> Iterator[Message]:
-    """Every message of the export, in file order."""
+    """Every message of the export, in file order; ``exported``, the day in the export's file name,
+    helps decide the date order."""
     report = report if report is not None else ParseReport()
     shape = detect_shape(open_file)
     if shape.startswith("month"):
         order = "ymd"  # the month is a name: nothing to decide
     elif order is None:
-        decided = decide_order(open_file, shape)
+        decided = decide_order(open_file, shape, exported)
         order = decided.order
         if decided.ambiguous:
             report.note(
