@@ -33,15 +33,18 @@ CHATS = {
             "20/10/2019, 19:02 - {name}: I have exams this week.\n"
             "21/10/2019, 08:10 - {officer}: Homework is late again. The teacher is not happy.\n"
             "21/10/2019, 08:15 - {name}: My mother is fine, thank you.\n"
-            "22/10/2019, 20:00 - {officer}: Put the names in the homework this time, the teacher needs them.\n"
+            "22/10/2019, 20:00 - {officer}: Put the names in the homework this time, the teacher needs"
+            " them.\n"
             "22/10/2019, 20:05 - {name}: The weather here is cold.\n"
-            "24/10/2019, 18:30 - {officer}: Bring the homework about the association to the teacher on Monday.\n"
+            "24/10/2019, 18:30 - {officer}: Bring the homework about the association to the teacher on"
+            " Monday.\n"
             "24/10/2019, 18:31 - {name}: I am at work until late.\n"
             "27/10/2019, 21:00 - {officer}: The teacher liked your homework about the new students.\n"
             "27/10/2019, 21:04 - {name}: I do not understand what you want.\n"
             "30/10/2019, 09:00 - {officer}: Do the homework about the mosque committee before Sunday.\n"
             "30/10/2019, 09:20 - {name}: Please leave me alone.\n"
-            "02/11/2019, 10:00 - {officer}: The teacher says the homework about Saturday's meeting is due tomorrow.\n"
+            "02/11/2019, 10:00 - {officer}: The teacher says the homework about Saturday's meeting is due"
+            " tomorrow.\n"
         ),
     ],
     "B": [

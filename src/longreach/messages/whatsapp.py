@@ -9,9 +9,10 @@ A message starts with a header line and runs until the next header:
 
 Dates are turned into the Gregorian calendar: Thai Buddhist years, and Solar
 Hijri and Umm al-Qura years (phones set to those calendars), are told apart by
-their range; Japanese era years are written with their era (``R4``, ``H30``). Text before the first header (a note on top of a forwarded
-export) is skipped and reported as a note; a header written in the other
-platform's shape inside a message is part of that message.
+their range; Japanese era years are written with their era (``R4``, ``H30``).
+Text before the first header (a note on top of a forwarded export) is skipped
+and reported as a note; a header written in the other platform's shape inside
+a message is part of that message.
 
 The day/month order is decided from every header in the file, not the first
 one: an order that gives an impossible date anywhere is out, and of those
