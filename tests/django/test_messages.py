@@ -28,7 +28,10 @@ pytestmark = pytest.mark.django_db
 
 OFFICER = "+86 138 0013 8000"
 CHAT_A = (
-    f"02/07/2019, 21:14 - {OFFICER}: Think of your family, Aziz. Your parents are getting old.\n"
+    # Long enough that two copies with another name share most shingles: a campaign whatever the key
+    # (estimated Jaccard 0.82, so both copies share a band in all but 1 of 17,000 random keys).
+    f"02/07/2019, 21:14 - {OFFICER}: Think of your family, Aziz. Your parents are getting old, and we know"
+    " where they live in Kashgar.\n"
     f"02/07/2019, 21:15 - {OFFICER}: Send us a photo of your passport and your address in Istanbul.\n"
     "second line of the same message\n"
     "02/07/2019, 21:20 - Aziz: Who is this?\n"
@@ -36,7 +39,8 @@ CHAT_A = (
     f"03/07/2019, 09:01 - {OFFICER}: Log in here hxxps://accounts-google[.]com-security[.]info/login\n"
 )
 CHAT_B = (
-    "05/08/2019, 10:00 - Officer: Think of your family, Dilnur. Your parents are getting old!\n"
+    "05/08/2019, 10:00 - Officer: Think of your family, Dilnur. Your parents are getting old, and we know"
+    " where they live in Kashgar!\n"
     "05/08/2019, 10:02 - Dilnur: Please stop writing to me.\n"
 )
 

@@ -78,7 +78,7 @@ def test_read_a_whatsapp_export_filter_it_and_open_a_message(
     page.wait_for_url(re.compile(r".*/messages/[A-Za-z0-9_-]+/$"))
     original = page.locator("pre.original").inner_text()
     assert original.endswith("and your address in Istanbul")
-    assert page.locator("mark").first.inner_text() == "Send us a photo of your passport"
+    assert page.locator("mark").all_inner_texts()[:2] == ["Send", "your passport"]
     page.screenshot(path=str(artifacts / "messages-message-en.png"), full_page=True)
     # The analyst says the tag is wrong, and adds one the rules missed.
     page.locator(".tag-review form.verdict button[value=not]").first.click()

@@ -74,7 +74,11 @@ def test_upload_custody_package_and_offline_check(
     assert "BrowserTestCam" in page.locator("main").inner_text()  # capture metadata, read on arrival
     # The server's job worker makes the viewing copy: a re-encoded image without the metadata.
     for _ in range(30):
-        if page.locator("img.viewing-copy").count():
+        # The copy and its custody event are written together, but the ledger may show the entry a
+        # moment later: wait for both.
+        if page.locator("img.viewing-copy").count() and "Viewing copy made from evidence" in (
+            page.locator("table.custody").inner_text()
+        ):
             break
         page.wait_for_timeout(500)
         page.reload()
