@@ -1,0 +1,1 @@
+"""Names across scripts: parsing, comparison keys, a scorer with explanations. Pure Python, no Django."""

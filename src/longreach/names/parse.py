@@ -1,0 +1,230 @@
+"""A person's name split into parts, each with its keys for comparison across scripts. No Django.
+
+A part is a given name, a family name, a patronymic (-ovich, -ovna, oglu,
+uulu, kyzy) or a particle (al-, el-, bin, ibn, abu's article, von, de), which
+carries no weight of its own. A Chinese name written in characters is split
+into its family name (the first character, or a two-character family name
+such as 欧阳) and given name; a foreign name written in characters (伊力哈木·
+土赫提) is split at its middle dot. Arabic-script parts lose their article
+(القحطاني is al + Qahtani).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from longreach.names import phonetic, romanise
+
+MAX_NAME_CHARS = 300
+MAX_PARTS = 12
+
+PARTICLES = frozenset(
+    {
+        "al", "el", "ul", "as", "ash", "ad", "ar", "az", "an", "es", "ed", "er", "ez", "bin", "ibn", "ben",
+        "bint", "binti", "bte", "ould", "von", "van", "der", "de", "da", "di", "du", "la", "le", "mr", "mrs",
+        "ms", "dr", "prof", "sheikh", "shaikh", "sayyid", "haji", "hajji", "mullah",
+    }
+)  # fmt: skip
+_ARABIC_PARTICLES = {"بن": "bin", "ابن": "ibn", "بنت": "bint"}
+_PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ich|ogli|oglu|ogly|uulu|kyzy|qizi|zoda|zade|zadeh)$")
+# Family names of two characters (the first character alone would be another family name).
+_COMPOUND_SURNAMES = frozenset(
+    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木"}
+)
+# Name parts so common that sharing them says little (weights below); in their usual spellings.
+COMMON = {
+    *"muhammad mohammed mohammad muhammed mehmet ahmad ahmed ali hassan hasan hussein hossein husayn abdul abdel abd "
+    "omar umar ibrahim mahmoud mahmud mustafa khalid abdullah abdallah said yusuf yousef reza hamid".split(),
+    *"wang li zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo".split(),
+    *"alexander aleksandr sergei sergey vladimir alexei aleksey dmitry ivan andrei mikhail nikolai".split(),
+    *"nur gul abdurehim memet tursun".split(),
+}
+COMMON_WEIGHT = 0.45
+PATRONYMIC_WEIGHT = 0.3
+_SPLIT = re.compile(r"[\s,/·•・\u00b7_]+")
+_HYPHEN = re.compile(r"[-‐‑–—]")
+
+
+@dataclass(frozen=True)
+class Part:
+    text: str  # as written
+    script: str  # han, uyghur, arabic, cyrillic, latin
+    latin: str  # in Latin letters
+    keys: tuple[str, ...]  # phonetic keys (phonetic.keys)
+    skeletons: tuple[str, ...]
+    kind: str = "part"  # family, given, patronymic, particle, transcribed (a foreign name in Han), part
+    han: str = ""  # simplified characters of a Han part
+    pinyin: tuple[str, ...] = ()  # pinyin readings (of a Han part, or of a Latin part read as pinyin)
+    weight: float = 1.0
+
+    @property
+    def abjad(self) -> bool:
+        """Written in a script without short vowels: compared by consonants."""
+        return self.script == "arabic"
+
+
+@dataclass(frozen=True)
+class Name:
+    text: str
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+
+    @property
+    def weighty(self) -> tuple[Part, ...]:
+        return tuple(p for p in self.parts if p.kind != "particle")
+
+    @property
+    def all_han(self) -> bool:
+        return bool(self.weighty) and all(p.script == "han" for p in self.weighty)
+
+
+class NameError_(ValueError):
+    """A name that cannot be compared: empty, or too long to be a name."""
+
+
+@lru_cache(maxsize=32768)
+def analyse(text: str) -> Name:
+    """The parts of a person's name and their keys."""
+    if len(text) > MAX_NAME_CHARS:
+        raise NameError_(f"a name is at most {MAX_NAME_CHARS} characters")
+    written = text.strip()
+    if romanise.HAN.search(written) and not romanise.ARABIC.search(written):
+        parts = _han_parts(written)
+    else:
+        name_script = romanise.script(written)  # uyghur when any word shows a letter only Uyghur writes
+        parts = []
+        for raw in _SPLIT.split(written):
+            parts.extend(_word_parts(raw, name_script))
+    parts = _servant_of([p for p in parts if p.keys or p.han])[:MAX_PARTS]
+    return Name(text, tuple(_with_roles(parts)))
+
+
+# "Servant of" and "father of" make one name with the word after them: Abd al-Fattah, Abdel Fattah.
+_JOINS_NEXT = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdoul", "abu", "abou", "abo", "ebu"})
+_JOINS_NEXT_ARABIC = frozenset({"عبد", "ابو", "أبو", "أبي", "ابي"})
+
+
+def _servant_of(parts: list[Part]) -> list[Part]:
+    out: list[Part] = []
+    k = 0
+    while k < len(parts):
+        part = parts[k]
+        joins = part.text in _JOINS_NEXT_ARABIC or (
+            part.script == "latin" and phonetic.fold(part.latin) in _JOINS_NEXT
+        )
+        nxt = k + 1
+        while nxt < len(parts) and parts[nxt].kind == "particle":
+            nxt += 1  # the article between (Abd al-Fattah) goes
+        if joins and part.kind != "particle" and nxt < len(parts) and parts[nxt].script == part.script:
+            following = parts[nxt]
+            glue = "" if part.script == "latin" else phonetic.SEPARATE
+            out.append(latin_part(f"{part.text} {following.text}", part.latin + glue + following.latin, part.script))
+            k = nxt + 1
+            continue
+        out.append(part)
+        k += 1
+    return out
+
+
+def _han_parts(text: str) -> list[Part]:
+    chars = romanise.simplified(re.sub(r"\s+", "", text))
+    pieces = [p for p in _SPLIT.split(chars) if p]
+    if len(pieces) > 1 or (pieces and len(pieces[0]) > 4):
+        return [_han_part(piece, "transcribed") for piece in pieces]  # a foreign name: 伊力哈木·土赫提
+    if not pieces:
+        return []
+    whole = pieces[0]
+    if len(whole) == 1:
+        return [_han_part(whole, "given")]
+    cut = 2 if whole[:2] in _COMPOUND_SURNAMES and len(whole) > 2 else 1
+    return [_han_part(whole[:cut], "family"), _han_part(whole[cut:], "given")]
+
+
+def _han_part(chars: str, kind: str) -> Part:
+    readings = romanise.han_readings(chars)
+    latin = readings[0] if readings else ""
+    keys = tuple(dict.fromkeys(k for r in readings for k in phonetic.keys(r)))
+    return Part(
+        chars,
+        "han",
+        latin,
+        keys,
+        tuple(dict.fromkeys(phonetic.skeleton(k) for k in keys)),
+        kind=kind,
+        han=chars,
+        pinyin=readings[:1],
+    )
+
+
+def _word_parts(raw: str, name_script: str) -> list[Part]:
+    if not raw:
+        return []
+    written_in = romanise.script(raw)
+    if written_in == "arabic" and name_script == "uyghur":
+        written_in = "uyghur"
+    if written_in in ("arabic", "uyghur"):
+        bare = raw.replace("\u200c", "")
+        if bare in _ARABIC_PARTICLES:
+            return [latin_part(raw, _ARABIC_PARTICLES[bare], written_in, particle=True)]
+        if bare.startswith("ال") and len(bare) > 3 and not bare.startswith("الله"):
+            return [
+                latin_part("ال", "al", written_in, particle=True),
+                latin_part(bare[2:], romanise.to_latin(bare[2:], written_in), written_in),
+            ]
+        return [latin_part(raw, romanise.to_latin(bare, written_in), written_in)]
+    latin = romanise.to_latin(raw, written_in)
+    out: list[Part] = []
+    for piece in _HYPHEN.split(latin):
+        if not piece:
+            continue
+        particle = written_in == "latin" and phonetic.fold(piece) in PARTICLES
+        readings = romanise.palladius_readings(raw) if written_in == "cyrillic" else None
+        out.append(latin_part(piece, piece, written_in, particle=particle, pinyin=readings))
+    if len(out) > 1 and written_in == "latin" and all(p.kind != "particle" for p in out):
+        # A hyphenated Latin part may be Wade-Giles syllables of one given name (Ch'üan-kuo).
+        readings = romanise.pinyin_readings(latin)
+        if readings:
+            return [latin_part(raw, latin.replace("-", ""), written_in, pinyin=readings)]
+    return out
+
+
+def latin_part(
+    text: str, latin: str, written_in: str, *, particle: bool = False, pinyin: tuple[str, ...] | None = None
+) -> Part:
+    keys = phonetic.keys(latin)
+    latin = latin.replace(phonetic.SEPARATE, "")
+    readings = pinyin if pinyin is not None else romanise.pinyin_readings(latin) if written_in == "latin" else ()
+    return Part(
+        text,
+        written_in,
+        latin,
+        keys,
+        tuple(dict.fromkeys(phonetic.skeleton(k) for k in keys)),
+        kind="particle" if particle else "part",
+        pinyin=readings,
+    )
+
+
+@lru_cache(maxsize=1)
+def _common_keys() -> frozenset[str]:
+    return frozenset(k for word in COMMON for k in phonetic.keys(word))
+
+
+def _with_roles(parts: list[Part]) -> list[Part]:
+    common = _common_keys()
+    out = []
+    for part in parts:
+        kind, weight = part.kind, 1.0
+        if kind == "particle":
+            weight = 0.0
+        elif part.script != "han" and _PATRONYMIC.search(phonetic.fold(part.latin)) and len(part.latin) > 6:
+            kind, weight = "patronymic", PATRONYMIC_WEIGHT
+        elif (part.script != "han" and set(part.keys) & common) or (
+            part.script == "han" and part.kind == "family"
+        ):
+            weight = COMMON_WEIGHT
+        out.append(
+            Part(part.text, part.script, part.latin, part.keys, part.skeletons, kind, part.han, part.pinyin, weight)
+        )
+    return out
