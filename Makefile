@@ -54,6 +54,7 @@ bench: $(VENV)/.installed-bench
 	LONGREACH_MODE=test $(BIN)/python benchmarks/intake_load.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/vault.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/messages.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/names.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks

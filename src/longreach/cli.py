@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> None:
         from longreach.messages.tag_cli import main as tag
 
         _stateless(tag, args[1:])
+    if args[:1] == ["names"]:
+        # Stateless: names are compared without settings, a database or keys.
+        from longreach.names.cli import main as names
+
+        _stateless(names, args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
     problem = _settings_problem()
     if problem is not None:

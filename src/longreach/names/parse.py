@@ -12,8 +12,8 @@ such as 欧阳) and given name; a foreign name written in characters (伊力哈�
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 
 from longreach.names import phonetic, romanise
 
@@ -31,12 +31,30 @@ _ARABIC_PARTICLES = {"بن": "bin", "ابن": "ibn", "بنت": "bint"}
 _PATRONYMIC = re.compile(r"(?:ovich|evich|ovna|evna|ich|ogli|oglu|ogly|uulu|kyzy|qizi|zoda|zade|zadeh)$")
 # Family names of two characters (the first character alone would be another family name).
 _COMPOUND_SURNAMES = frozenset(
-    {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "轩辕", "令狐", "端木"}
+    {
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "端木",
+    }
 )
 # Name parts so common that sharing them says little (weights below); in their usual spellings.
 COMMON = {
-    *"muhammad mohammed mohammad muhammed mehmet ahmad ahmed ali hassan hasan hussein hossein husayn abdul abdel abd "
-    "omar umar ibrahim mahmoud mahmud mustafa khalid abdullah abdallah said yusuf yousef reza hamid".split(),
+    *"muhammad mohammed mohammad muhammed mehmet ahmad ahmed ali hassan hasan hussein hossein husayn".split(),
+    *"abdul abdel abd omar umar ibrahim mahmoud mahmud mustafa khalid abdullah abdallah said yusuf".split(),
+    *"yousef reza hamid".split(),
     *"wang li zhang liu chen yang zhao huang zhou wu xu sun hu zhu gao lin he guo ma luo".split(),
     *"alexander aleksandr sergei sergey vladimir alexei aleksey dmitry ivan andrei mikhail nikolai".split(),
     *"nur gul abdurehim memet tursun".split(),
@@ -58,6 +76,19 @@ class Part:
     han: str = ""  # simplified characters of a Han part
     pinyin: tuple[str, ...] = ()  # pinyin readings (of a Han part, or of a Latin part read as pinyin)
     weight: float = 1.0
+    # The same as sets, made once: a screening compares one part with thousands.
+    key_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    skeleton_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    pinyin_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    coarse_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    loose_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key_set", frozenset(self.keys))
+        object.__setattr__(self, "skeleton_set", frozenset(self.skeletons) - {""})
+        object.__setattr__(self, "pinyin_set", frozenset(self.pinyin))
+        object.__setattr__(self, "coarse_set", frozenset(phonetic.coarse(k) for k in self.keys) - {""})
+        object.__setattr__(self, "loose_set", frozenset(phonetic.coarse(k, True) for k in self.keys) - {""})
 
     @property
     def abjad(self) -> bool:
@@ -70,13 +101,33 @@ class Name:
     text: str
     parts: tuple[Part, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property
     def weighty(self) -> tuple[Part, ...]:
         return tuple(p for p in self.parts if p.kind != "particle")
 
     @property
     def all_han(self) -> bool:
         return bool(self.weighty) and all(p.script == "han" for p in self.weighty)
+
+    @cached_property
+    def units(self) -> tuple[tuple[Part, frozenset[int]], ...]:
+        """Each weighty part, and each two neighbouring ones joined (Abdel Fattah as Abdelfattah, Quan Guo
+        as Quanguo), with the positions they cover; made once per name."""
+        parts = self.weighty
+        units = [(p, frozenset({k})) for k, p in enumerate(parts)]
+        for k in range(len(parts) - 1):
+            x, y = parts[k], parts[k + 1]
+            if x.script == y.script and x.script != "han":
+                joined = latin_part(f"{x.text} {y.text}", x.latin + y.latin, x.script)
+                pinyin = tuple(p + q for p in x.pinyin for q in y.pinyin)[:8]
+                both = replace(joined, pinyin=pinyin, weight=max(x.weight, y.weight))
+                units.append((both, frozenset({k, k + 1})))
+        return tuple(units)
+
+    @cached_property
+    def chinese(self) -> bool:
+        """Written in Han characters, or every part reads as pinyin (Latin, or Palladius Cyrillic)."""
+        return self.all_han or all(p.pinyin for p in self.weighty)
 
 
 class NameError_(ValueError):
@@ -101,7 +152,9 @@ def analyse(text: str) -> Name:
 
 
 # "Servant of" and "father of" make one name with the word after them: Abd al-Fattah, Abdel Fattah.
-_JOINS_NEXT = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdoul", "abu", "abou", "abo", "ebu"})
+_JOINS_NEXT = frozenset(
+    {"abd", "abdul", "abdel", "abdal", "abdol", "abdu", "abdoul", "abu", "abou", "abo", "ebu"}
+)
 _JOINS_NEXT_ARABIC = frozenset({"عبد", "ابو", "أبو", "أبي", "ابي"})
 
 
@@ -119,7 +172,9 @@ def _servant_of(parts: list[Part]) -> list[Part]:
         if joins and part.kind != "particle" and nxt < len(parts) and parts[nxt].script == part.script:
             following = parts[nxt]
             glue = "" if part.script == "latin" else phonetic.SEPARATE
-            out.append(latin_part(f"{part.text} {following.text}", part.latin + glue + following.latin, part.script))
+            out.append(
+                latin_part(f"{part.text} {following.text}", part.latin + glue + following.latin, part.script)
+            )
             k = nxt + 1
             continue
         out.append(part)
@@ -194,7 +249,9 @@ def latin_part(
 ) -> Part:
     keys = phonetic.keys(latin)
     latin = latin.replace(phonetic.SEPARATE, "")
-    readings = pinyin if pinyin is not None else romanise.pinyin_readings(latin) if written_in == "latin" else ()
+    readings = (
+        pinyin if pinyin is not None else romanise.pinyin_readings(latin) if written_in == "latin" else ()
+    )
     return Part(
         text,
         written_in,
@@ -224,7 +281,5 @@ def _with_roles(parts: list[Part]) -> list[Part]:
             part.script == "han" and part.kind == "family"
         ):
             weight = COMMON_WEIGHT
-        out.append(
-            Part(part.text, part.script, part.latin, part.keys, part.skeletons, kind, part.han, part.pinyin, weight)
-        )
+        out.append(replace(part, kind=kind, weight=weight))
     return out

@@ -12,7 +12,7 @@ K     k, q, c before a/o/u, ck, g, gh                              Qahtani, Kaht
 H     h, kh, German ch, Uyghur x                                   Khamenei, Chamenei, Hamaney
 C     ch, tch, tsch, č, ç                                          Chen, Tchen
 S     s, z, ß, ts, tz, ц                                           Ramzan, Ramsan
-X     sh, sch, ş, š, French ch, zh, ž, j, dj, dzh, Turkish c       Shavkat, Şevket, Schawkat; Japarov, Zhaparov, Caparov
+X     sh, sch, ş, š, French ch, zh, ž, j, dj, dzh, Turkish c       Şevket, Schawkat; Zhaparov, Caparov
 V     v, w                                                         Wladimir, Vladimir
 F     f, ph
 T     t, th, d, dh, ط, ض                                           Hathloul, Hathlul

@@ -33,7 +33,9 @@ HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 # Letters only Uyghur writes among the Arabic-script languages served here.
-UYGHUR_ARABIC = re.compile(r"[\u06d0\u06c6\u06c8\u06c7\u06ad\u06cb\u06d5]|\u0626[\u0649\u06d0\u06d5\u06c7\u06c6\u06c8\u0627]")
+UYGHUR_ARABIC = re.compile(
+    r"[\u06d0\u06c6\u06c8\u06c7\u06ad\u06cb\u06d5]|\u0626[\u0649\u06d0\u06d5\u06c7\u06c6\u06c8\u0627]"
+)
 # Cyrillic letters of Uyghur (and Kazakh/Tatar) that umsc knows: read such parts as Uyghur.
 UYGHUR_CYRILLIC = re.compile(r"[әһөүңҗ]", re.IGNORECASE)
 
@@ -151,6 +153,8 @@ def palladius_readings(cyrillic: str) -> tuple[str, ...]:
             if syllable is not None and end not in best:
                 best[end] = best[start] + syllable
     return (best[len(text)],) if len(text) in best else ()
+
+
 _PINYIN = frozenset(p for readings in _WADE_GILES.values() for p in readings)
 MAX_READINGS = 8
 _SYLLABLE_SPLIT = re.compile(r"[-\s]+")

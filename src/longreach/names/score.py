@@ -22,18 +22,19 @@ a middle name or patronymic less than a family name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler
 
-from longreach.names import phonetic
-from longreach.names.parse import Name, Part, analyse, latin_part
+from longreach.names.parse import Name, Part, analyse
 from longreach.names.romanise import han_readings
 
 THRESHOLD = 0.8  # the default for "match"
 UNPAIRED = 0.4  # how much an unpaired part's weight counts against the score
 UNPAIRED_MINOR = 0.2  # the same, when two parts or more already agree closely
 NEAR = 0.82  # Jaro-Winkler similarity below which two spellings are not one part
+PAIRED = 0.5  # evidence below which two parts are left unpaired rather than paired weakly
+HOMOPHONE = "same sound, other characters"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,12 @@ class Pairing:
     through: str  # the key that paired them: characters, pinyin, wade-giles, phonetic, consonants, ...
 
     def as_dict(self) -> dict[str, object]:
-        return {"left": self.left, "right": self.right, "likeness": round(self.likeness, 3), "through": self.through}
+        return {
+            "left": self.left,
+            "right": self.right,
+            "likeness": round(self.likeness, 3),
+            "through": self.through,
+        }
 
 
 @dataclass(frozen=True)
@@ -75,15 +81,15 @@ def compare(left: str, right: str) -> Match:
 
 
 def compare_names(a: Name, b: Name) -> Match:
-    pa, pb = _units(a.weighty), _units(b.weighty)
+    pa, pb = a.units, b.units
     if not pa or not pb:
         return Match(0.0, (), (), (), "a name has no part to compare")
-    chinese = _chinese(a) and _chinese(b)
+    chinese = a.chinese and b.chinese
     scored = []
     for i, (ua, _covers_a) in enumerate(pa):
         for j, (ub, _covers_b) in enumerate(pb):
             likeness, through = _likeness(ua, ub, chinese)
-            if likeness > 0:
+            if likeness >= PAIRED or through == HOMOPHONE:  # a homophone is shown, weak as it is
                 scored.append((likeness, i, j, through))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     used_a: set[int] = set()
@@ -123,32 +129,8 @@ def compare_names(a: Name, b: Name) -> Match:
     )
 
 
-def _chinese(name: Name) -> bool:
-    """Written in Han characters, or every part of it reads as pinyin (Latin or Palladius Cyrillic)."""
-    return name.all_han or all(p.pinyin for p in name.weighty)
-
-
 def _paired(parts: tuple[Part, ...], used: set[int]) -> list[Part]:
     return [p for k, p in enumerate(parts) if k in used]
-
-
-def _units(parts: tuple[Part, ...]) -> list[tuple[Part, set[int]]]:
-    """Each part, and each two neighbouring parts joined (Abdel Fattah as Abdelfattah), with the
-    positions they cover."""
-    units = [(p, {k}) for k, p in enumerate(parts)]
-    for k in range(len(parts) - 1):
-        joined = _join(parts[k], parts[k + 1])
-        if joined is not None:
-            units.append((joined, {k, k + 1}))
-    return units
-
-
-def _join(x: Part, y: Part) -> Part | None:
-    if x.script != y.script or x.script == "han":
-        return None
-    joined = latin_part(f"{x.text} {y.text}", x.latin + y.latin, x.script)
-    pinyin = tuple(p + q for p in x.pinyin for q in y.pinyin)[:8]
-    return replace(joined, pinyin=pinyin, weight=max(x.weight, y.weight))
 
 
 def _likeness(x: Part, y: Part, chinese: bool) -> tuple[float, str]:
@@ -156,27 +138,27 @@ def _likeness(x: Part, y: Part, chinese: bool) -> tuple[float, str]:
     if x.script == "han" and y.script == "han":
         if x.han == y.han:
             return 1.0, "characters"
-        if set(x.pinyin) & set(y.pinyin):
-            return 0.3, "same sound, other characters"
+        if x.pinyin_set & y.pinyin_set:
+            return 0.3, HOMOPHONE
         return 0.0, "characters"
     if x.script == "han" or y.script == "han":
         han, other = (x, y) if x.script == "han" else (y, x)
         if han.kind == "transcribed":
             return _transcribed(han, other)
-        if set(han_readings(han.han)) & set(other.pinyin):
+        if set(han_readings(han.han)) & other.pinyin_set:
             return 1.0, "pinyin"
         return _near(han.keys, other.keys, "pinyin sounds", 0.5)
     if chinese and x.pinyin and y.pinyin:
-        if set(x.pinyin) & set(y.pinyin):
+        if x.pinyin_set & y.pinyin_set:
             return 1.0, "pinyin"
         return _near(x.keys, y.keys, "pinyin sounds", 0.5)
     if x.abjad or y.abjad:
-        if set(x.skeletons) & set(y.skeletons):
+        if x.skeleton_set & y.skeleton_set:
             return 0.97, "consonants"
         return _near(x.skeletons, y.skeletons, "consonants", 0.9)
-    if set(x.keys) & set(y.keys):
+    if x.key_set & y.key_set:
         return 1.0, "phonetic"
-    if set(x.skeletons) & set(y.skeletons) - {""}:
+    if x.skeleton_set & y.skeleton_set:
         return 0.9, "consonants"
     return _near(x.keys, y.keys, "phonetic", 0.92)
 
@@ -185,11 +167,10 @@ def _transcribed(han: Part, other: Part) -> tuple[float, str]:
     """A foreign name in Han characters: a vowel after every consonant (伊力哈木, yi-li-ha-mu, Ilham),
     r as l, h dropped or written k. Two consonants or more must agree; one alone is weak evidence."""
     through = "consonants of the Han rendering"
-    found = {phonetic.coarse(k) for k in han.keys} & {phonetic.coarse(k) for k in other.keys} - {""}
+    found = han.coarse_set & other.coarse_set
     if found:
         return (0.9 if max(len(f) for f in found) >= 2 else 0.7), through
-    loose = {phonetic.coarse(k, True) for k in han.keys} & {phonetic.coarse(k, True) for k in other.keys}
-    if any(len(f) >= 3 for f in loose):
+    if any(len(f) >= 3 for f in han.loose_set & other.loose_set):
         return 0.8, through
     return 0.0, through
 
@@ -197,7 +178,10 @@ def _transcribed(han: Part, other: Part) -> tuple[float, str]:
 def _near(xs: tuple[str, ...], ys: tuple[str, ...], through: str, ceiling: float) -> tuple[float, str]:
     """Two spellings that are close but not the same: a slip, or a vowel spelled otherwise. Jaro-Winkler
     similarity below NEAR gives nothing; above it, evidence rises to ``ceiling``."""
-    best = max((JaroWinkler.normalized_similarity(x, y) for x in xs for y in ys if x and y), default=0.0)
+    best = 0.0
+    for x in xs:
+        for y in ys:
+            best = max(best, JaroWinkler.normalized_similarity(x, y, score_cutoff=NEAR))
     if best <= NEAR:
         return 0.0, through
     return ceiling * ((best - NEAR) / (1 - NEAR)) ** 1.3, through

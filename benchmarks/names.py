@@ -1,0 +1,158 @@
+"""Name matching across scripts: quality and speed against the peers, in the same run.
+
+On the labelled pairs in ``tests/data/names_pairs.jsonl`` (58 public people in
+several scripts, their near misses and random pairs of different people; see
+``tests/data/names/people.py`` for sources), for each split (``tune``, the pairs
+the scorer was tuned on, and ``frozen``, never looked at while tuning):
+
+- Longreach's ``names.score`` at its default threshold;
+- nomenklatura's ``logic-v2`` (the matcher behind OpenSanctions screening) at
+  0.7, its match threshold, if installed (``make .venv/.installed-bench``);
+- a rapidfuzz baseline: both names transliterated by anyascii, lower-cased,
+  compared with ``token_sort_ratio`` / 100, at 0.8.
+
+Printed per split (and with --by-scripts per script pair): precision, recall,
+F1 at each one's threshold, and recall at a 1% false-positive rate
+(threshold-free). Then pairs per second scoring every pair: cold, the first
+round, where each name is analysed when first seen, and warm, later rounds,
+where each matcher reuses what it made (as a screening does with its
+watchlist; nomenklatura caches internally too), and the ratios to
+nomenklatura. Goals
+(issue 17): F1 >= 0.90 with precision >= 0.95, recall >= 0.85 at 1% FPR,
+and at least 10x nomenklatura's pairs per second.
+
+Run: .venv/bin/python benchmarks/names.py [--rounds N] [--by-scripts]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from longreach.names import score as longreach  # noqa: E402
+from longreach.names.cli import metrics  # noqa: E402
+from longreach.names.parse import analyse  # noqa: E402
+
+Scorer = Callable[[str, str], float]
+
+
+def rows() -> list[dict[str, object]]:
+    path = ROOT / "tests" / "data" / "names_pairs.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+# Each matcher analyses a name the first time it sees it and keeps what it made (as a screening keeps
+# its watchlist's keys): the first round is cold, the later ones warm.
+
+
+def ours() -> tuple[Scorer, float]:
+    return (lambda a, b: longreach.compare_names(analyse(a), analyse(b)).score), longreach.THRESHOLD
+
+
+def rapidfuzz_baseline() -> tuple[Scorer, float]:
+    from anyascii import anyascii
+    from rapidfuzz import fuzz
+
+    cache: dict[str, str] = {}
+
+    def ascii_of(name: str) -> str:
+        if name not in cache:
+            cache[name] = anyascii(name).lower()
+        return cache[name]
+
+    return (lambda a, b: fuzz.token_sort_ratio(ascii_of(a), ascii_of(b)) / 100.0), 0.8
+
+
+def nomenklatura() -> tuple[Scorer, float] | None:
+    try:
+        from followthemoney import model
+        from nomenklatura.matching import get_algorithm
+        from nomenklatura.matching.types import ScoringConfig
+    except ImportError:
+        return None
+    algorithm = get_algorithm("logic-v2")
+    if algorithm is None:
+        return None
+    config = ScoringConfig.defaults()
+    entities: dict[str, object] = {}
+
+    def entity(name: str) -> object:
+        if name not in entities:
+            made = model.make_entity("Person")
+            made.id = f"n{len(entities)}"
+            made.add("name", name)
+            entities[name] = made
+        return entities[name]
+
+    def compare(a: str, b: str) -> float:
+        return float(algorithm.compare(entity(a), entity(b), config).score)  # type: ignore[arg-type]
+
+    return compare, 0.7
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3, help="warm timing rounds (the median is printed)")
+    parser.add_argument("--by-scripts", action="store_true", help="also print each script pair")
+    args = parser.parse_args()
+    data = rows()
+    names = sorted({str(r["query"]) for r in data} | {str(r["candidate"]) for r in data})
+    peers = {"longreach": ours(), "rapidfuzz": rapidfuzz_baseline()}
+    nk = nomenklatura()
+    if nk is None:
+        print("nomenklatura is not installed: make .venv/.installed-bench (it is measured when present)")
+    else:
+        peers["nomenklatura"] = nk
+    cold: dict[str, float] = {}
+    warm: dict[str, float] = {}
+    scores: dict[str, list[float]] = {}
+    for label, (compare, _threshold) in peers.items():
+        rounds = []
+        for _ in range(1 + args.rounds):
+            t = time.perf_counter()
+            got = [compare(str(r["query"]), str(r["candidate"])) for r in data]
+            rounds.append(time.perf_counter() - t)
+        scores[label] = got
+        cold[label] = len(data) / rounds[0]
+        warm[label] = len(data) / statistics.median(rounds[1:])
+    print(f"{len(data):,} labelled pairs, {len(names):,} distinct names")
+    for split in ("tune", "frozen"):
+        print(f"\nsplit {split}")
+        print(f"  {'matcher':<14} {'scripts':<28} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'R@1%':>6}")
+        for label, (_compare, threshold) in peers.items():
+            groups: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+            for row, s in zip(data, scores[label], strict=True):
+                if row["split"] != split:
+                    continue
+                groups["all"].append((s, bool(row["match"])))
+                if args.by_scripts:
+                    groups[str(row["scripts"])].append((s, bool(row["match"])))
+            for key in sorted(groups, key=lambda k: (k != "all", k)):
+                if not any(m for _s, m in groups[key]):
+                    continue  # a script pair with no pair of one person: nothing to find there
+                p, r, f1, at1 = metrics(groups[key], threshold)
+                cells = " ".join(f"{v:>6.3f}" if v is not None else f"{'-':>6}" for v in (p, r, f1, at1))
+                print(f"  {label:<14} {key:<28} {len(groups[key]):>6} {cells}")
+    print(
+        "\npairs per second: cold (first round, each name analysed on first sight), warm (median of the rest)"
+    )
+    for label in peers:
+        ratio = ""
+        if "nomenklatura" in peers:
+            times_cold = cold[label] / cold["nomenklatura"]
+            times_warm = warm[label] / warm["nomenklatura"]
+            ratio = f"   {times_cold:.1f}x / {times_warm:.1f}x nomenklatura"
+        print(f"  {label:<14} {cold[label]:>12,.0f} {warm[label]:>12,.0f}{ratio}")
+
+
+if __name__ == "__main__":
+    main()
