@@ -7,7 +7,11 @@ least ``query`` and ``candidate`` (strings) and writes each object back with
 "A" "B"`` prints how two names compare. ``longreach names evaluate FILE``
 reads labelled pairs (``match`` true or false) and prints precision, recall,
 F1 and the recall at a 1% false-positive rate, overall and per ``scripts``
-label.
+label. ``longreach names screen BATCH.csv --watchlist LIST`` screens a batch
+of names (a CSV with ``name`` and optional ``id``, ``birth_date``,
+``nationality``) against a list (CSV, FollowTheMoney JSON lines or the UN
+list's XML; see ``lists``) and writes each name with its hits as JSON lines,
+or as CSV rows with ``--csv``.
 
 Exit 0 when the input was read, 1 naming the line when it cannot be, 2 for
 bad arguments.
@@ -16,6 +20,7 @@ bad arguments.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections import defaultdict
@@ -139,6 +144,21 @@ def main(argv: list[str]) -> int:
         )
         if name == "match":
             p.add_argument("--explain", action="store_true", help="add the pairs of parts behind each score")
+    screen = sub.add_parser("screen", help="screen a CSV of names against a watchlist")
+    screen.add_argument("file", type=Path, help="CSV with a 'name' column (and id, birth_date, nationality)")
+    screen.add_argument(
+        "--watchlist", type=Path, required=True, action="append", help="CSV, FtM JSON lines or UN XML"
+    )
+    screen.add_argument(
+        "--kind", choices=("auto", "csv", "ftm", "un"), default="auto", help="the watchlists' format"
+    )
+    screen.add_argument(
+        "--threshold", type=float, default=score.THRESHOLD, help="score from which a name is a hit"
+    )
+    screen.add_argument("--limit", type=int, default=10, help="hits kept per name (1 to 100)")
+    screen.add_argument(
+        "--csv", action="store_true", help="write CSV rows (one per hit) instead of JSON lines"
+    )
     explain = sub.add_parser("explain", help="how two names compare, part by part")
     explain.add_argument("first")
     explain.add_argument("second")
@@ -151,6 +171,8 @@ def main(argv: list[str]) -> int:
             return 1
         print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
         return 0
+    if args.command == "screen":
+        return _screen(args)
     if not 0.0 <= args.threshold <= 1.0:
         print("names: --threshold must be between 0 and 1", file=sys.stderr)
         return 2
@@ -177,4 +199,62 @@ def main(argv: list[str]) -> int:
     print(summary, file=sys.stderr)
     for line in skipped[:20]:
         print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def _screen(args: argparse.Namespace) -> int:
+    from longreach.names.lists import ListError, read_csv, read_list
+    from longreach.names.screen import Watchlist
+
+    if not 0.0 <= args.threshold <= 1.0 or not 1 <= args.limit <= 100:
+        print("names: --threshold must be between 0 and 1, --limit between 1 and 100", file=sys.stderr)
+        return 2
+    for path in (args.file, *args.watchlist):
+        if not path.is_file():
+            print(f"names: {path}: no such file", file=sys.stderr)
+            return 2
+    try:
+        entries = []
+        for path in args.watchlist:
+            entries.extend(read_list(path, args.kind).entries)
+        with args.file.open("rb") as fh:
+            batch = read_csv(fh, str(args.file))
+    except ListError as exc:
+        print(f"names: {exc}", file=sys.stderr)
+        return 1
+    watchlist = Watchlist.of(entries)
+    out = sys.stdout
+    writer = csv.writer(out) if args.csv else None
+    if writer is not None:
+        writer.writerow(["id", "name", "hit_ref", "hit_name", "hit_source", "score", "adjustments"])
+    seen: set[tuple[str, str]] = set()
+    with_hits = 0
+    for entry in batch.entries:
+        if (entry.ref, entry.name) in seen:
+            continue
+        seen.add((entry.ref, entry.name))
+        hits = watchlist.screen(
+            entry.name,
+            birth=entry.birth,
+            nationalities=entry.nationalities,
+            threshold=args.threshold,
+            limit=args.limit,
+        )
+        with_hits += bool(hits)
+        if writer is None:
+            row = {"id": entry.ref, "name": entry.name, "hits": [h.as_dict() for h in hits]}
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            continue
+        for hit in hits:
+            writer.writerow(
+                [entry.ref, entry.name, hit.entry.ref, hit.entry.name, hit.entry.source, f"{hit.score:.3f}",
+                 "; ".join(hit.adjustments)]
+            )  # fmt: skip
+    print(
+        f"names: {args.file}: {len(seen):,} names screened against {len(watchlist.entries):,} listed names;"
+        f" {with_hits:,} with a hit",
+        file=sys.stderr,
+    )
+    for ref, why in watchlist.refused[:20]:
+        print(f"  listed {ref}: left out: {why}", file=sys.stderr)
     return 0
