@@ -80,7 +80,7 @@ def block_keys(part: Part, listed: bool = True) -> set[str]:
     return found
 
 
-def _blocking_units(name: Name) -> list[tuple[Part, frozenset[int]]]:
+def blocking_units(name: Name) -> list[tuple[Part, frozenset[int]]]:
     """The units a name is filed and looked up by: all but those with a patronymic (every Ivanovich
     would share a block with every other)."""
     parts = name.weighty
@@ -123,7 +123,7 @@ class Watchlist:
             listed.entries.append(entry)
             listed.names.append(name)
             listed.needs.append(parts_to_meet(name))
-            for unit, _covers in _blocking_units(name):
+            for unit, _covers in blocking_units(name):
                 for key in block_keys(unit):
                     listed.blocks[key].append(k)
         return listed
@@ -143,7 +143,7 @@ class Watchlist:
             return []
         too_common = max(MIN_BLOCK, int(len(self.entries) * MAX_BLOCK_SHARE))
         looked_up = []
-        for unit, covers in _blocking_units(name):
+        for unit, covers in blocking_units(name):
             keys = block_keys(unit, listed=False)
             usable = [key for key in keys if len(self.blocks.get(key, ())) <= too_common]
             looked_up.append((usable, keys, covers))

@@ -424,3 +424,23 @@ class Reveal(CompartmentRecord):
 
     class Meta:
         ordering = ["-at"]
+
+
+class NameToken(models.Model):
+    """A comparison key of a person's or organisation's name, as a keyed hash: how a name is found again
+    in another spelling or script (``longreach.names``) without the name ever leaving its seal.
+
+    Tokens are HMACs under a key derived from the organisation's linkage key, so the same name in two
+    compartments gives the same tokens (a duplicate across compartments can be seen) and nobody holding
+    the database without that key can test a guessed name against them.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, related_name="name_tokens")
+    organisation = models.ForeignKey(
+        "Organisation", on_delete=models.CASCADE, null=True, related_name="name_tokens"
+    )
+    token = models.CharField(max_length=32, db_index=True)
+    unit = models.PositiveSmallIntegerField()  # which part(s) of the name gave it: parts met are counted
+    key_version = models.PositiveIntegerField()  # of the linkage key the token was made with

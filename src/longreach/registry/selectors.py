@@ -23,6 +23,7 @@ from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
 from longreach.keys.fields import BlindIndexField
+from longreach.registry import name_tokens
 from longreach.registry.filters import CaseFilters, IncidentFilters
 from longreach.registry.models import (
     Act,
@@ -343,3 +344,9 @@ def incident_counts(*, user: User, year: int | None = None) -> dict[tuple[str, s
         for family, flag in zip(FAMILIES, row[3:], strict=True):
             cell[family] += int(bool(flag))
     return counts
+
+
+def likely_same_people(*, user: User, person: Person) -> name_tokens.LikelySame:
+    """Records that may be ``person`` under another name, spelling, script or contact (for a person the
+    user may read: ``person_for_user``)."""
+    return name_tokens.likely_same_people(user=user, person=person)

@@ -541,6 +541,7 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
             "revealed": revealed,
             "error": error,
             "incidents": selectors.incidents_involving(user=user, people=[person])[:100],
+            "likely": selectors.likely_same_people(user=user, person=person),
             "labels": catalogue().labels,
             "names": _country_names(),
             "can_reveal": allowed(user, "identity.reveal"),

@@ -14,7 +14,7 @@ from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.registry import serialise, validation
+from longreach.registry import name_tokens, serialise, validation
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import (
     Incident,
@@ -60,6 +60,7 @@ def person_update(
     cleaned = validation.clean(validation.PersonInput, data, keep=_flatten_codes(before))
     _fill_person(person, cleaned)
     person.save()
+    name_tokens.index(person)
     person.profiles.set(_Terms().ids("profile", cleaned.profiles))
     if _version(person, "person", before, user):
         _audit(Event.RECORD_UPDATED, user, person.compartment, "person", person.code)

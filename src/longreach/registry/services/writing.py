@@ -19,7 +19,7 @@ from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.core.codes import new_ref
-from longreach.registry import serialise
+from longreach.registry import name_tokens, serialise
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import (
     Act,
@@ -182,6 +182,7 @@ class _Writer:
         _keep_code(p, data.code)
         p.save()
         p.profiles.set(self.terms.ids("profile", data.profiles))
+        name_tokens.index(p)
         _version(p, "person", None, self.user)
         self.people[data.code or p.code] = p
         return p
@@ -191,6 +192,7 @@ class _Writer:
         _fill_organisation(o, data)
         _keep_code(o, data.code)
         o.save()
+        name_tokens.index(o)
         _version(o, "organisation", None, self.user)
         self.organisations[data.code or o.code] = o
         return o

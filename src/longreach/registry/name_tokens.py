@@ -1,0 +1,159 @@
+"""Keyed comparison tokens of people's and organisations' names, and likely duplicates found through them.
+
+A record's names (its name and aliases) give comparison keys
+(``longreach.names``: phonetic keys, consonants, pinyin, characters); each is
+stored as an HMAC under a key derived from the organisation's linkage key,
+with the positions of the name's parts it came from. A name looked up gives
+its own keys, hashed the same way; a record that shares keys with two of its
+distinctive parts (or its only one) is a candidate, and the candidates the
+user may read are scored by opening their names (``names.score``).
+Candidates in compartments the user cannot read are only counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from longreach.accounts import access
+from longreach.accounts.models import User
+from longreach.crypto import keys as ck
+from longreach.keys.context import current_keyring
+from longreach.keys.models import OrgKeys
+from longreach.names import score as scoring
+from longreach.names.parse import NameError_, analyse
+from longreach.names.screen import block_keys, blocking_units, parts_to_meet
+from longreach.registry.models import NameToken, Organisation, Person
+
+MAX_TOKENS_PER_RECORD = 400
+_PURPOSE = "name-tokens"
+
+
+def _key() -> tuple[int, bytes]:
+    version = OrgKeys.get().linkage_key_version
+    return version, ck.derive(current_keyring().linkage_key(), _PURPOSE)
+
+
+def _hash(key: bytes, block: str) -> str:
+    return hmac.new(key, block.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def _mask(positions: Iterable[int]) -> int:
+    return sum(1 << k for k in positions if k < 15)
+
+
+def names_of(record: Person | Organisation) -> list[str]:
+    names = [record.name] if record.name else []
+    if isinstance(record, Person):
+        names += [a for a in (record.aliases or []) if isinstance(a, str) and a.strip()]
+    return names
+
+
+def index(record: Person | Organisation) -> int:
+    """Replace a record's tokens with those of its current names; the number written."""
+    field = "person" if isinstance(record, Person) else "organisation"
+    NameToken.objects.filter(**{field: record}).delete()
+    version, key = _key()
+    rows: dict[tuple[str, int], NameToken] = {}
+    for text in names_of(record):
+        try:
+            name = analyse(text)
+        except NameError_:
+            continue
+        for unit, covers in blocking_units(name):
+            for block in block_keys(unit, listed=True):
+                token = _hash(key, block)
+                mask = _mask(covers)
+                if (token, mask) not in rows and len(rows) < MAX_TOKENS_PER_RECORD:
+                    rows[(token, mask)] = NameToken(
+                        compartment_id=record.compartment_id,
+                        token=token,
+                        unit=mask,
+                        key_version=version,
+                        **{field: record},
+                    )
+    NameToken.objects.bulk_create(rows.values(), batch_size=500)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Likely:
+    """A record that may be the same person as the one looked at."""
+
+    person: Person
+    score: float
+    why: tuple[str, ...]  # "name", "phone number", "e-mail address", "handle"
+    match: scoring.Match | None
+
+
+@dataclass(frozen=True)
+class LikelySame:
+    readable: tuple[Likely, ...]
+    elsewhere: int  # candidates in compartments the user cannot read (never named)
+
+
+def likely_same_people(*, user: User, person: Person, limit: int = 10) -> LikelySame:
+    """People who may be ``person`` under another record: the same phone number, e-mail address or
+    handle, or a name that matches across spellings and scripts."""
+    readable_ids = set(access.compartments(user, "case.read").values_list("id", flat=True))
+    version, key = _key()
+    candidates: dict[Any, set[int]] = defaultdict(set)
+    wanted = 0
+    for text in names_of(person):
+        try:
+            name = analyse(text)
+        except NameError_:
+            continue
+        wanted = max(wanted, parts_to_meet(name))
+        units = blocking_units(name)
+        tokens: dict[str, set[int]] = defaultdict(set)
+        for unit, covers in units:
+            for block in block_keys(unit, listed=False):
+                tokens[_hash(key, block)] |= covers
+        for person_id, token in (
+            NameToken.objects.filter(token__in=list(tokens), key_version=version, person__isnull=False)
+            .exclude(person=person)
+            .values_list("person_id", "token")
+        ):
+            candidates[person_id] |= tokens[token]
+    same_ids: dict[Any, list[str]] = defaultdict(list)
+    for label, field in (
+        ("phone number", "phone_index"),
+        ("e-mail address", "email_index"),
+        ("handle", "handle_index"),
+    ):
+        value = getattr(person, field)
+        if value:
+            for other_id in (
+                Person.objects.filter(**{field: value}).exclude(pk=person.pk).values_list("pk", flat=True)
+            ):
+                same_ids[other_id].append(label)
+    by_name = {pk for pk, covered in candidates.items() if len(covered) >= min(wanted or 1, 2)}
+    ids = by_name | set(same_ids)
+    found: list[Likely] = []
+    elsewhere = 0
+    for other in Person.objects.filter(pk__in=ids).order_by("code"):
+        if other.compartment_id not in readable_ids:
+            elsewhere += 1
+            continue
+        best: scoring.Match | None = None
+        for mine in names_of(person):
+            for theirs in names_of(other):
+                try:
+                    found_match = scoring.compare(mine, theirs)
+                except NameError_:
+                    continue
+                if best is None or found_match.score > best.score:
+                    best = found_match
+        why = list(same_ids.get(other.pk, ()))
+        value = best.score if best is not None else 0.0
+        if best is not None and best.match:
+            why.insert(0, "name")
+        if why:
+            found.append(Likely(other, max(value, 1.0 if same_ids.get(other.pk) else 0.0), tuple(why), best))
+    found.sort(key=lambda f: (-f.score, f.person.code))
+    return LikelySame(tuple(found[:limit]), elsewhere)

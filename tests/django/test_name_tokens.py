@@ -1,0 +1,71 @@
+"""Likely duplicates through keyed name tokens: found across scripts, shown by code, never by name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from longreach.keys.context import using_keyring
+from longreach.registry import services
+from longreach.registry.models import NameToken, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def person(cast: Any, who: str, compartment: str, **data: Any) -> Person:
+    with using_keyring(cast.keyring(who)):
+        return services.person_create(
+            user=cast.users[who], compartment=cast.compartments[compartment], data=data
+        )
+
+
+def likely_section(client: Any, code: str) -> str:
+    page = client.get(f"/people/{code}/").content.decode()
+    start = page.find('class="notice likely-same"')
+    return page[start : page.find("</section>", start)] if start >= 0 else ""
+
+
+def test_the_same_person_in_another_script_is_shown_by_code_on_the_page(cast: Any, client_for: Any) -> None:
+    latin = person(cast, "analyst", "demo-a", name="Ilham Tohti")
+    uyghur = person(cast, "analyst", "demo-a", name="ئىلھام توختى")
+    other = person(cast, "analyst", "demo-a", name="Ilham Aliyev")
+    section = likely_section(client_for("analyst"), latin.code)
+    assert uyghur.code in section and "the name (score" in section
+    assert other.code not in section  # another man with the same given name
+    assert "Ilham" not in section and "ئىلھام" not in section  # codes only: identities stay sealed
+
+
+def test_the_same_phone_number_or_an_alias_shows_too(cast: Any, client_for: Any) -> None:
+    first = person(cast, "analyst", "demo-a", name="Dilnur A.", phone="+90 532 111 22 33")
+    second = person(cast, "analyst", "demo-a", name="D. Abdulla", phone="+90 532 111 22 33")
+    third = person(cast, "analyst", "demo-a", name="Someone Else", aliases=["Чэнь Цюаньго"])
+    fourth = person(cast, "analyst", "demo-a", name="陈全国")
+    c = client_for("analyst")
+    assert second.code in likely_section(c, first.code) and "the same phone number" in likely_section(
+        c, first.code
+    )
+    assert third.code in likely_section(c, fourth.code)  # through an alias in Russian (Palladius) spelling
+
+
+def test_a_match_in_a_compartment_the_user_cannot_read_is_only_counted(cast: Any, client_for: Any) -> None:
+    mine = person(cast, "analyst", "demo-a", name="Ramzan Kadyrov")
+    theirs = person(cast, "analyst2", "demo-b", name="Рамзан Кадыров")
+    section = likely_section(client_for("analyst"), mine.code)
+    assert theirs.code not in section
+    assert "1 record in a compartment you cannot read also matches" in section
+
+
+def test_tokens_are_keyed_hashes_and_follow_the_name(cast: Any) -> None:
+    p = person(cast, "analyst", "demo-a", name="Chen Quanguo", aliases=["陈全国"])
+    before = set(NameToken.objects.filter(person=p).values_list("token", flat=True))
+    assert before and all(len(t) == 32 and int(t, 16) >= 0 for t in before)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT token FROM registry_nametoken")
+        stored = " ".join(row[0] for row in cursor.fetchall())
+    assert not any(word in stored for word in ("chen", "quan", "guo", "陈"))
+    with using_keyring(cast.keyring("analyst")):
+        services.person_update(user=cast.analyst, person=p, data={"name": "Zhu Hailun", "aliases": []})
+    after = set(NameToken.objects.filter(person=p).values_list("token", flat=True))
+    assert after and not after & before  # the old name can no longer be found
