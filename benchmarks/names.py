@@ -101,8 +101,9 @@ def nomenklatura() -> tuple[Scorer, float] | None:
 
 # Pools for a synthetic watchlist: common given and family names in the scripts screened.
 GIVEN_LATIN = (
-    "Ahmed Ali Omar Yusuf Ibrahim Hassan Khalid Mustafa Karim Samir Tariq Nabil Walid Ziad Fadi Rami Sami Adel "
-    "Murat Mehmet Emre Burak Kemal Orhan Selim Cem Deniz Hakan Alexei Sergei Dmitri Ivan Pavel Oleg Igor Yuri "
+    "Ahmed Ali Omar Yusuf Ibrahim Hassan Khalid Mustafa Karim Samir Tariq Nabil Walid Ziad Fadi Rami "
+    "Sami Adel Murat Mehmet Emre Burak Kemal Orhan Selim Cem Deniz Hakan Alexei Sergei Dmitri Ivan "
+    "Pavel Oleg Igor Yuri "
     "Nikolai Mikhail Anton Boris Erkin Dilshat Ablikim Rustam Azat Timur Bakhtiyar Ilyas Nurlan Aibek Arman "
     "Reza Hossein Mehdi Saeed Farhad Behrouz Kaveh Dariush Amir Navid Wei Jun Lei Ming Hao Jie Yong Bo Qiang "
     "Fatima Aisha Zeynep Elif Olga Irina Natalia Gulnara Dilnur Mihrigul Parisa Leila Mina Li Na Xiu Mei"
