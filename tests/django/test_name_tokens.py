@@ -69,3 +69,43 @@ def test_tokens_are_keyed_hashes_and_follow_the_name(cast: Any) -> None:
         services.person_update(user=cast.analyst, person=p, data={"name": "Zhu Hailun", "aliases": []})
     after = set(NameToken.objects.filter(person=p).values_list("token", flat=True))
     assert after and not after & before  # the old name can no longer be found
+
+
+def test_tokens_can_be_remade_for_a_compartment_by_a_member(cast: Any) -> None:
+    from tests.conftest import PASSWORD
+    from tests.django.test_commands import run
+
+    p = person(cast, "analyst", "demo-a", name="Chen Quanguo")
+    NameToken.objects.filter(person=p).delete()  # as after a rotation of the linkage key
+    out = run(
+        "reindex_names",
+        "--compartment",
+        "demo-a",
+        "--user",
+        "analyst",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
+    assert "remade the name tokens of" in out and NameToken.objects.filter(person=p).exists()
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a member|your role"):
+        run(
+            "reindex_names",
+            "--compartment",
+            "demo-b",
+            "--user",
+            "analyst",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+    with pytest.raises(CommandError, match="no compartment"):
+        run(
+            "reindex_names",
+            "--compartment",
+            "nope",
+            "--user",
+            "analyst",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )

@@ -68,6 +68,22 @@ def person_update(
 
 
 @transaction.atomic
+def name_tokens_rebuild(*, user: User, compartment: Compartment) -> int:
+    """Remake the comparison tokens of every person and organisation of a compartment (after the
+    linkage key was rotated, or for records saved before tokens existed); the number of records."""
+    access.require(user, "case.write", compartment)
+    done = 0
+    for person in Person.objects.filter(compartment=compartment):
+        name_tokens.index(person)
+        done += 1
+    for organisation in Organisation.objects.filter(compartment=compartment):
+        name_tokens.index(organisation)
+        done += 1
+    _audit(Event.RECORD_UPDATED, user, compartment, "name_tokens", compartment.slug)
+    return done
+
+
+@transaction.atomic
 def organisation_create(*, user: User, compartment: Compartment, data: Mapping[str, Any]) -> Organisation:
     access.require(user, "case.write", compartment)
     org = _Writer(user, compartment).new_organisation(validation.clean(validation.OrganisationInput, data))
