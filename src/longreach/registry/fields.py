@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import (
     Field,
@@ -329,7 +330,7 @@ def _clean_partial_date(value: Any) -> PartialDate | None:
         parsed = PartialDate.parse(value)
     except PartialDateError as exc:
         raise fail(str(exc)) from None
-    if parsed.start > dt.date.today():
+    if parsed.start > timezone.localdate():
         raise fail(_("is in the future"))
     return parsed
 
@@ -379,7 +380,9 @@ Day = Annotated[
 
 Today = Annotated[
     dt.date,
-    PlainValidator(_plain(lambda value: _clean_day(value) or dt.date.today()), json_schema_input_type=str),
+    PlainValidator(
+        _plain(lambda value: _clean_day(value) or timezone.localdate()), json_schema_input_type=str
+    ),
     Field(description="YYYY-MM-DD; today when empty"),
 ]
 

@@ -20,10 +20,10 @@ retired code through and the service, which has the record, decides.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, TypeVar
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import (
     BaseModel,
@@ -290,7 +290,7 @@ class CaseInput(Input):
     host_country: Country = ""
     community: Annotated[str, vocabulary("community")] = ""
     summary: Long = ""
-    opened_on: Today = Field(default_factory=dt.date.today)
+    opened_on: Today = Field(default_factory=timezone.localdate)
 
     @model_validator(mode="after")
     def _closure(self) -> CaseInput:
@@ -342,7 +342,7 @@ class ConsentInput(Input):
     def _whole(self) -> ConsentInput:
         if self.purpose == "REFERRAL" and not self.recipient:
             raise fail(_("consent to a referral names the organisation it is for"), "recipient")
-        if self.expires_on and self.expires_on < (self.given_on or dt.date.today()):
+        if self.expires_on and self.expires_on < (self.given_on or timezone.localdate()):
             raise fail(_("is before the day consent was given"), "expires_on")
         return self
 
