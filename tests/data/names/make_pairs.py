@@ -1,6 +1,7 @@
-"""Write names_pairs.jsonl from people.py: the labelled pairs for name matching, split once.
+"""Write names_pairs.jsonl from people.py (or names_pairs_v2.jsonl from people_v2.py with ``--set v2``):
+the labelled pairs for name matching, split once.
 
-Run from the repository root: python tests/data/names/make_pairs.py. The split is fixed by a
+Run from the repository root: python tests/data/names/make_pairs.py [--set v2]. The split is fixed by a
 hash of each person's id (so all of one person's pairs fall on the same side) and the file is
 held to its SHA-256 by a test; pairs on the "frozen" side are never looked at while tuning.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
 
-from people import NEAR_MISSES, OTHERS, PEOPLE  # noqa: E402
+import importlib  # noqa: E402
 
 MAX_VARIANT_PAIRS = 12  # per person
 RANDOM_PAIRS = 1500  # per split, different people drawn at random
@@ -41,6 +42,9 @@ def script_pair(a: str, b: str) -> str:
 
 
 def main() -> None:
+    version = sys.argv[sys.argv.index("--set") + 1] if "--set" in sys.argv else ""
+    people = importlib.import_module(f"people_{version}" if version else "people")
+    PEOPLE, OTHERS, NEAR_MISSES = people.PEOPLE, people.OTHERS, people.NEAR_MISSES  # noqa: N806
     rows = []
     rng = random.Random(20261206)
     everyone = {**PEOPLE, **OTHERS}
@@ -98,7 +102,7 @@ def main() -> None:
                     "split": split,
                 }
             )
-    out = HERE.parent / "names_pairs.jsonl"
+    out = HERE.parent / (f"names_pairs_{version}.jsonl" if version else "names_pairs.jsonl")
     with out.open("w", encoding="utf-8") as fh:
         for n, row in enumerate(rows, 1):
             fh.write(json.dumps({"id": f"n{n:05d}", **row}, ensure_ascii=False) + "\n")
