@@ -76,6 +76,7 @@ class Part:
     han: str = ""  # simplified characters of a Han part
     pinyin: tuple[str, ...] = ()  # pinyin readings (of a Han part, or of a Latin part read as pinyin)
     weight: float = 1.0
+    spelled: str = ""  # the romanisation keys were made from (letter by letter for Arabic script)
     # The same as sets, made once: a screening compares one part with thousands.
     key_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     skeleton_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
@@ -118,7 +119,8 @@ class Name:
         for k in range(len(parts) - 1):
             x, y = parts[k], parts[k + 1]
             if x.script == y.script and x.script != "han":
-                joined = latin_part(f"{x.text} {y.text}", x.latin + y.latin, x.script)
+                glue = phonetic.SEPARATE if phonetic.SEPARATE in x.spelled + y.spelled else ""
+                joined = latin_part(f"{x.text} {y.text}", x.spelled + glue + y.spelled, x.script)
                 pinyin = tuple(p + q for p in x.pinyin for q in y.pinyin)[:8]
                 both = replace(joined, pinyin=pinyin, weight=max(x.weight, y.weight))
                 units.append((both, frozenset({k, k + 1})))
@@ -172,9 +174,8 @@ def _servant_of(parts: list[Part]) -> list[Part]:
         if joins and part.kind != "particle" and nxt < len(parts) and parts[nxt].script == part.script:
             following = parts[nxt]
             glue = "" if part.script == "latin" else phonetic.SEPARATE
-            out.append(
-                latin_part(f"{part.text} {following.text}", part.latin + glue + following.latin, part.script)
-            )
+            spelled = (part.spelled or part.latin) + glue + (following.spelled or following.latin)
+            out.append(latin_part(f"{part.text} {following.text}", spelled, part.script))
             k = nxt + 1
             continue
         out.append(part)
@@ -248,7 +249,9 @@ def latin_part(
     text: str, latin: str, written_in: str, *, particle: bool = False, pinyin: tuple[str, ...] | None = None
 ) -> Part:
     keys = phonetic.keys(latin)
-    latin = latin.replace(phonetic.SEPARATE, "")
+    spelled = latin
+    # Shown: the first reading of each letter romanised one by one (و as u, not "u~w").
+    latin = "".join(chunk.split(phonetic.ALTERNATIVE)[0] for chunk in latin.split(phonetic.SEPARATE))
     readings = (
         pinyin if pinyin is not None else romanise.pinyin_readings(latin) if written_in == "latin" else ()
     )
@@ -260,7 +263,15 @@ def latin_part(
         tuple(dict.fromkeys(phonetic.skeleton(k) for k in keys)),
         kind="particle" if particle else "part",
         pinyin=readings,
+        spelled=spelled,
     )
+
+
+@lru_cache(maxsize=1)
+def _common_skeletons() -> frozenset[str]:
+    """Consonants of the common parts, for scripts that write no short vowels (محمد); three at least, so
+    that زايد (Zayed) is not taken for Said."""
+    return frozenset(s for k in _common_keys() if len(s := phonetic.skeleton(k)) >= 3)
 
 
 @lru_cache(maxsize=1)
@@ -277,8 +288,10 @@ def _with_roles(parts: list[Part]) -> list[Part]:
             weight = 0.0
         elif part.script != "han" and _PATRONYMIC.search(phonetic.fold(part.latin)) and len(part.latin) > 6:
             kind, weight = "patronymic", PATRONYMIC_WEIGHT
-        elif (part.script != "han" and set(part.keys) & common) or (
-            part.script == "han" and part.kind == "family"
+        elif (
+            (part.script == "han" and part.kind == "family")
+            or (part.abjad and set(part.skeletons) & _common_skeletons())
+            or (part.script not in ("han", "arabic") and set(part.keys) & common)
         ):
             weight = COMMON_WEIGHT
         out.append(replace(part, kind=kind, weight=weight))

@@ -74,7 +74,7 @@ _READINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ch", ("C", "H", "X")),  # English Chen, German Chamenei, French Loukachenko
     ("x", ("H", "KS")),  # Uyghur Toxti, European Alexander
     ("j", ("X", "Y")),  # English Jamal, German Jewgeni
-    ("c", ("K", "X", "S")),  # Latin Carrie, Turkish Cemal, German/Slavic Cyrill
+    ("c", ("K", "X", "S", "C")),  # Latin Carrie, Turkish Cemal, German/Slavic Cyrill, ç written plain
     ("th", ("T", "TH")),  # English Hathloul, Turkish Fethullah (t, then h)
 )
 # Unambiguous spellings, longest first (the order matters: "tsch" before "sch" before "ch").
@@ -119,6 +119,8 @@ _LONG = tuple((spelled, key) for spelled, key in _FIXED if len(spelled) > 1)
 _SINGLE = {spelled: key for spelled, key in _FIXED if len(spelled) == 1}
 MAX_KEYS = 6
 SEPARATE = "|"  # between letters romanised one by one
+ALTERNATIVE = "~"  # between the readings of one such letter
+MAX_ARABIC_READINGS = 64  # a name with many و and ي letters has as many readings as combinations of them
 
 
 def fold(text: str) -> str:
@@ -140,9 +142,15 @@ def keys(text: str) -> tuple[str, ...]:
     if SEPARATE in text:  # letters romanised one by one: "d" and "h" are not "dh"
         found: tuple[str, ...] = ("",)
         for chunk in text.split(SEPARATE):
-            readings = _keys(fold(chunk)) if fold(chunk) else ("",)
-            found = tuple(dict.fromkeys(k + r for k in found for r in readings))[: MAX_KEYS * 3]
-        return tuple(dict.fromkeys(_squeeze(k) for k in found if k))[:MAX_KEYS]
+            readings = tuple(
+                dict.fromkeys(
+                    r for alt in chunk.split(ALTERNATIVE) for r in (_keys(fold(alt)) if fold(alt) else ("",))
+                )
+            )
+            found = tuple(dict.fromkeys(k + r for k in found for r in readings))[:MAX_ARABIC_READINGS]
+        # Turkish ç written in Arabic letters as ت then ش (Bahçeli, بهتشلي).
+        found = found + tuple(k.replace("TX", "C") for k in found if "TX" in k)
+        return tuple(dict.fromkeys(_squeeze(k) for k in found if k))[:MAX_ARABIC_READINGS]
     folded = fold(text)
     if not folded:
         return ()
@@ -195,7 +203,7 @@ def skeleton(key: str) -> str:
 # How Mandarin writes a foreign name: every syllable gets a vowel, r becomes l, h and k are often
 # dropped or swapped, s/sh/z/zh/ch are near, b/p/f too. Only for a name transcribed into Han
 # characters, compared with the same name in another script.
-_COARSE = str.maketrans({"r": "l", "X": "S", "C": "S", "H": "", "b": "P", "p": "P", "F": "P"})
+_COARSE = str.maketrans({"r": "l", "X": "S", "C": "S", "H": "", "b": "P", "p": "P", "F": "P", "V": "P"})
 
 
 def coarse(key: str, drop_k: bool = False) -> str:

@@ -49,9 +49,12 @@ _ARABIC_LETTERS = {
     "ب": "b", "پ": "p", "ت": "t", "ث": "th", "ج": "j", "چ": "ch", "ح": "h", "خ": "kh",
     "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s",
     "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
-    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a", "و": "u",
-    "ي": "i", "ی": "i", "ى": "a", "ۀ": "a",
+    "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a~h", "و": "u~w",
+    "ي": "i~y", "ی": "i~y", "ى": "a", "ۀ": "a",
 }  # fmt: skip
+# A letter that is a consonant or a long vowel (و: w or u; ي: y or i) is written "u~w": both readings
+# (phonetic.ALTERNATIVE). A Persian ه ending a word is most often the vowel -e, silent in Latin.
+_FINAL_H = {"ه": "h~"}
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u200d]")
 
 
@@ -80,7 +83,10 @@ def to_latin(text: str, written_in: str) -> str:
     if written_in == "arabic":
         bare = _ARABIC_MARKS.sub("", unicodedata.normalize("NFC", text))
         # One letter at a time (phonetic.SEPARATE): د then ه is d, h, not the digraph dh.
-        return "|".join(_ARABIC_LETTERS.get(c, anyascii(c)) for c in bare)
+        letters = [_ARABIC_LETTERS.get(c, anyascii(c)) for c in bare]
+        if bare and bare[-1] in _FINAL_H:
+            letters[-1] = _FINAL_H[bare[-1]]
+        return "|".join(letters)
     if written_in == "cyrillic" and UYGHUR_CYRILLIC.search(text):
         return str(_UYGHUR_FROM_CYRILLIC(text.lower()))
     if written_in == "latin":

@@ -35,6 +35,7 @@ UNPAIRED_MINOR = 0.2  # the same, when two parts or more already agree closely
 NEAR = 0.82  # Jaro-Winkler similarity below which two spellings are not one part
 PAIRED = 0.5  # evidence below which two parts are left unpaired rather than paired weakly
 HOMOPHONE = "same sound, other characters"
+TRANSCRIBED_NEAR = 0.9  # Jaro-Winkler of the consonants a Mandarin transcription keeps
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,17 @@ def _transcribed(han: Part, other: Part) -> tuple[float, str]:
         return (0.9 if max(len(f) for f in found) >= 2 else 0.7), through
     if any(len(f) >= 3 for f in han.loose_set & other.loose_set):
         return 0.8, through
-    return 0.0, through
+    # A syllable dropped in the transcription (努尔苏丹, nu-er-su-dan, for Nursultan).
+    best = max(
+        (
+            JaroWinkler.normalized_similarity(x, y)
+            for x in han.coarse_set
+            for y in other.coarse_set
+            if len(x) >= 4
+        ),
+        default=0.0,
+    )
+    return (0.75, through) if best >= TRANSCRIBED_NEAR else (0.0, through)
 
 
 def _near(xs: tuple[str, ...], ys: tuple[str, ...], through: str, ceiling: float) -> tuple[float, str]:

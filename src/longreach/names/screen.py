@@ -67,8 +67,14 @@ def block_keys(part: Part, listed: bool = True) -> set[str]:
     transcribed part is filed under them and other parts look them up there
     (and the other way round), never Latin with Latin."""
     found = {f"k:{k}" for k in part.keys} | {f"p:{p}" for p in part.pinyin}
-    short = 2 if part.abjad or part.script == "han" else 3
-    found |= {f"s:{s}" for s in part.skeleton_set if len(s) >= short}
+    found |= {f"s:{s}" for s in part.skeleton_set if len(s) >= 3}
+    # Two consonants (Aiman, أيمن) tie too many Latin names to each other to block on, but are what a
+    # short name in a script without vowels has: only such a part files or looks up by them.
+    two = {s for s in part.skeleton_set if len(s) == 2}
+    if part.abjad or part.script == "han":
+        found |= {f"sa:{s}" for s in two} | ({f"sl:{s}" for s in two} if not listed else set())
+    else:
+        found |= {f"sl:{s}" for s in two} if listed else {f"sa:{s}" for s in two}
     if part.han:
         found.add(f"h:{part.han}")
     transcribed = part.kind == "transcribed"
