@@ -2,8 +2,9 @@
 
 On the labelled pairs in ``tests/data/names_pairs.jsonl`` (58 public people in
 several scripts, their near misses and random pairs of different people; see
-``tests/data/names/people.py`` for sources), for each split (``tune``, the pairs
-the scorer was tuned on, and ``frozen``, never looked at while tuning):
+``tests/data/names/people.py`` for sources) and ``names_pairs_v2.jsonl`` (46
+more, written after the first measurement), for each split (``tune``, the
+pairs the scorer was tuned on, and ``frozen``, never looked at while tuning):
 
 - Longreach's ``names.score`` at its default threshold;
 - nomenklatura's ``logic-v2`` (the matcher behind OpenSanctions screening) at
@@ -46,8 +47,15 @@ Scorer = Callable[[str, str], float]
 
 
 def rows() -> list[dict[str, object]]:
-    path = ROOT / "tests" / "data" / "names_pairs.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    """Both sets of labelled pairs: the first (names_pairs.jsonl) and the second, written after the
+    scorer was measured on the first (names_pairs_v2.jsonl)."""
+    found = []
+    for label, name in (("v1", "names_pairs.jsonl"), ("v2", "names_pairs_v2.jsonl")):
+        path = ROOT / "tests" / "data" / name
+        found += [
+            {**json.loads(line), "set": label} for line in path.read_text(encoding="utf-8").splitlines()
+        ]
+    return found
 
 
 # Each matcher analyses a name the first time it sees it and keeps what it made (as a screening keeps
@@ -222,13 +230,13 @@ def main() -> None:
         cold[label] = len(data) / rounds[0]
         warm[label] = len(data) / statistics.median(rounds[1:])
     print(f"{len(data):,} labelled pairs, {len(names):,} distinct names")
-    for split in ("tune", "frozen"):
-        print(f"\nsplit {split}")
+    for split in ("v1 tune", "v1 frozen", "v2 tune", "v2 frozen"):
+        print(f"\n{split}")
         print(f"  {'matcher':<14} {'scripts':<28} {'pairs':>6} {'P':>6} {'R':>6} {'F1':>6} {'R@1%':>6}")
         for label, (_compare, threshold) in peers.items():
             groups: dict[str, list[tuple[float, bool]]] = defaultdict(list)
             for row, s in zip(data, scores[label], strict=True):
-                if row["split"] != split:
+                if f"{row['set']} {row['split']}" != split:
                     continue
                 groups["all"].append((s, bool(row["match"])))
                 if args.by_scripts:

@@ -124,13 +124,14 @@ def test_a_name_matches_itself_fully(name: str) -> None:
     assert score.compare(name, name).score == 1.0 or score.compare(name, name).score >= 0.97
 
 
-# Measured once on 2026-12-06 when the scorer was frozen (F1 0.947, precision 1.000, recall at 1%
-# false positives 0.925). A floor, so that a change that loses ground is caught; tune on the
-# "tune" split only.
-def test_the_frozen_split_keeps_its_measured_quality() -> None:
-    rows = [
-        json.loads(line) for line in (DATA / "names_pairs.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
+# Measured once on 2026-12-06 when each version of the scorer was frozen: the first set's frozen half
+# F1 0.947, precision 1.000, recall at 1% false positives 0.925 (0.961 once fixes seen on it were made);
+# the second set's, written after that and never looked at while fixing, F1 0.964, precision 1.000,
+# recall at 1% false positives 0.953. Floors, so that a change that loses ground is caught; tune on the
+# "tune" halves only, and write a new set before tuning on what a frozen half showed.
+@pytest.mark.parametrize("name", ["names_pairs.jsonl", "names_pairs_v2.jsonl"])
+def test_the_frozen_split_keeps_its_measured_quality(name: str) -> None:
+    rows = [json.loads(line) for line in (DATA / name).read_text(encoding="utf-8").splitlines()]
     frozen = [
         (score.compare(r["query"], r["candidate"]).score, r["match"]) for r in rows if r["split"] == "frozen"
     ]
