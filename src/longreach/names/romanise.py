@@ -50,10 +50,11 @@ _ARABIC_LETTERS = {
     "د": "d", "ذ": "dh", "ر": "r", "ز": "z", "ژ": "zh", "س": "s", "ش": "sh", "ص": "s",
     "ض": "d", "ط": "t", "ظ": "z", "ع": "", "غ": "gh", "ف": "f", "ق": "q", "ك": "k",
     "ک": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ه": "h", "ة": "a~h", "و": "u~w",
-    "ي": "i~y", "ی": "i~y", "ى": "a", "ۀ": "a",
+    "ي": "i", "ی": "i", "ى": "a", "ۀ": "a",
 }  # fmt: skip
-# A letter that is a consonant or a long vowel (و: w or u; ي: y or i) is written "u~w": both readings
-# (phonetic.ALTERNATIVE). A Persian ه ending a word is most often the vowel -e, silent in Latin.
+# و is a consonant (w) or a long vowel (u): written "u~w", both readings (phonetic.ALTERNATIVE). ي is
+# y or i, but neither is among the consonants compared (phonetic.skeleton), so one reading is enough.
+# A Persian ه ending a word is most often the vowel -e, silent in Latin.
 _FINAL_H = {"ه": "h~"}
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640\u200c\u200d]")
 

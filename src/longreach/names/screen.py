@@ -66,7 +66,10 @@ def block_keys(part: Part, listed: bool = True) -> set[str]:
     foreign name in Han characters to the same name in another script, so a
     transcribed part is filed under them and other parts look them up there
     (and the other way round), never Latin with Latin."""
-    found = {f"k:{k}" for k in part.keys} | {f"p:{p}" for p in part.pinyin}
+    # A part from a script without short vowels is compared by its consonants only (score._likeness):
+    # its many guessed spellings would only fill the index.
+    found = set() if part.abjad else {f"k:{k}" for k in part.keys}
+    found |= {f"p:{p}" for p in part.pinyin}
     found |= {f"s:{s}" for s in part.skeleton_set if len(s) >= 3}
     # Two consonants (Aiman, أيمن) tie too many Latin names to each other to block on, but are what a
     # short name in a script without vowels has: only such a part files or looks up by them.
