@@ -109,3 +109,21 @@ def test_tokens_can_be_remade_for_a_compartment_by_a_member(cast: Any) -> None:
             "--password-stdin",
             stdin=PASSWORD + "\n",
         )
+
+
+def test_the_incident_page_says_when_one_of_its_people_may_already_be_in_the_records(
+    cast: Any, client_for: Any
+) -> None:
+    from tests.django.registry_data import incident_input
+
+    known = person(cast, "analyst", "demo-a", name="Dolkun Isa")
+    data = incident_input()
+    data["acts"][0]["targets"] = [{"new_person": {"name": "دولقۇن ئەيسا"}}]
+    with using_keyring(cast.keyring("analyst")):
+        incident = services.incident_create(
+            user=cast.analyst, compartment=cast.compartments["demo-a"], data=data
+        )
+    page = client_for("analyst").get(f"/incidents/{incident.code}/").content.decode()
+    start = page.find('class="notice likely-same"')
+    notice = page[start : page.find("</div>", start)]
+    assert start >= 0 and known.code in notice and "Dolkun" not in notice

@@ -350,3 +350,25 @@ def likely_same_people(*, user: User, person: Person) -> name_tokens.LikelySame:
     """Records that may be ``person`` under another name, spelling, script or contact (for a person the
     user may read: ``person_for_user``)."""
     return name_tokens.likely_same_people(user=user, person=person)
+
+
+def incident_likely_duplicates(
+    *, user: User, incident: Incident
+) -> list[tuple[Person, name_tokens.LikelySame]]:
+    """The people of an incident (targets, relatives, perpetrators) that may already be in the records
+    under another record, each with what may be them (for an incident the user may read)."""
+    people: dict[Any, Person] = {}
+    for act in incident.acts.prefetch_related("targets", "relatives__person", "perpetrators__person"):
+        for person in act.targets.all():
+            people[person.pk] = person
+        for relative in act.relatives.all():
+            people[relative.person.pk] = relative.person
+        for perpetrator in act.perpetrators.all():
+            if perpetrator.person is not None:
+                people[perpetrator.person.pk] = perpetrator.person
+    found = []
+    for person in sorted(people.values(), key=lambda p: p.code):
+        likely = name_tokens.likely_same_people(user=user, person=person, limit=5)
+        if likely.readable or likely.elsewhere:
+            found.append((person, likely))
+    return found

@@ -201,6 +201,7 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
             "credibilities": list(labels.get("information_credibility", {}).items()),
             "incident": incident,
             "acts": incident.acts.all(),
+            "likely": selectors.incident_likely_duplicates(user=user, incident=incident),
             "citations": incident.citations.select_related("source", "act"),
             "labels": labels,
             "names": _country_names(),
