@@ -127,3 +127,57 @@ def test_the_incident_page_says_when_one_of_its_people_may_already_be_in_the_rec
     start = page.find('class="notice likely-same"')
     notice = page[start : page.find("</div>", start)]
     assert start >= 0 and known.code in notice and "Dolkun" not in notice
+
+
+def test_screening_a_list_against_the_perpetrators_in_the_records(cast: Any, tmp_path: Any) -> None:
+    import json
+
+    from django.core.management.base import CommandError
+
+    from longreach.audit.models import AuditEntry
+    from tests.conftest import PASSWORD
+    from tests.django.registry_data import incident_input
+    from tests.django.test_commands import run
+
+    for who, compartment, name in (("analyst", "demo-a", "陈全国"), ("analyst2", "demo-b", "Рамзан Кадыров")):
+        data = incident_input()
+        data["acts"][0]["perpetrators"] = [
+            {"new_person": {"name": name}, "perpetrator_type": "ORIGIN_POLICE"}
+        ]
+        with using_keyring(cast.keyring(who)):
+            services.incident_create(
+                user=cast.users[who], compartment=cast.compartments[compartment], data=data
+            )
+    victim = person(cast, "analyst", "demo-a", name="Chen Quanguo")  # a target, not a perpetrator
+    batch = tmp_path / "applicants.csv"
+    batch.write_text("id,name\na1,Ch'en Ch'üan-kuo\na2,Ramzan Kadyrov\na3,Jane Doe\n", encoding="utf-8")
+    out = run("screen", str(batch), "--user", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+    rows = {r["id"]: r for r in (json.loads(line) for line in out.splitlines())}
+    assert [h["kind"] for h in rows["a1"]["hits"]] == ["person"]
+    assert rows["a1"]["hits"][0]["code"] != victim.code  # only perpetrators are screened
+    assert rows["a2"]["hits"] == [] and rows["a2"]["elsewhere"] == 1  # counted, never named
+    assert rows["a3"]["hits"] == [] and rows["a3"]["elsewhere"] == 0
+    assert "Кадыров" not in out  # the record elsewhere is neither named nor coded
+    entry = AuditEntry.objects.filter(object_type="screening").latest("index")
+    assert entry.detail == {"names": 3, "with_hits": 2}
+    csv_out = run(
+        "screen", str(batch), "--user", "analyst", "--csv", "--password-stdin", stdin=PASSWORD + "\n"
+    )
+    assert csv_out.splitlines()[0] == "id,name,record,kind,score,elsewhere"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("label\nx\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="no 'name' column"):
+        run("screen", str(bad), "--user", "analyst", "--password-stdin", stdin=PASSWORD + "\n")
+    with pytest.raises(CommandError, match="between 0 and 1"):
+        run(
+            "screen",
+            str(batch),
+            "--user",
+            "analyst",
+            "--threshold",
+            "3",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+    with pytest.raises(CommandError, match="cannot read cases"):
+        run("screen", str(batch), "--user", "volunteer", "--password-stdin", stdin=PASSWORD + "\n")

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
+
 from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.crypto import keys as ck
@@ -27,7 +29,7 @@ from longreach.keys.models import OrgKeys
 from longreach.names import score as scoring
 from longreach.names.parse import NameError_, analyse
 from longreach.names.screen import block_keys, blocking_units, parts_to_meet
-from longreach.registry.models import NameToken, Organisation, Person
+from longreach.registry.models import ActPerpetrator, NameToken, Organisation, Person
 
 MAX_TOKENS_PER_RECORD = 400
 _PURPOSE = "name-tokens"
@@ -157,3 +159,78 @@ def likely_same_people(*, user: User, person: Person, limit: int = 10) -> Likely
             found.append(Likely(other, max(value, 1.0 if same_ids.get(other.pk) else 0.0), tuple(why), best))
     found.sort(key=lambda f: (-f.score, f.person.code))
     return LikelySame(tuple(found[:limit]), elsewhere)
+
+
+@dataclass(frozen=True)
+class RegistryHit:
+    """A perpetrator in the records whose name matches a name screened (readable by the user)."""
+
+    code: str
+    kind: str  # person, organisation
+    score: float
+    match: scoring.Match
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "score": round(self.score, 3),
+            "why": self.match.as_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class RegistryScreen:
+    hits: tuple[RegistryHit, ...]
+    elsewhere: int  # matching perpetrators in compartments the user cannot read (counted, never named)
+
+
+def screen_perpetrators(
+    *, user: User, name: str, threshold: float = scoring.THRESHOLD, limit: int = 10
+) -> RegistryScreen:
+    """The people and organisations coded as perpetrators in acts whose names match ``name``: found by
+    their tokens, scored with their names opened in the user's keys where the user may read them."""
+    try:
+        analysed = analyse(name)
+    except NameError_:
+        return RegistryScreen((), 0)
+    if not analysed.weighty:
+        return RegistryScreen((), 0)
+    version, key = _key()
+    tokens: dict[str, set[int]] = defaultdict(set)
+    for unit, covers in blocking_units(analysed):
+        for block in block_keys(unit, listed=False):
+            tokens[_hash(key, block)] |= covers
+    people = ActPerpetrator.objects.filter(person__isnull=False).values("person_id")
+    organisations = ActPerpetrator.objects.filter(organisation__isnull=False).values("organisation_id")
+    covered: dict[tuple[str, Any], set[int]] = defaultdict(set)
+    for person_id, organisation_id, token in (
+        NameToken.objects.filter(token__in=list(tokens), key_version=version)
+        .filter(Q(person__in=people) | Q(organisation__in=organisations))
+        .values_list("person_id", "organisation_id", "token")
+    ):
+        ref = ("person", person_id) if person_id else ("organisation", organisation_id)
+        covered[ref] |= tokens[token]
+    needed = min(2, parts_to_meet(analysed))
+    wanted = {ref for ref, parts in covered.items() if len(parts) >= needed}
+    readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
+    hits: list[RegistryHit] = []
+    elsewhere = 0
+    for model, kind in ((Person, "person"), (Organisation, "organisation")):
+        for record in model.objects.filter(pk__in=[pk for k, pk in wanted if k == kind]):
+            if record.compartment_id not in readable:
+                elsewhere += 1  # its name cannot be opened here: its tokens alone matched enough parts
+                continue
+            best: scoring.Match | None = None
+            for theirs in names_of(record):
+                try:
+                    found = scoring.compare_names(analysed, analyse(theirs))
+                except NameError_:
+                    continue
+                if best is None or found.score > best.score:
+                    best = found
+            if best is None or best.score < threshold:
+                continue
+            hits.append(RegistryHit(record.code, kind, best.score, best))
+    hits.sort(key=lambda h: (-h.score, h.code))
+    return RegistryScreen(tuple(hits[:limit]), elsewhere)

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from longreach.accounts import access
-from longreach.accounts.errors import ServiceError
+from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.names import score as scoring
 from longreach.registry import name_tokens, serialise, validation
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import (
@@ -81,6 +82,27 @@ def name_tokens_rebuild(*, user: User, compartment: Compartment) -> int:
         done += 1
     _audit(Event.RECORD_UPDATED, user, compartment, "name_tokens", compartment.slug)
     return done
+
+
+def perpetrators_screen(
+    *, user: User, names: list[tuple[str, str]], threshold: float | None = None
+) -> list[tuple[str, str, name_tokens.RegistryScreen]]:
+    """Screen ``(id, name)`` pairs against the people and organisations coded as perpetrators; the
+    screening is audited (how many names, how many hits), never the names."""
+    if not access.compartments(user, "case.read").exists():
+        raise NotAllowed(_("your role cannot read cases"))
+    cut = scoring.THRESHOLD if threshold is None else threshold
+    found = [
+        (ref, name, name_tokens.screen_perpetrators(user=user, name=name, threshold=cut))
+        for ref, name in names
+    ]
+    audit_record(
+        Event.RECORD_VIEWED,
+        actor=user,
+        object_type="screening",
+        detail={"names": len(names), "with_hits": sum(1 for *_x, r in found if r.hits or r.elsewhere)},
+    )
+    return found
 
 
 @transaction.atomic
