@@ -412,6 +412,9 @@ API: dict[str, Route] = {
         data=lambda w, s: {"field": "name", "reason": "checking the access matrix"},
     ),
     "GET /lookup": Route(at("/lookup?kind=phone&value=%2B905321112233"), frozenset(TOKEN_HOLDERS)),
+    "POST /screenings": Route(
+        at("/screenings"), READERS, method="POST", data=lambda w, s: {"names": [{"name": "Chen Quanguo"}]}
+    ),
     "POST /compartments/{code}/sources": Route(
         at("/compartments/{comp}/sources"),
         A_READERS,

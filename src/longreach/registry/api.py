@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
@@ -507,10 +507,12 @@ def lookup(request: HttpRequest, q: Query[LookupQuery]) -> dict[str, Any]:
 
 
 @router.post(
-    "/screenings", response={200: ScreeningOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut}
+    "/screenings", response={200: ScreeningOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
 )
 def screening_create(request: HttpRequest, payload: ScreeningIn) -> dict[str, Any]:
     """Screen names against the people and organisations coded as perpetrators (see `longreach screen`)."""
+    if not access.compartments(_user(request), "case.read").exists():
+        raise Http404("not found")  # like any route the role may not use
     found = services.perpetrators_screen(
         user=_user(request), names=[(n.id, n.name) for n in payload.names], threshold=payload.threshold
     )
