@@ -187,20 +187,13 @@ def pinyin_readings(latin: str) -> tuple[str, ...]:
 
 
 def _splits_into_pinyin(text: str) -> bool:
-    """Whether ``text`` is a run of pinyin syllables (greedy from the longest, with backtracking)."""
-    return _splits(text, 0, {})
-
-
-def _splits(text: str, start: int, memo: dict[int, bool]) -> bool:
-    if start == len(text):
-        return True
-    if start in memo:
-        return memo[start]
-    ok = any(
-        text[start:end].replace("v", "ü") in _PINYIN or text[start:end] in _PINYIN
-        for end in range(min(len(text), start + 6), start, -1)
-        if (text[start:end] in _PINYIN or text[start:end].replace("v", "ü") in _PINYIN)
-        and _splits(text, end, memo)
-    )
-    memo[start] = ok
-    return ok
+    """Whether ``text`` is a run of pinyin syllables (ü may be written v)."""
+    ends = {0}  # positions a run of whole syllables reaches
+    for start in range(len(text)):
+        if start in ends:
+            ends.update(
+                end
+                for end in range(start + 1, min(len(text), start + 6) + 1)
+                if text[start:end] in _PINYIN or text[start:end].replace("v", "ü") in _PINYIN
+            )
+    return len(text) in ends
