@@ -11,6 +11,7 @@ such as 欧阳) and given name; a foreign name written in characters (伊力哈�
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
@@ -65,6 +66,32 @@ _SPLIT = re.compile(r"[\s,/·•・\u00b7_]+")
 _HYPHEN = re.compile(r"[-‐‑–—]")
 
 
+_NUMBERS = itertools.count(1)
+
+
+@lru_cache(maxsize=1 << 17)
+def _derived(
+    script: str,
+    transcribed: bool,
+    han: str,
+    pinyin: tuple[str, ...],
+    keys: tuple[str, ...],
+    skeletons: tuple[str, ...],
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str], int]:
+    """A part's key sets and its signature: what the likeness of two parts depends on, as one number
+    (``score`` remembers likenesses by it). Made once per content: a list repeats Muhammad, Wang and
+    Ivanov thousands of times. A content met again after it left the cache gets a new number, never
+    one given before."""
+    return (
+        frozenset(keys),
+        frozenset(skeletons) - {""},
+        frozenset(pinyin),
+        frozenset(phonetic.coarse(k) for k in keys) - {""},
+        frozenset(phonetic.coarse(k, True) for k in keys) - {""},
+        next(_NUMBERS),
+    )
+
+
 @dataclass(frozen=True)
 class Part:
     text: str  # as written
@@ -83,18 +110,20 @@ class Part:
     pinyin_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     coarse_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     loose_set: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # What the likeness of two parts depends on, as one number: a screening meets the same parts
+    # (Muhammad, Wang, Ivanov) in thousands of names, and remembers how alike two of them are by it.
+    sign: int = field(default=0, compare=False, repr=False)
+    abjad: bool = field(default=False, compare=False, repr=False)  # a script without short vowels
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "key_set", frozenset(self.keys))
-        object.__setattr__(self, "skeleton_set", frozenset(self.skeletons) - {""})
-        object.__setattr__(self, "pinyin_set", frozenset(self.pinyin))
-        object.__setattr__(self, "coarse_set", frozenset(phonetic.coarse(k) for k in self.keys) - {""})
-        object.__setattr__(self, "loose_set", frozenset(phonetic.coarse(k, True) for k in self.keys) - {""})
-
-    @property
-    def abjad(self) -> bool:
-        """Written in a script without short vowels: compared by consonants."""
-        return self.script == "arabic"
+        derived = _derived(
+            self.script, self.kind == "transcribed", self.han, self.pinyin, self.keys, self.skeletons
+        )
+        for name, value in zip(
+            ("key_set", "skeleton_set", "pinyin_set", "coarse_set", "loose_set", "sign"), derived, strict=True
+        ):
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "abjad", self.script == "arabic")
 
 
 @dataclass(frozen=True)
@@ -245,6 +274,7 @@ def _word_parts(raw: str, name_script: str) -> list[Part]:
     return out
 
 
+@lru_cache(maxsize=1 << 17)
 def latin_part(
     text: str, latin: str, written_in: str, *, particle: bool = False, pinyin: tuple[str, ...] | None = None
 ) -> Part:

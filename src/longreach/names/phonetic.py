@@ -117,12 +117,19 @@ _FIXED: tuple[tuple[str, str], ...] = (
 _VOWELS = frozenset("aeiou")
 _LONG = tuple((spelled, key) for spelled, key in _FIXED if len(spelled) > 1)
 _SINGLE = {spelled: key for spelled, key in _FIXED if len(spelled) == 1}
+# The same, by first letter and in the same order, for each letter of every name read.
+_SPELLINGS: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+for _spelled, _key in _LONG:
+    _SPELLINGS.setdefault(_spelled[0], []).append((_spelled, (_key,)))
+for _spelled, _readings in _READINGS:
+    _SPELLINGS.setdefault(_spelled[0], []).append((_spelled, _readings))
 MAX_KEYS = 6
 SEPARATE = "|"  # between letters romanised one by one
 ALTERNATIVE = "~"  # between the readings of one such letter
 MAX_ARABIC_READINGS = 64  # a name with many و and ي letters has as many readings as combinations of them
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
     """Lower case ASCII letters only, with the sounds of special letters kept (ş is sh, not s)."""
     lowered = text.casefold().translate(_LETTERS)
@@ -161,6 +168,7 @@ def keys(text: str) -> tuple[str, ...]:
     return found[: MAX_KEYS + 2]
 
 
+@lru_cache(maxsize=1 << 17)
 def _keys(folded: str) -> tuple[str, ...]:
     found: list[str] = [""]
     i = 0
@@ -174,13 +182,10 @@ def _keys(folded: str) -> tuple[str, ...]:
 def _at(folded: str, i: int) -> tuple[str, tuple[str, ...]]:
     """The spelling that starts at ``i`` and its readings: a longer unambiguous spelling first
     (tsch before ch), then an ambiguous one, then a single letter."""
-    for spelled, key in _LONG:
-        if folded.startswith(spelled, i):
-            return spelled, (key,)
-    for spelled, readings in _READINGS:
+    c = folded[i]
+    for spelled, readings in _SPELLINGS.get(c, ()):
         if folded.startswith(spelled, i):
             return spelled, readings
-    c = folded[i]
     if c == "i" and 0 < i < len(folded) - 1 and folded[i + 1] in _VOWELS:
         return c, ("Y",)  # Soleimani, Suleymani
     return c, (_SINGLE.get(c, c),)

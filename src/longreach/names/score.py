@@ -76,6 +76,12 @@ class Match:
         }
 
 
+# How alike two parts are, by their signatures: the parts of a watchlist and of a batch recur across
+# names (Muhammad, Wang, Ivanov), so most pairs of parts have been met before.
+REMEMBER = 1 << 20
+_REMEMBERED: dict[tuple[int, int, bool], tuple[float, str]] = {}
+
+
 def compare(left: str, right: str) -> Match:
     """Compare two names as written (any scripts)."""
     return compare_names(analyse(left), analyse(right))
@@ -86,27 +92,69 @@ def compare_names(a: Name, b: Name) -> Match:
     if not pa or not pb:
         return Match(0.0, (), (), (), "a name has no part to compare")
     chinese = a.chinese and b.chinese
-    scored = []
+    # Parts are paired greedily, the most alike first. Likeness through a shared key is known at once;
+    # a near spelling (Jaro-Winkler, the costly part) is never more than its key's ceiling, so pairs known
+    # to be more alike than every ceiling still to be reached are paired first, and a near spelling is
+    # only measured for parts they leave free: the same pairing as measuring everything, for less.
+    known: list[tuple[float, int, int, str]] = []
+    pending: list[tuple[int, int, tuple[str, ...], tuple[str, ...], str, float]] = []
+    remembered = _REMEMBERED
     for i, (ua, _covers_a) in enumerate(pa):
         for j, (ub, _covers_b) in enumerate(pb):
-            likeness, through = _likeness(ua, ub, chinese)
+            key = (ua.sign, ub.sign, chinese)
+            found = remembered.get(key)
+            if found is None:
+                made = _likeness(ua, ub, chinese)
+                if len(made) == 4:
+                    xs, ys, via, top = made
+                    pending.append((i, j, xs, ys, via, top))
+                    continue
+                found = remembered[key] = made
+                if len(remembered) > REMEMBER:
+                    remembered.clear()
+            likeness, through = found
             if likeness >= PAIRED or through == HOMOPHONE:  # a homophone is shown, weak as it is
-                scored.append((likeness, i, j, through))
-    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+                known.append((likeness, i, j, through))
+    known.sort(key=lambda s: (-s[0], s[1], s[2]))
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[Pairing] = []
-    got = weight = 0.0
-    for likeness, i, j, through in scored:
-        covers_a, covers_b = pa[i][1], pb[j][1]
-        if used_a & covers_a or used_b & covers_b:
-            continue
-        used_a |= covers_a
-        used_b |= covers_b
-        w = min(pa[i][0].weight, pb[j][0].weight)
-        got += w * likeness
-        weight += w
-        pairs.append(Pairing(pa[i][0].text, pb[j][0].text, likeness, through))
+    totals = [0.0, 0.0]  # evidence, weight
+
+    def take(scored: list[tuple[float, int, int, str]]) -> None:
+        for likeness, i, j, through in scored:
+            covers_a, covers_b = pa[i][1], pb[j][1]
+            if used_a & covers_a or used_b & covers_b:
+                continue
+            used_a.update(covers_a)
+            used_b.update(covers_b)
+            w = min(pa[i][0].weight, pb[j][0].weight)
+            totals[0] += w * likeness
+            totals[1] += w
+            pairs.append(Pairing(pa[i][0].text, pb[j][0].text, likeness, through))
+
+    if pending:
+        ceiling = max(p[5] for p in pending)
+        first = 0
+        while first < len(known) and known[first][0] > ceiling:
+            first += 1
+        take(known[:first])
+        rest = known[first:]
+        for i, j, xs, ys, through, top in pending:
+            if used_a & pa[i][1] or used_b & pb[j][1]:
+                continue  # already paired with something more alike: its likeness cannot matter
+            likeness = _near(xs, ys, top)
+            key = (pa[i][0].sign, pb[j][0].sign, chinese)
+            if len(remembered) >= REMEMBER:
+                remembered.clear()
+            remembered[key] = (likeness, through)
+            if likeness >= PAIRED:
+                rest.append((likeness, i, j, through))
+        rest.sort(key=lambda s: (-s[0], s[1], s[2]))
+        take(rest)
+    else:
+        take(known)
+    got, weight = totals
     left_over_a = [p for k, p in enumerate(a.weighty) if k not in used_a]
     left_over_b = [p for k, p in enumerate(b.weighty) if k not in used_b]
     # When two distinctive parts agree, a part more on one side is a father's or family name often left out.
@@ -134,8 +182,12 @@ def _paired(parts: tuple[Part, ...], used: set[int]) -> list[Part]:
     return [p for k, p in enumerate(parts) if k in used]
 
 
-def _likeness(x: Part, y: Part, chinese: bool) -> tuple[float, str]:
-    """How far two parts are evidence of one name, 0..1, and through which key."""
+Near = tuple[tuple[str, ...], tuple[str, ...], str, float]  # spellings to measure, key, ceiling
+
+
+def _likeness(x: Part, y: Part, chinese: bool) -> tuple[float, str] | Near:
+    """How far two parts are evidence of one name, 0..1, and through which key; or, when no key is
+    shared, the spellings whose nearness decides it (``_near``), the key and its ceiling."""
     if x.script == "han" and y.script == "han":
         if x.han == y.han:
             return 1.0, "characters"
@@ -148,20 +200,20 @@ def _likeness(x: Part, y: Part, chinese: bool) -> tuple[float, str]:
             return _transcribed(han, other)
         if set(han_readings(han.han)) & other.pinyin_set:
             return 1.0, "pinyin"
-        return _near(han.keys, other.keys, "pinyin sounds", 0.5)
+        return han.keys, other.keys, "pinyin sounds", 0.5
     if chinese and x.pinyin and y.pinyin:
         if x.pinyin_set & y.pinyin_set:
             return 1.0, "pinyin"
-        return _near(x.keys, y.keys, "pinyin sounds", 0.5)
+        return x.keys, y.keys, "pinyin sounds", 0.5
     if x.abjad or y.abjad:
         if x.skeleton_set & y.skeleton_set:
             return 0.97, "consonants"
-        return _near(x.skeletons, y.skeletons, "consonants", 0.9)
+        return x.skeletons, y.skeletons, "consonants", 0.9
     if x.key_set & y.key_set:
         return 1.0, "phonetic"
     if x.skeleton_set & y.skeleton_set:
         return 0.9, "consonants"
-    return _near(x.keys, y.keys, "phonetic", 0.92)
+    return x.keys, y.keys, "phonetic", 0.92
 
 
 def _transcribed(han: Part, other: Part) -> tuple[float, str]:
@@ -186,7 +238,7 @@ def _transcribed(han: Part, other: Part) -> tuple[float, str]:
     return (0.75, through) if best >= TRANSCRIBED_NEAR else (0.0, through)
 
 
-def _near(xs: tuple[str, ...], ys: tuple[str, ...], through: str, ceiling: float) -> tuple[float, str]:
+def _near(xs: tuple[str, ...], ys: tuple[str, ...], ceiling: float) -> float:
     """Two spellings that are close but not the same: a slip, or a vowel spelled otherwise. Jaro-Winkler
     similarity below NEAR gives nothing; above it, evidence rises to ``ceiling``."""
     best = 0.0
@@ -194,5 +246,5 @@ def _near(xs: tuple[str, ...], ys: tuple[str, ...], through: str, ceiling: float
         for y in ys:
             best = max(best, JaroWinkler.normalized_similarity(x, y, score_cutoff=NEAR))
     if best <= NEAR:
-        return 0.0, through
-    return ceiling * ((best - NEAR) / (1 - NEAR)) ** 1.3, through
+        return 0.0
+    return float(ceiling * ((best - NEAR) / (1 - NEAR)) ** 1.3)
