@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "longreach.intake",
     "longreach.vault",
     "longreach.messages",
+    "longreach.screening",
     "longreach.site",
     "django_tasks",
     "django_tasks_db",
@@ -360,6 +361,9 @@ INTAKE_DIR = Path(env("LONGREACH_INTAKE_DIR", str(VAR_DIR / "intake")) or "")
 # The pepper turns receipts into lookup hashes and reply keys; without it no
 # receipt can be checked, so it lives in a file outside the database and its backups.
 INTAKE_PEPPER_FILE = Path(env("LONGREACH_INTAKE_PEPPER_FILE", str(VAR_DIR / "intake-pepper.key")) or "")
+# A batch screened through the browser, and a watchlist imported through it (larger lists: the command).
+SCREENING_MAX_BATCH_BYTES = env_int("LONGREACH_SCREENING_MAX_BATCH_MB", 5, 1) * 1_000_000
+SCREENING_MAX_LIST_BYTES = env_int("LONGREACH_SCREENING_MAX_LIST_MB", 100, 1) * 1_000_000
 INTAKE_MAX_FILE_BYTES = env_int("LONGREACH_INTAKE_MAX_FILE_MB", 25, 1) * 1_000_000
 INTAKE_MAX_FILES = env_int("LONGREACH_INTAKE_MAX_FILES", 10, 1)
 INTAKE_SESSION_BYTES = env_int("LONGREACH_INTAKE_SESSION_MB", 100, 1) * 1_000_000

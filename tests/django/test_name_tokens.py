@@ -163,7 +163,7 @@ def test_screening_a_list_against_the_perpetrators_in_the_records(cast: Any, tmp
     csv_out = run(
         "screen", str(batch), "--user", "analyst", "--csv", "--password-stdin", stdin=PASSWORD + "\n"
     )
-    assert csv_out.splitlines()[0] == "id,name,record,kind,score,elsewhere"
+    assert csv_out.splitlines()[0] == "id,name,source,record,kind,score,elsewhere"
     bad = tmp_path / "bad.csv"
     bad.write_text("label\nx\n", encoding="utf-8")
     with pytest.raises(CommandError, match="no 'name' column"):

@@ -44,6 +44,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "vocab.manage": frozenset({Role.ADMIN}),
+    "screening.run": frozenset({Role.LEAD, Role.ANALYST}),
+    "watchlist.manage": frozenset({Role.LEAD, Role.ANALYST}),
+    "screening.answer": frozenset({Role.LEAD}),
     "token.manage_own": frozenset({Role.ADMIN, Role.LEAD, Role.ANALYST, Role.RESEARCHER, Role.AUDITOR}),
 }
 

@@ -57,23 +57,27 @@ def read_list(path: Path, kind: str = "auto") -> Read:
             head = fh.read(512)
     except OSError as exc:
         raise ListError(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    if kind == "auto":
-        kind = _kind(path, head)
     with path.open("rb") as fh:
-        if kind == "csv":
-            return read_csv(fh, str(path))
-        if kind == "ftm":
-            return read_ftm(fh, str(path))
-        if kind == "un":
-            return read_un(fh, str(path))
-    raise ListError(f"{path}: unknown kind of list {kind!r} (csv, ftm or un)")
+        return read_stream(fh, str(path), kind_of(path.name, head) if kind == "auto" else kind)
 
 
-def _kind(path: Path, head: bytes) -> str:
+def read_stream(fh: IO[bytes], source: str, kind: str) -> Read:
+    """A watchlist from an open file (an upload): ``kind`` is csv, ftm or un."""
+    if kind == "csv":
+        return read_csv(fh, source)
+    if kind == "ftm":
+        return read_ftm(fh, source)
+    if kind == "un":
+        return read_un(fh, source)
+    raise ListError(f"{source}: unknown kind of list {kind!r} (csv, ftm or un)")
+
+
+def kind_of(filename: str, head: bytes) -> str:
+    """The kind of a list from its name and first bytes: XML is the UN's, JSON lines FollowTheMoney."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<"):
         return "un"
-    if text.startswith(b"{") or path.suffix in (".jsonl", ".ndjson", ".json"):
+    if text.startswith(b"{") or Path(filename).suffix in (".jsonl", ".ndjson", ".json"):
         return "ftm"
     return "csv"
 

@@ -180,9 +180,24 @@ class RegistryHit:
 
 
 @dataclass(frozen=True)
+class Hidden:
+    """A perpetrator in a compartment the user cannot read whose tokens matched: never shown to the
+    user; kept so that its compartment's leads can be asked about it."""
+
+    kind: str  # person, organisation
+    record_id: Any
+    compartment_id: Any
+
+
+@dataclass(frozen=True)
 class RegistryScreen:
     hits: tuple[RegistryHit, ...]
-    elsewhere: int  # matching perpetrators in compartments the user cannot read (counted, never named)
+    hidden: tuple[Hidden, ...] = ()
+
+    @property
+    def elsewhere(self) -> int:
+        """Matching perpetrators in compartments the user cannot read (counted, never named)."""
+        return len(self.hidden)
 
 
 def screen_perpetrators(
@@ -193,9 +208,9 @@ def screen_perpetrators(
     try:
         analysed = analyse(name)
     except NameError_:
-        return RegistryScreen((), 0)
+        return RegistryScreen(())
     if not analysed.weighty:
-        return RegistryScreen((), 0)
+        return RegistryScreen(())
     version, key = _key()
     tokens: dict[str, set[int]] = defaultdict(set)
     for unit, covers in blocking_units(analysed):
@@ -215,11 +230,12 @@ def screen_perpetrators(
     wanted = {ref for ref, parts in covered.items() if len(parts) >= needed}
     readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
     hits: list[RegistryHit] = []
-    elsewhere = 0
+    hidden: list[Hidden] = []
     for model, kind in ((Person, "person"), (Organisation, "organisation")):
-        for record in model.objects.filter(pk__in=[pk for k, pk in wanted if k == kind]):
+        for record in model.objects.filter(pk__in=[pk for k, pk in wanted if k == kind]).order_by("pk"):
             if record.compartment_id not in readable:
-                elsewhere += 1  # its name cannot be opened here: its tokens alone matched enough parts
+                # Its name cannot be opened here: its tokens alone matched enough parts.
+                hidden.append(Hidden(kind, record.pk, record.compartment_id))
                 continue
             best: scoring.Match | None = None
             for theirs in names_of(record):
@@ -233,4 +249,4 @@ def screen_perpetrators(
                 continue
             hits.append(RegistryHit(record.code, kind, best.score, best))
     hits.sort(key=lambda h: (-h.score, h.code))
-    return RegistryScreen(tuple(hits[:limit]), elsewhere)
+    return RegistryScreen(tuple(hits[:limit]), tuple(hidden))

@@ -5,6 +5,7 @@ from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.messages import views as chats
 from longreach.registry import views as registry
+from longreach.screening import views as screening
 from longreach.site import views as site
 from longreach.site.api import api
 from longreach.vault import views as vault
@@ -38,6 +39,20 @@ urlpatterns = [
     path("people/<str:code>/", registry.person_detail, name="person_detail"),
     path("search/", registry.search_view, name="search"),
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
+    path("screening/", screening.screening_list, name="screenings"),
+    path("screening/new/", screening.screening_new, name="screening_new"),
+    path("screening/lists/new/", screening.watchlist_new, name="watchlist_new"),
+    path("screening/lists/import/", screening.watchlist_import, name="watchlist_import"),
+    path("screening/lists/<str:code>/", screening.watchlist_detail, name="watchlist_detail"),
+    path("screening/lists/<str:code>/refresh/", screening.watchlist_refresh, name="watchlist_refresh"),
+    path("screening/lists/<str:code>/retire/", screening.watchlist_retire, name="watchlist_retire"),
+    path(
+        "screening/questions/<str:code>/answer/", screening.question_answer, name="screening_question_answer"
+    ),
+    path("screening/<str:code>/", screening.screening_detail, name="screening_detail"),
+    path("screening/<str:code>/review/", screening.screening_review, name="screening_review"),
+    path("screening/<str:code>/ask/", screening.screening_ask, name="screening_ask"),
+    path("screening/<str:code>/export.csv", screening.screening_export, name="screening_export"),
     path("report/", report.start, name="report_start"),
     path("report/language/", report.choose_language, name="report_language"),
     path("report/form/", report.report_form, name="report_form"),
