@@ -15,6 +15,7 @@ a message, never the 404 that a user who may not act gets.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,11 +25,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from longreach.intake import services as intake_services
 from longreach.intake.models import Report, ReportFile
 from longreach.messages.models import Alert, Campaign, Message
 from longreach.registry.models import Person
+from longreach.screening.models import LeadQuestion
 from longreach.vocab.models import Term
 from tests.django.test_intake_flow import ANSWERS, walk
 from tests.django.test_messages import CHAT_A, CHAT_B, OFFICER, case_in, keep, read
@@ -133,6 +136,20 @@ PAGES: dict[str, Route] = {
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
     "message_tag_judge": Route(at("/messages/{message}/tags/"), A_READERS, B_READERS, "POST"),
+    "screenings": Route(at("/screening/"), READERS),
+    "screening_new": Route(at("/screening/new/"), READERS, method="POST"),
+    "screening_detail": Route(at("/screening/{screening}/"), A_READERS, B_READERS),
+    "screening_review": Route(at("/screening/{screening}/review/"), A_READERS, B_READERS, "POST"),
+    "screening_ask": Route(at("/screening/{screening}/ask/"), A_READERS, B_READERS, "POST"),
+    "screening_export": Route(at("/screening/{screening}/export.csv"), A_READERS, B_READERS),
+    "screening_question_answer": Route(
+        at("/screening/questions/{question}/answer/"), frozenset({"lead"}), None, "POST"
+    ),
+    "watchlist_new": Route(at("/screening/lists/new/"), READERS),
+    "watchlist_import": Route(at("/screening/lists/import/"), READERS, method="POST"),
+    "watchlist_detail": Route(at("/screening/lists/{watchlist}/"), A_READERS, B_READERS),
+    "watchlist_refresh": Route(at("/screening/lists/{watchlist}/refresh/"), A_READERS, B_READERS, "POST"),
+    "watchlist_retire": Route(at("/screening/lists/{watchlist}/retire/"), A_READERS, B_READERS, "POST"),
     "approvals": Route(at("/approvals/"), frozenset({"admin", "lead"})),
     "approval_decide": Route(at("/approvals/{pending}/reject/"), frozenset({"admin", "lead"}), None, "POST"),
     "audit": Route(at("/audit/"), frozenset({"admin", "auditor"})),
@@ -180,6 +197,7 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
     from longreach.accounts import services as account_services
     from longreach.keys.context import using_keyring
     from longreach.registry import services as registry
+    from longreach.screening import services as screening
     from longreach.vault import services as vault
     from tests.django.registry_data import incident_input
 
@@ -223,7 +241,35 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
             registry.source_create(
                 user=cast.users[who], compartment=comps[side], data={"source_type": source_type}
             )
+    lists, screenings = {}, {}
+    for side, who in (("a", "analyst"), ("b", "analyst2")):
+        with using_keyring(cast.keyring(who)):
+            lists[side] = screening.watchlist_import(
+                user=cast.users[who],
+                compartment=comps[side],
+                fh=io.BytesIO(b"name\nChen Quanguo\n"),
+                filename="list.csv",
+                kind="csv",
+                title="list",
+            ).watchlist
+            screenings[side] = screening.screening_run(
+                user=cast.users[who],
+                compartment=comps[side],
+                batch=[screening.Query("1", ["Chen Quanguo"])],
+                watchlists=[lists[side]],
+            )
+    question = LeadQuestion.objects.create(
+        screening=screenings["b"],
+        row=1,
+        compartment=a,
+        person=Person.objects.filter(compartment=a).first(),
+        asked_by=cast.analyst2,
+        asked_at=timezone.now(),
+    )
     return {
+        "watchlist": {s: w.code for s, w in lists.items() if w is not None},
+        "screening": {s: x.code for s, x in screenings.items()},
+        "question": question.code,
         "comp": {s: c.code for s, c in comps.items()},
         "member": {"a": cast.volunteer.code, "b": cast.analyst2.code},
         "incident": {s: i.code for s, i in incidents.items()},
@@ -414,6 +460,14 @@ API: dict[str, Route] = {
     "GET /lookup": Route(at("/lookup?kind=phone&value=%2B905321112233"), frozenset(TOKEN_HOLDERS)),
     "POST /screenings": Route(
         at("/screenings"), READERS, method="POST", data=lambda w, s: {"names": [{"name": "Chen Quanguo"}]}
+    ),
+    "GET /screenings/{code}": Route(at("/screenings/{screening}"), A_READERS, B_READERS),
+    "POST /screenings/{code}/reviews": Route(
+        at("/screenings/{screening}/reviews"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"row": 1, "hit": "nothing", "decision": "match"},
     ),
     "POST /compartments/{code}/sources": Route(
         at("/compartments/{comp}/sources"),

@@ -97,7 +97,7 @@ def _birth(value: str, where: str) -> str:
     return value
 
 
-def _countries(values: list[str], where: str, strict: bool = True) -> frozenset[str]:
+def countries(values: list[str], where: str, strict: bool = True) -> frozenset[str]:
     """ISO codes of countries given by code or name; an unknown one stops a CSV (typed by a person) and
     is left out of a published list (whose spellings, "Iran (Islamic Republic of)", vary)."""
     found = set()
@@ -144,13 +144,13 @@ def read_csv(fh: IO[bytes], source: str) -> Read:
             read.records += 1
             ref = (row.get("id") or "").strip() or f"line-{line}"
             birth = _birth(row.get("birth_date") or "", f"{where}: birth_date")
-            countries = _countries((row.get("nationality") or "").split(";"), f"{where}: nationality")
+            nationalities = countries((row.get("nationality") or "").split(";"), f"{where}: nationality")
             names = [_name(row.get("name"), f"{where}: name")]
             names += [
                 _name(a, f"{where}: aliases") for a in (row.get("aliases") or "").split(";") if a.strip()
             ]
             for name in names:
-                _add(read, Entry(ref, name, birth, countries, (row.get("source") or "").strip()))
+                _add(read, Entry(ref, name, birth, nationalities, (row.get("source") or "").strip()))
     except UnicodeDecodeError as exc:
         raise ListError(f"{source}: not UTF-8 text (byte {exc.start})") from None
     except csv.Error as exc:
@@ -178,7 +178,7 @@ def read_ftm(fh: IO[bytes], source: str) -> Read:
         ref = str(entity.get("id") or f"line-{number}")
         births = [b for b in _strings(props.get("birthDate"), f"{where}: birthDate") if b]
         birth = _birth(births[0][:10], f"{where}: birthDate") if births else ""
-        countries = _countries(
+        nationalities = countries(
             _strings(props.get("nationality"), f"{where}: nationality")
             + _strings(props.get("citizenship"), f"{where}: citizenship"),
             f"{where}: nationality",
@@ -190,7 +190,7 @@ def read_ftm(fh: IO[bytes], source: str) -> Read:
         if not names:
             raise ListError(f"{where}: name: a person with no name")
         for name in dict.fromkeys(names):
-            _add(read, Entry(ref, _name(name, f"{where}: name"), birth, countries, source))
+            _add(read, Entry(ref, _name(name, f"{where}: name"), birth, nationalities, source))
     return read
 
 
@@ -252,11 +252,14 @@ def _un_individual(read: Read, element: Element, source: str) -> None:
         date, year = _text(dob, "DATE"), _text(dob, "YEAR")
         if date or year:
             births.append(_birth((date or year)[:10], f"{where}: date of birth"))
-    countries = _countries(
+    nationalities = countries(
         [v.text or "" for v in element.findall("NATIONALITY/VALUE")], f"{where}: nationality", strict=False
     )
     names = [n for n in dict.fromkeys(names) if n]
     if not names:
         raise ListError(f"{where}: no name")
     for name in names:
-        _add(read, Entry(ref, _name(name, f"{where}: name"), births[0] if births else "", countries, source))
+        _add(
+            read,
+            Entry(ref, _name(name, f"{where}: name"), births[0] if births else "", nationalities, source),
+        )

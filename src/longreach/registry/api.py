@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
@@ -210,36 +210,6 @@ class RevealOut(Schema):
 class LookupOut(Schema):
     people: list[str]
     incidents: list[str]
-
-
-class ScreeningNameIn(TextIn):
-    id: str = Field("", max_length=100, description="your reference for the name, returned with it")
-    name: str = Field(
-        min_length=1, max_length=300, description="a person's or organisation's name, any script"
-    )
-
-
-class ScreeningIn(Schema):
-    names: list[ScreeningNameIn] = Field(min_length=1, max_length=1000)
-    threshold: float = Field(0.8, ge=0.0, le=1.0, strict=True, description="score from which a name is a hit")
-
-
-class ScreeningHitOut(Schema):
-    code: str
-    kind: str
-    score: float
-    why: dict[str, Any]
-
-
-class ScreeningRowOut(Schema):
-    id: str
-    name: str
-    hits: list[ScreeningHitOut]
-    elsewhere: int = Field(description="matches in compartments you cannot read: counted, never named")
-
-
-class ScreeningOut(Schema):
-    results: list[ScreeningRowOut]
 
 
 # Helpers -----------------------------------------------------------------------------
@@ -504,24 +474,6 @@ def lookup(request: HttpRequest, q: Query[LookupQuery]) -> dict[str, Any]:
     people = selectors.people_by_identifier(user=_user(request), kind=q.kind, value=q.value)
     incidents = selectors.incidents_involving(user=_user(request), people=people)[:200]
     return {"people": [p.code for p in people], "incidents": [i.code for i in incidents]}
-
-
-@router.post(
-    "/screenings", response={200: ScreeningOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut}
-)
-def screening_create(request: HttpRequest, payload: ScreeningIn) -> dict[str, Any]:
-    """Screen names against the people and organisations coded as perpetrators (see `longreach screen`)."""
-    if not access.compartments(_user(request), "case.read").exists():
-        raise Http404("not found")  # like any route the role may not use
-    found = services.perpetrators_screen(
-        user=_user(request), names=[(n.id, n.name) for n in payload.names], threshold=payload.threshold
-    )
-    return {
-        "results": [
-            {"id": ref, "name": name, "hits": [h.as_dict() for h in r.hits], "elsewhere": r.elsewhere}
-            for ref, name, r in found
-        ]
-    }
 
 
 # Sources -----------------------------------------------------------------------------

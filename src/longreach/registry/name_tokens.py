@@ -48,6 +48,17 @@ def _mask(positions: Iterable[int]) -> int:
     return sum(1 << k for k in positions if k < 15)
 
 
+def _positions(mask: int) -> set[int]:
+    """The positions of a record's name parts a token came from (``index`` stores them as bits)."""
+    return {k for k in range(15) if mask >> k & 1}
+
+
+# _met_on_both_sides: a record the user cannot read is never scored (its name stays sealed), so the
+# tokens alone decide whether it is counted. Two of the query's parts meeting one part of the record
+# ("Jane Doe" run together has the consonants of "County") is not a match: the tokens must also come
+# from two of the record's own parts (one, for a name of one part).
+
+
 def names_of(record: Person | Organisation) -> list[str]:
     names = [record.name] if record.name else []
     if isinstance(record, Person):
@@ -104,24 +115,27 @@ def likely_same_people(*, user: User, person: Person, limit: int = 10) -> Likely
     readable_ids = set(access.compartments(user, "case.read").values_list("id", flat=True))
     version, key = _key()
     candidates: dict[Any, set[int]] = defaultdict(set)
-    wanted = 0
+    their_parts: dict[Any, set[int]] = defaultdict(set)
+    wanted = most_parts = 0
     for text in names_of(person):
         try:
             name = analyse(text)
         except NameError_:
             continue
         wanted = max(wanted, parts_to_meet(name))
+        most_parts = max(most_parts, len(name.weighty))
         units = blocking_units(name)
         tokens: dict[str, set[int]] = defaultdict(set)
         for unit, covers in units:
             for block in block_keys(unit, listed=False):
                 tokens[_hash(key, block)] |= covers
-        for person_id, token in (
+        for person_id, token, unit in (
             NameToken.objects.filter(token__in=list(tokens), key_version=version, person__isnull=False)
             .exclude(person=person)
-            .values_list("person_id", "token")
+            .values_list("person_id", "token", "unit")
         ):
             candidates[person_id] |= tokens[token]
+            their_parts[person_id] |= _positions(unit)
     same_ids: dict[Any, list[str]] = defaultdict(list)
     for label, field in (
         ("phone number", "phone_index"),
@@ -134,13 +148,15 @@ def likely_same_people(*, user: User, person: Person, limit: int = 10) -> Likely
                 Person.objects.filter(**{field: value}).exclude(pk=person.pk).values_list("pk", flat=True)
             ):
                 same_ids[other_id].append(label)
-    by_name = {pk for pk, covered in candidates.items() if len(covered) >= min(wanted or 1, 2)}
+    needed = min(wanted or 1, 2)
+    by_name = {pk for pk, covered in candidates.items() if len(covered) >= needed}
     ids = by_name | set(same_ids)
     found: list[Likely] = []
     elsewhere = 0
     for other in Person.objects.filter(pk__in=ids).order_by("code"):
         if other.compartment_id not in readable_ids:
-            elsewhere += 1
+            if other.pk in same_ids or len(their_parts[other.pk]) >= min(2, most_parts):
+                elsewhere += 1  # see _met_on_both_sides
             continue
         best: scoring.Match | None = None
         for mine in names_of(person):
@@ -219,13 +235,15 @@ def screen_perpetrators(
     people = ActPerpetrator.objects.filter(person__isnull=False).values("person_id")
     organisations = ActPerpetrator.objects.filter(organisation__isnull=False).values("organisation_id")
     covered: dict[tuple[str, Any], set[int]] = defaultdict(set)
-    for person_id, organisation_id, token in (
+    their_parts: dict[tuple[str, Any], set[int]] = defaultdict(set)
+    for person_id, organisation_id, token, unit in (
         NameToken.objects.filter(token__in=list(tokens), key_version=version)
         .filter(Q(person__in=people) | Q(organisation__in=organisations))
-        .values_list("person_id", "organisation_id", "token")
+        .values_list("person_id", "organisation_id", "token", "unit")
     ):
         ref = ("person", person_id) if person_id else ("organisation", organisation_id)
         covered[ref] |= tokens[token]
+        their_parts[ref] |= _positions(unit)
     needed = min(2, parts_to_meet(analysed))
     wanted = {ref for ref, parts in covered.items() if len(parts) >= needed}
     readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
@@ -234,8 +252,10 @@ def screen_perpetrators(
     for model, kind in ((Person, "person"), (Organisation, "organisation")):
         for record in model.objects.filter(pk__in=[pk for k, pk in wanted if k == kind]).order_by("pk"):
             if record.compartment_id not in readable:
-                # Its name cannot be opened here: its tokens alone matched enough parts.
-                hidden.append(Hidden(kind, record.pk, record.compartment_id))
+                # Its name cannot be opened here, so cannot be scored: its tokens must meet enough
+                # parts on both sides (see _met_on_both_sides).
+                if len(their_parts[(kind, record.pk)]) >= min(2, len(analysed.weighty)):
+                    hidden.append(Hidden(kind, record.pk, record.compartment_id))
                 continue
             best: scoring.Match | None = None
             for theirs in names_of(record):

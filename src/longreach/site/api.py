@@ -22,6 +22,7 @@ from longreach.keys.context import activate_for_request
 from longreach.registry.api import router as registry_router
 from longreach.registry.fields import RecordInvalid, field_errors
 from longreach.registry.services import StaleEdit
+from longreach.screening.api import router as screening_router
 
 
 class TokenAuth(HttpBearer):
@@ -135,3 +136,4 @@ def compartment(request: HttpRequest, code: str) -> Any:
 
 
 api.add_router("/", registry_router)
+api.add_router("/", screening_router)
