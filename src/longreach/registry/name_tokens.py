@@ -129,13 +129,13 @@ def likely_same_people(*, user: User, person: Person, limit: int = 10) -> Likely
         for unit, covers in units:
             for block in block_keys(unit, listed=False):
                 tokens[_hash(key, block)] |= covers
-        for person_id, token, unit in (
+        for person_id, token, mask in (
             NameToken.objects.filter(token__in=list(tokens), key_version=version, person__isnull=False)
             .exclude(person=person)
             .values_list("person_id", "token", "unit")
         ):
             candidates[person_id] |= tokens[token]
-            their_parts[person_id] |= _positions(unit)
+            their_parts[person_id] |= _positions(mask)
     same_ids: dict[Any, list[str]] = defaultdict(list)
     for label, field in (
         ("phone number", "phone_index"),
@@ -236,14 +236,14 @@ def screen_perpetrators(
     organisations = ActPerpetrator.objects.filter(organisation__isnull=False).values("organisation_id")
     covered: dict[tuple[str, Any], set[int]] = defaultdict(set)
     their_parts: dict[tuple[str, Any], set[int]] = defaultdict(set)
-    for person_id, organisation_id, token, unit in (
+    for person_id, organisation_id, token, mask in (
         NameToken.objects.filter(token__in=list(tokens), key_version=version)
         .filter(Q(person__in=people) | Q(organisation__in=organisations))
         .values_list("person_id", "organisation_id", "token", "unit")
     ):
         ref = ("person", person_id) if person_id else ("organisation", organisation_id)
         covered[ref] |= tokens[token]
-        their_parts[ref] |= _positions(unit)
+        their_parts[ref] |= _positions(mask)
     needed = min(2, parts_to_meet(analysed))
     wanted = {ref for ref, parts in covered.items() if len(parts) >= needed}
     readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
