@@ -9,7 +9,7 @@ import pytest
 
 from longreach.names.cli import main
 from longreach.names.lists import ListError, read_list
-from longreach.names.screen import Entry, Watchlist
+from longreach.names.screen import Entry, Query, Watchlist, screen_many
 
 LISTED = [
     Entry("CN-1", "Chen Quanguo", "1955-11", frozenset({"CN"}), "test"),
@@ -31,6 +31,18 @@ def test_a_batch_finds_the_same_person_in_another_script_and_nobody_else() -> No
     assert watchlist.screen("Jane Doe") == []
     hit = watchlist.screen("سعود القحطاني")[0]
     assert hit.entry.ref == "SA-1" and hit.as_dict()["why"]["pairs"]  # type: ignore[index]
+
+
+def test_a_batch_on_forked_workers_finds_what_one_process_finds() -> None:
+    watchlist = Watchlist.of(LISTED)
+    names = ["Ch'en Ch'üan-kuo", "Ilham Tohti", "Ramzan Kadyrov", "Jane Doe", "سعود القحطاني"] * 60
+    queries = [Query(n, "1976-10-05" if k % 2 else "", frozenset({"RU"})) for k, n in enumerate(names)]
+    one = screen_many(watchlist, queries, workers=1)
+    two = screen_many(watchlist, queries, workers=2)
+    assert [[(h.entry.ref, h.score) for h in hits] for hits in one] == [
+        [(h.entry.ref, h.score) for h in hits] for hits in two
+    ]
+    assert 0 < sum(1 for hits in two if hits) < len(queries)  # birth dates and nationalities tell
 
 
 def test_birth_date_and_nationality_raise_or_lower_a_hit() -> None:

@@ -204,7 +204,7 @@ def main(argv: list[str]) -> int:
 
 def _screen(args: argparse.Namespace) -> int:
     from longreach.names.lists import ListError, read_csv, read_list
-    from longreach.names.screen import Watchlist
+    from longreach.names.screen import Query, Watchlist, screen_many
 
     if not 0.0 <= args.threshold <= 1.0 or not 1 <= args.limit <= 100:
         print("names: --threshold must be between 0 and 1, --limit between 1 and 100", file=sys.stderr)
@@ -228,18 +228,19 @@ def _screen(args: argparse.Namespace) -> int:
     if writer is not None:
         writer.writerow(["id", "name", "hit_ref", "hit_name", "hit_source", "score", "adjustments"])
     seen: set[tuple[str, str]] = set()
-    with_hits = 0
+    unique = []
     for entry in batch.entries:
-        if (entry.ref, entry.name) in seen:
-            continue
-        seen.add((entry.ref, entry.name))
-        hits = watchlist.screen(
-            entry.name,
-            birth=entry.birth,
-            nationalities=entry.nationalities,
-            threshold=args.threshold,
-            limit=args.limit,
-        )
+        if (entry.ref, entry.name) not in seen:
+            seen.add((entry.ref, entry.name))
+            unique.append(entry)
+    found = screen_many(
+        watchlist,
+        [Query(e.name, e.birth, e.nationalities) for e in unique],
+        threshold=args.threshold,
+        limit=args.limit,
+    )
+    with_hits = 0
+    for entry, hits in zip(unique, found, strict=True):
         with_hits += bool(hits)
         if writer is None:
             row = {"id": entry.ref, "name": entry.name, "hits": [h.as_dict() for h in hits]}

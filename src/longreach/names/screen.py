@@ -18,8 +18,10 @@ how often that happens on the labelled pairs.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from longreach.names import score as scoring
@@ -180,6 +182,60 @@ class Watchlist:
                 hits.append(Hit(self.entries[k], value, found, notes))
         hits.sort(key=lambda h: (-h.score, h.entry.ref))
         return hits[:limit]
+
+
+@dataclass(frozen=True)
+class Query:
+    """A name to screen, with what can confirm or weaken its hits."""
+
+    name: str
+    birth: str = ""
+    nationalities: frozenset[str] = frozenset()
+
+
+# The watchlist the forked workers of screen_many read: set before the fork, so each worker shares the
+# parent's index page by page instead of receiving a copy.
+_SHARED: list[Watchlist] = []
+
+
+def _screen_all(
+    watchlist: Watchlist, queries: Sequence[Query], threshold: float, limit: int
+) -> list[list[Hit]]:
+    return [
+        watchlist.screen(
+            q.name, birth=q.birth, nationalities=q.nationalities, threshold=threshold, limit=limit
+        )
+        for q in queries
+    ]
+
+
+def _screen_chunk(job: tuple[Sequence[Query], float, int]) -> list[list[Hit]]:
+    return _screen_all(_SHARED[0], *job)
+
+
+def screen_many(
+    watchlist: Watchlist,
+    queries: Sequence[Query],
+    *,
+    threshold: float = scoring.THRESHOLD,
+    limit: int = 10,
+    workers: int = 0,
+) -> list[list[Hit]]:
+    """Each query's hits, in the queries' order, on ``workers`` processes (0: one per CPU). Workers are
+    forked once the index is built, so they share it; a small batch, or a platform without fork, is
+    screened in this process. Call it where forking is safe: a command, not a threaded server."""
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1 or len(queries) < 200 or "fork" not in multiprocessing.get_all_start_methods():
+        return _screen_all(watchlist, queries, threshold, limit)
+    size = max(50, len(queries) // (workers * 8))
+    chunks = [(queries[k : k + size], threshold, limit) for k in range(0, len(queries), size)]
+    _SHARED[:] = [watchlist]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            found = pool.map(_screen_chunk, chunks)
+    finally:
+        _SHARED.clear()
+    return [hits for chunk in found for hits in chunk]
 
 
 def _adjusted(

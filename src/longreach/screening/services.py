@@ -24,6 +24,7 @@ from longreach.accounts.roles import Role
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.names import score as scoring
+from longreach.names import screen
 from longreach.names.lists import ListError, Read, read_stream
 from longreach.names.screen import Entry
 from longreach.names.screen import Watchlist as Index
@@ -294,16 +295,22 @@ def _registry_hits(user: User, query: Query, threshold: float) -> tuple[list[dic
     return list(best.values()), len(hidden)
 
 
-def _list_hits(index: Index, code: str, query: Query, threshold: float) -> list[dict[str, Any]]:
-    best: dict[str, dict[str, Any]] = {}
-    for name in query.names:
-        for hit in index.screen(
-            name,
-            birth=query.birth,
-            nationalities=query.nationalities,
-            threshold=threshold,
-            limit=MAX_HITS,
-        ):
+def _list_hits(
+    index: Index, code: str, batch: list[Query], threshold: float, workers: int
+) -> list[list[dict[str, Any]]]:
+    """Each row's hits on one list: every name of the row screened, the best hit per listed person."""
+    asked = [
+        (row, screen.Query(name, query.birth, query.nationalities))
+        for row, query in enumerate(batch)
+        for name in query.names
+    ]
+    found = screen.screen_many(
+        index, [q for _row, q in asked], threshold=threshold, limit=MAX_HITS, workers=workers
+    )
+    rows: list[dict[str, dict[str, Any]]] = [{} for _ in batch]
+    for (row, asked_as), hits in zip(asked, found, strict=True):
+        best = rows[row]
+        for hit in hits:
             key = f"{code}:{hit.entry.ref}"
             if key not in best or hit.score > best[key]["score"]:
                 best[key] = {
@@ -316,9 +323,9 @@ def _list_hits(index: Index, code: str, query: Query, threshold: float) -> list[
                     "score": round(hit.score, 4),
                     "why": hit.match.as_dict(),
                     "adjustments": list(hit.adjustments),
-                    "screened_as": name,
+                    "screened_as": asked_as.name,
                 }
-    return list(best.values())
+    return [list(best.values()) for best in rows]
 
 
 def screening_run(
@@ -330,9 +337,11 @@ def screening_run(
     registry: bool = True,
     threshold: float | None = None,
     title: str = "",
+    workers: int = 1,
 ) -> Screening:
     """Screen every row against the chosen lists of the compartment and, if asked, the perpetrators in
-    the records; the names and hits are sealed in the compartment."""
+    the records; the names and hits are sealed in the compartment. ``workers`` > 1 (or 0, one per CPU)
+    screens the lists on forked processes: for commands, never in the threaded server."""
     access.require(user, "screening.run", compartment)
     if not batch:
         raise ScreeningError(_("no name to screen"))
@@ -356,7 +365,7 @@ def screening_run(
     if not 0.5 <= cut <= 1.0:
         raise ScreeningError(_("threshold: between 0.5 and 1"))
     title = " ".join((title or "").split())[:MAX_TITLE]
-    indexes = [(w.code, _index(w)) for w in watchlists]
+    on_lists = [_list_hits(_index(w), w.code, batch, cut, workers) for w in watchlists]
     rows = []
     with_hits = 0
     for number, query in enumerate(batch, 1):
@@ -364,8 +373,8 @@ def screening_run(
         elsewhere = 0
         if registry:
             hits, elsewhere = _registry_hits(user, query, cut)
-        for code, index in indexes:
-            hits += _list_hits(index, code, query, cut)
+        for found in on_lists:
+            hits += found[number - 1]
         hits.sort(key=lambda h: (-h["score"], h["key"]))
         rows.append(
             {

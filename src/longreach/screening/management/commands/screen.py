@@ -94,6 +94,7 @@ class Command(BaseCommand):
             watchlists=lists,
             registry=not opts["no_registry"],
             threshold=opts["threshold"],
+            workers=0,  # a command: the lists are screened on every CPU
         )
         print(f"kept as screening {screening.code} in {compartment.slug}", file=sys.stderr)
         rows = []
