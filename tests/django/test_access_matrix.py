@@ -95,6 +95,7 @@ PAGES: dict[str, Route] = {
     "case_action": Route(at("/cases/{case}/do/referral/"), A_READERS, B_READERS, "POST"),
     "tasks": Route(at("/tasks/"), READERS),
     "person_detail": Route(at("/people/{person}/"), A_READERS, B_READERS),
+    "person_same": Route(at("/people/{person}/same/"), A_READERS, B_READERS, "POST"),
     "search": Route(at("/search/?q=family"), READERS),
     "history": Route(at("/history/incident/{incident}/"), frozenset({"lead"}), NOBODY),
     "report_start": public(200),

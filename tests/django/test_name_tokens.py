@@ -181,3 +181,51 @@ def test_screening_a_list_against_the_perpetrators_in_the_records(cast: Any, tmp
         )
     with pytest.raises(CommandError, match="cannot read cases"):
         run("screen", str(batch), "--user", "volunteer", "--password-stdin", stdin=PASSWORD + "\n")
+
+
+def test_judging_two_records_one_person_is_kept_reversible_audited_and_merges_nothing(
+    cast: Any, client_for: Any
+) -> None:
+    from longreach.audit.models import AuditEntry
+    from longreach.registry.models import SameJudgement
+    from tests.django.registry_data import incident_input
+
+    latin = person(cast, "analyst", "demo-a", name="Ilham Tohti")
+    data = incident_input()
+    data["acts"][0]["targets"] = [{"person": latin.code}]
+    with using_keyring(cast.keyring("analyst")):
+        incident = services.incident_create(
+            user=cast.analyst, compartment=cast.compartments["demo-a"], data=data
+        )
+    uyghur = person(cast, "analyst", "demo-a", name="ئىلھام توختى")
+    c = client_for("analyst")
+    page = c.get(f"/people/{uyghur.code}/").content.decode()
+    assert 'class="inline same-judge"' in page  # a suggestion can be judged right there
+    r = c.post(
+        f"/people/{uyghur.code}/same/",
+        {"other": latin.code, "decision": "same", "reason": "same passport scan"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "Your judgement is saved; nothing was merged." in page
+    assert "One person with the records:" in page and latin.code in page
+    assert incident.code in page  # the merged view: the other record's incidents too
+    c.post(
+        f"/people/{latin.code}/same/",
+        {"other": uyghur.code, "decision": "not_same", "reason": "different fathers"},
+    )
+    page = c.get(f"/people/{uyghur.code}/").content.decode()
+    assert "Earlier judgements" in page and "One person with the records:" not in page  # reversed
+    assert SameJudgement.objects.count() == 2  # kept, never overwritten
+    assert AuditEntry.objects.filter(object_type="person", detail__decision="not_same").count() == 2
+    with connection.cursor() as cur:
+        cur.execute("SELECT reason FROM registry_samejudgement")
+        assert b"passport" not in b"".join(bytes(row[0]) for row in cur.fetchall())
+    bad = c.post(f"/people/{latin.code}/same/", {"other": uyghur.code, "decision": "maybe"}, follow=True)
+    assert "decision: the same person, not the same, or unsure" in bad.content.decode()
+    itself = c.post(f"/people/{latin.code}/same/", {"other": latin.code, "decision": "same"}, follow=True)
+    assert "always the same person as itself" in itself.content.decode()
+    theirs = person(cast, "analyst2", "demo-b", name="Ilham Tohti")
+    hidden = c.post(f"/people/{latin.code}/same/", {"other": theirs.code, "decision": "same"}, follow=True)
+    assert "That record is not one you may read." in hidden.content.decode()
+    assert SameJudgement.objects.count() == 2

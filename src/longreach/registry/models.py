@@ -444,3 +444,28 @@ class NameToken(models.Model):
     token = models.CharField(max_length=32, db_index=True)
     unit = models.PositiveSmallIntegerField()  # which part(s) of the name gave it: parts met are counted
     key_version = models.PositiveIntegerField()  # of the linkage key the token was made with
+
+
+class SameJudgement(models.Model):
+    """Someone's word on whether two person records describe one person: never a merge. The latest word
+    on a pair is its state; earlier words stay as its history, so a judgement can be reversed and
+    every step is seen (and audited). ``first`` is the record with the lower id, so a pair is one pair
+    whichever page it was judged from. The reason is sealed in the first record's compartment."""
+
+    class Decision(models.TextChoices):
+        SAME = "same", _("The same person")
+        NOT_SAME = "not_same", _("Not the same person")
+        UNSURE = "unsure", _("Unsure")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    reason = SealedTextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["first", "second", "at"])]

@@ -32,6 +32,7 @@ from longreach.registry.models import (
     Incident,
     Organisation,
     Person,
+    SameJudgement,
     Source,
     Task,
     Version,
@@ -372,3 +373,57 @@ def incident_likely_duplicates(
         if likely.readable or likely.elsewhere:
             found.append((person, likely))
     return found
+
+
+@dataclass(frozen=True)
+class PairJudged:
+    """The latest word on ``person`` and ``other`` being one person, and every word before it."""
+
+    other: Person
+    latest: SameJudgement
+    history: tuple[SameJudgement, ...]
+
+
+def same_judgements(*, user: User, person: Person) -> list[PairJudged]:
+    """The pairs with ``person`` that someone judged, where the user may read the other record too."""
+    readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
+    pairs: dict[Any, list[SameJudgement]] = {}
+    for judgement in (
+        SameJudgement.objects.filter(Q(first=person) | Q(second=person))
+        .select_related("first", "second", "by")
+        .order_by("at")
+    ):
+        other = judgement.second if judgement.first_id == person.pk else judgement.first
+        if other.compartment_id in readable:
+            pairs.setdefault(other.pk, []).append(judgement)
+    return [
+        PairJudged(
+            found[-1].second if found[-1].first_id == person.pk else found[-1].first, found[-1], tuple(found)
+        )
+        for found in sorted(pairs.values(), key=lambda f: f[-1].at, reverse=True)
+    ]
+
+
+def same_person(*, user: User, person: Person) -> list[Person]:
+    """Every record the user may read that is, by the latest judgements, ``person`` (following "the same"
+    from record to record: if A is B and B is C, A is C), ``person`` first."""
+    readable = set(access.compartments(user, "case.read").values_list("id", flat=True))
+    latest: dict[tuple[Any, Any], str] = {}
+    seen = {person.pk}
+    frontier = [person.pk]
+    while frontier:
+        judged = SameJudgement.objects.filter(Q(first_id__in=frontier) | Q(second_id__in=frontier)).order_by(
+            "at"
+        )
+        for first_id, second_id, decision in judged.values_list("first_id", "second_id", "decision"):
+            latest[(first_id, second_id)] = decision
+        frontier = []
+        for (first_id, second_id), decision in latest.items():
+            if decision != SameJudgement.Decision.SAME:
+                continue
+            for a, b in ((first_id, second_id), (second_id, first_id)):
+                if a in seen and b not in seen:
+                    seen.add(b)
+                    frontier.append(b)
+    others = Person.objects.filter(pk__in=seen - {person.pk}, compartment_id__in=readable).order_by("code")
+    return [person, *others]

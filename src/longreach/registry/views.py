@@ -32,7 +32,7 @@ from longreach.geo import countries
 from longreach.registry import filters as list_filters
 from longreach.registry import forms, sections, selectors, serialise, services
 from longreach.registry.fields import RecordInvalid
-from longreach.registry.models import Case, Consent, Incident, Person, Referral
+from longreach.registry.models import Case, Consent, Incident, Person, Referral, SameJudgement
 from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25
@@ -533,6 +533,8 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
             error = str(exc)
     data = serialise.person_dict(person)
     present = [f for f in services.REVEALABLE["person"] if data.get(f)]
+    same = selectors.same_person(user=user, person=person)
+    judged = selectors.same_judgements(user=user, person=person)
     return render(
         request,
         "registry/person_detail.html",
@@ -541,7 +543,12 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
             "present": present,
             "revealed": revealed,
             "error": error,
-            "incidents": selectors.incidents_involving(user=user, people=[person])[:100],
+            "incidents": selectors.incidents_involving(user=user, people=same)[:100],
+            "same": same[1:],
+            "judged": judged,
+            "judged_codes": {j.other.code: j.latest.decision for j in judged},
+            "decisions": SameJudgement.Decision.choices,
+            "can_judge": allowed(user, "case.write"),
             "likely": selectors.likely_same_people(user=user, person=person),
             "labels": catalogue().labels,
             "names": _country_names(),
@@ -549,6 +556,32 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=400 if error else 200,
     )
+
+
+@require_POST
+@staff_view("case.write")
+def person_same(request: HttpRequest, code: str) -> HttpResponse:
+    """Say whether this person and another record are one person (never a merge)."""
+    user = staff_user(request)
+    person = selectors.person_for_user(user=user, code=code)
+    try:
+        other = selectors.person_for_user(user=user, code=request.POST.get("other", "")[:40])
+    except Http404:
+        messages.error(request, _("That record is not one you may read."))
+        return redirect("person_detail", code=person.code)
+    try:
+        services.same_judge(
+            user=user,
+            person=person,
+            other=other,
+            decision=request.POST.get("decision", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except (NotAllowed, ServiceError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your judgement is saved; nothing was merged."))
+    return redirect(reverse("person_detail", args=[person.code]) + "#same")
 
 
 @staff_view("case.read")

@@ -37,6 +37,7 @@ urlpatterns = [
     path("cases/<str:code>/do/<str:action>/", registry.case_action, name="case_action"),
     path("tasks/", registry.tasks_view, name="tasks"),
     path("people/<str:code>/", registry.person_detail, name="person_detail"),
+    path("people/<str:code>/same/", registry.person_same, name="person_same"),
     path("search/", registry.search_view, name="search"),
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
     path("screening/", screening.screening_list, name="screenings"),

@@ -25,6 +25,7 @@ from longreach.registry.services.records import (
     perpetrators_screen,
     person_create,
     person_update,
+    same_judge,
     source_create,
     source_update,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "perpetrators_screen",
     "person_create",
     "person_update",
+    "same_judge",
     "records_export",
     "records_import",
     "referral_save",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longreach.accounts import access
@@ -22,6 +23,7 @@ from longreach.registry.models import (
     Organisation,
     Person,
     Reveal,
+    SameJudgement,
     Source,
 )
 from longreach.registry.services.writing import (
@@ -210,3 +212,44 @@ def identity_reveal(*, user: User, record: Person | Organisation, field_name: st
         detail={"field": field_name},
     )
     return getattr(record, field_name)
+
+
+MAX_JUDGEMENT_REASON = 2_000
+
+
+@transaction.atomic
+def same_judge(
+    *, user: User, person: Person, other: Person, decision: str, reason: str = ""
+) -> SameJudgement:
+    """Say whether two person records describe one person. Nothing is merged or changed in either
+    record; the word is kept beside the earlier ones on the pair (the latest counts) and audited."""
+    if person.pk == other.pk:
+        raise ServiceError(_("a record is always the same person as itself"))
+    access.require(user, "case.write", person.compartment_id)
+    access.require(user, "case.write", other.compartment_id)
+    if decision not in SameJudgement.Decision.values:
+        raise ServiceError(_("decision: the same person, not the same, or unsure"))
+    reason = (reason or "").strip()
+    if len(reason) > MAX_JUDGEMENT_REASON:
+        raise ServiceError(_("reason: at most %(n)d characters") % {"n": MAX_JUDGEMENT_REASON})
+    first, second = sorted((person, other), key=lambda p: str(p.pk))
+    judgement = SameJudgement(
+        compartment_id=first.compartment_id,
+        first=first,
+        second=second,
+        decision=decision,
+        reason=reason,
+        by=user,
+        at=timezone.now(),
+    )
+    judgement.save()
+    for record, counterpart in ((person, other), (other, person)):
+        audit_record(
+            Event.RECORD_UPDATED,
+            actor=user,
+            compartment=record.compartment,
+            object_type="person",
+            object_code=record.code,
+            detail={"same_as": counterpart.code, "decision": decision},
+        )
+    return judgement
