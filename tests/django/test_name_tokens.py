@@ -229,3 +229,35 @@ def test_judging_two_records_one_person_is_kept_reversible_audited_and_merges_no
     hidden = c.post(f"/people/{latin.code}/same/", {"other": theirs.code, "decision": "same"}, follow=True)
     assert "That record is not one you may read." in hidden.content.decode()
     assert SameJudgement.objects.count() == 2
+
+
+def test_the_dedup_command_finds_pairs_across_scripts_where_the_user_may_read(cast: Any) -> None:
+    import json
+
+    from django.core.management.base import CommandError
+
+    from longreach.audit.models import AuditEntry
+    from tests.conftest import PASSWORD
+    from tests.django.test_commands import run
+
+    a = person(cast, "analyst", "demo-a", name="Ilham Tohti", phone="+90 532 111 22 33")
+    b = person(cast, "analyst", "demo-a", name="ئىلھام توختى", phone="+90 532 111 22 33")
+    person(cast, "analyst", "demo-a", name="Jane Doe", phone="+44 20 7946 0000")
+    hidden = person(cast, "analyst2", "demo-b", name="Илһам Тохти", phone="+90 532 111 22 33")
+    who = ("--user", "analyst", "--password-stdin")
+    out = run("dedup", *who, stdin=PASSWORD + "\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["left"], r["right"]) for r in rows] == [tuple(sorted((a.code, b.code)))]
+    assert set(rows[0]["agreed"]) >= {"name", "phone"} and rows[0]["judged"] == ""
+    assert hidden.code not in out and "Ilham" not in out  # codes only, and only what the user reads
+    with using_keyring(cast.keyring("analyst")):
+        services.same_judge(user=cast.analyst, person=a, other=b, decision="same")
+    csv_out = run("dedup", *who, "--csv", "--compartment", "demo-a", stdin=PASSWORD + "\n")
+    assert csv_out.splitlines()[0] == "left,right,probability,agreed,judged" and ",same" in csv_out
+    assert AuditEntry.objects.filter(object_type="dedup").latest("index").detail == {"people": 3, "pairs": 1}
+    with pytest.raises(CommandError, match="between 0.5 and 1"):
+        run("dedup", *who, "--threshold", "2", stdin=PASSWORD + "\n")
+    with pytest.raises(CommandError, match="no compartment you may read named 'demo-b'"):
+        run("dedup", *who, "--compartment", "demo-b", stdin=PASSWORD + "\n")
+    with pytest.raises(CommandError, match="no compartment you may read"):
+        run("dedup", "--user", "volunteer", "--password-stdin", stdin=PASSWORD + "\n")

@@ -338,3 +338,29 @@ def test_an_approval_code_that_starts_with_a_dash_works(
     run(monkeypatch, "export", "--compartment", "demo-a", "--user", "analyst", "--format", "json",
         f"--approval={action.code}", "--out", str(out))  # fmt: skip
     assert out.exists()
+
+
+def test_people_and_organisations_export_as_followthemoney_entities(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    from longreach.names.lists import read_ftm
+
+    path = export(monkeypatch, tmp_path, "demo-a", "analyst", fmt="ftm")
+    entities = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    schemata = {e["schema"] for e in entities}
+    assert schemata <= {"Person", "Organization"} and "Person" in schemata
+    for entity in entities:
+        assert entity["id"].startswith("longreach-") and entity["properties"]["name"]
+        assert all(
+            isinstance(v, list) and all(isinstance(x, str) for x in v) for v in entity["properties"].values()
+        )
+    # What OpenSanctions tools read, Longreach's own list reader reads back too.
+    with path.open("rb") as fh:
+        read = read_ftm(fh, str(path))
+    assert len({e.ref for e in read.entries}) == sum(1 for e in entities if e["schema"] == "Person")
+    try:
+        from followthemoney import model
+    except ImportError:
+        return
+    for entity in entities:
+        model.get_proxy(entity)  # the FtM model itself accepts every entity (when installed)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from longreach.registry import serialise, tabular
-from longreach.registry.models import Incident
+from longreach.registry.models import Incident, Organisation, Person
 
 FORMAT = "longreach-registry/1"
 MAX_JSON_BYTES = 200 * 1024 * 1024
@@ -353,4 +353,41 @@ def flat_rows(incidents: Iterable[Any], families: dict[str, str]) -> Iterator[di
             "case_state": i.case.state if i.case else "",
             "case_urgency": i.case.urgency if i.case else "",
             "community": i.case.community if i.case else "",
+        }
+
+
+def ftm_entities(
+    *, people: Iterable[Person], organisations: Iterable[Organisation]
+) -> Iterator[dict[str, Any]]:
+    """People and organisations as FollowTheMoney entities (the data model of Aleph and OpenSanctions),
+    one JSON object each: ``Person`` with its names, aliases, phone, e-mail and country of residence;
+    ``Organization`` with its name and country. Ids are "longreach-" and the record's code, so an entity
+    exported twice is the same entity. Property values are lists of strings, as FtM wants them."""
+
+    def props(**values: Any) -> dict[str, list[str]]:
+        found = {}
+        for key, value in values.items():
+            items = value if isinstance(value, list) else [value]
+            kept = [str(v) for v in items if isinstance(v, str) and v.strip()]
+            if kept:
+                found[key] = kept
+        return found
+
+    for person in people:
+        yield {
+            "id": f"longreach-{person.code}",
+            "schema": "Person",
+            "properties": props(
+                name=person.name or person.code,
+                alias=list(person.aliases or []),
+                phone=person.phone,
+                email=person.email,
+                country=(person.residence_country or "").lower(),
+            ),
+        }
+    for organisation in organisations:
+        yield {
+            "id": f"longreach-{organisation.code}",
+            "schema": "Organization",
+            "properties": props(name=organisation.name, country=(organisation.country or "").lower()),
         }

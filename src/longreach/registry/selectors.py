@@ -427,3 +427,15 @@ def same_person(*, user: User, person: Person) -> list[Person]:
                     frontier.append(b)
     others = Person.objects.filter(pk__in=seen - {person.pk}, compartment_id__in=readable).order_by("code")
     return [person, *others]
+
+
+def latest_judgements(*, codes: set[str]) -> dict[tuple[str, str], str]:
+    """The latest judgement of each judged pair among the people with these codes, by sorted codes."""
+    latest: dict[tuple[str, str], str] = {}
+    for first, second, decision in (
+        SameJudgement.objects.filter(first__code__in=codes, second__code__in=codes)
+        .order_by("at")
+        .values_list("first__code", "second__code", "decision")
+    ):
+        latest[(min(first, second), max(first, second))] = decision
+    return latest

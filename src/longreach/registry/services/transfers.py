@@ -223,6 +223,11 @@ def records_export(
         json.dump(data, out, ensure_ascii=False, indent=1)
         out.write("\n")
         count = sum(len(data[k]) for k in KINDS)
+    elif fmt == "ftm":
+        count = 0
+        for entity in exchange.ftm_entities(people=people, organisations=organisations):
+            out.write(json.dumps(entity, ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
     elif fmt == "flat":
         families = dict(terms(vocabulary="tactic", include_retired=True).values_list("code", "family"))
         count = tabular.write(exchange.flat_rows(incidents, families), exchange.FLAT_COLUMNS, out)

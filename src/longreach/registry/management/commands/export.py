@@ -18,9 +18,10 @@ from longreach.registry import exchange, services
 class Command(BaseCommand):
     help = (
         "Export a compartment's registry: a JSON bundle of everything, a CSV of people, organisations, "
-        "cases, incidents (one row per act) or sources, or the flat research CSV (one row per incident, "
-        "coded fields only). JSON and CSV hold content, so they are bulk exports under the two-person "
-        "rule: run with --request first, have a lead of the compartment or an administrator approve it "
+        "cases, incidents (one row per act) or sources, its people and organisations as FollowTheMoney "
+        "entities (JSON lines, for Aleph and OpenSanctions tools), or the flat research CSV (one row per "
+        "incident, coded fields only). JSON, CSV and FollowTheMoney hold content, so they are bulk "
+        "exports under the two-person rule: run with --request first, have a lead of the compartment or an administrator approve it "
         "under Approvals, then run again with --approval=CODE within 24 hours."
     )
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--compartment", required=True)
         parser.add_argument("--user", required=True)
         parser.add_argument("--password-stdin", action="store_true")
-        parser.add_argument("--format", choices=["json", "csv", "flat"], default="json")
+        parser.add_argument("--format", choices=["json", "csv", "ftm", "flat"], default="json")
         parser.add_argument(
             "--kind", choices=list(exchange.CSV_KINDS), default="incidents", help="for --format csv"
         )
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         if opts["format"] != "flat":
             if not opts["approval"]:
                 raise CommandError(
-                    "a JSON or CSV export holds content: run with --request, "
+                    "a JSON, CSV or FollowTheMoney export holds content: run with --request, "
                     "have it approved, then --approval=CODE"
                 )
             try:
