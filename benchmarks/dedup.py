@@ -49,7 +49,8 @@ def _latin(parts: list[str]) -> str:
 def _variant(rng: random.Random, given: list[str], family: list[str]) -> str:
     kind = rng.random()
     if kind < 0.3:
-        return f"{''.join(_CYRILLIC[p] for p in given).capitalize()} {''.join(_CYRILLIC[p] for p in family).capitalize()}"
+        cyrillic = ["".join(_CYRILLIC[p] for p in word).capitalize() for word in (given, family)]
+        return " ".join(cyrillic)
     if kind < 0.55:
         return f"{''.join(_ARABIC[p] for p in given)} {''.join(_ARABIC[p] for p in family)}"
     if kind < 0.8:
@@ -99,7 +100,7 @@ def people(count: int, seed: int = 7) -> tuple[list[Record], set[tuple[str, str]
 
 
 def quality(pairs: list[tuple[str, str]], truth: set[tuple[str, str]]) -> tuple[float, float]:
-    found = {tuple(sorted(p, key=lambda s: int(s[1:])) ) for p in pairs}
+    found = {tuple(sorted(p, key=lambda s: int(s[1:]))) for p in pairs}
     right = len(found & truth)
     return (right / len(found) if found else 0.0), right / len(truth)
 
@@ -133,11 +134,12 @@ def main() -> None:
     ours_seconds = time.perf_counter() - t
 
     print(f"{len(records):,} person records, {len(truth):,} of them a second record of someone")
-    for label, seconds, outcome in (("splink alone", alone_seconds, alone), ("longreach", ours_seconds, ours)):
+    runs = (("splink alone", alone_seconds, alone), ("longreach", ours_seconds, ours))
+    for label, seconds, outcome in runs:
         p, r = quality([(x.left, x.right) for x in outcome.pairs], truth)
         print(
-            f"  {label:<13} {seconds:7.1f} s   pairs {len(outcome.pairs):>7,}   precision {p:.3f}   recall {r:.3f}"
-            f"   clusters {len(outcome.clusters):,}"
+            f"  {label:<13} {seconds:7.1f} s   pairs {len(outcome.pairs):>7,}   precision {p:.3f}"
+            f"   recall {r:.3f}   clusters {len(outcome.clusters):,}"
         )
     print(f"  longreach: keys {keys_seconds:.1f} s, Splink {ours.seconds_splink:.1f} s")
     print(f"  ratio {ours_seconds / alone_seconds:.2f}x Splink alone (goal: at most 1.2x)")

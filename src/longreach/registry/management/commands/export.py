@@ -21,8 +21,8 @@ class Command(BaseCommand):
         "cases, incidents (one row per act) or sources, its people and organisations as FollowTheMoney "
         "entities (JSON lines, for Aleph and OpenSanctions tools), or the flat research CSV (one row per "
         "incident, coded fields only). JSON, CSV and FollowTheMoney hold content, so they are bulk "
-        "exports under the two-person rule: run with --request first, have a lead of the compartment or an administrator approve it "
-        "under Approvals, then run again with --approval=CODE within 24 hours."
+        "exports under the two-person rule: run with --request first, have a lead of the compartment or "
+        "an administrator approve it under Approvals, then run again with --approval=CODE within 24 hours."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
