@@ -25,6 +25,7 @@ from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
 from longreach.messages.demo import demo_chats
 from longreach.registry.demo import demo_fill
+from longreach.screening.demo import demo_screening
 
 USERS = [
     ("admin", Role.ADMIN),
@@ -103,6 +104,8 @@ def demo_create() -> Path:
                 prefix=prefix,
             )
             demo_chats(user=users[username], compartment=compartment, prefix=prefix)
+            if prefix == "A":
+                demo_screening(user=users[username], compartment=compartment)
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(
             user=users[username], private_key=privates[username], name="demo"
