@@ -53,9 +53,6 @@ class Watchlist(models.Model):
 
 
 class Screening(models.Model):
-    class State(models.TextChoices):
-        DONE = "done", _("Screened")
-
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
