@@ -58,6 +58,11 @@ def main(argv: list[str] | None = None) -> None:
         from longreach.names.cli import main as names
 
         _stateless(names, args[1:])
+    if args[:1] == ["legal"]:
+        # Stateless: deadlines come from the rules files.
+        from longreach.legal.cli import main as legal
+
+        _stateless(legal, args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "longreach.settings")
     problem = _settings_problem()
     if problem is not None:

@@ -1,0 +1,1 @@
+"""Legal defence: red notices, diffusions, passport listings, extradition and deportation matters."""
