@@ -364,6 +364,8 @@ INTAKE_PEPPER_FILE = Path(env("LONGREACH_INTAKE_PEPPER_FILE", str(VAR_DIR / "int
 # A batch screened through the browser, and a watchlist imported through it (larger lists: the command).
 SCREENING_MAX_BATCH_BYTES = env_int("LONGREACH_SCREENING_MAX_BATCH_MB", 5, 1) * 1_000_000
 SCREENING_MAX_LIST_BYTES = env_int("LONGREACH_SCREENING_MAX_LIST_MB", 100, 1) * 1_000_000
+# Names in one batch screened in a web request (it runs in the request): more go through the command.
+SCREENING_MAX_WEB_NAMES = env_int("LONGREACH_SCREENING_MAX_WEB_NAMES", 2000, 1)
 INTAKE_MAX_FILE_BYTES = env_int("LONGREACH_INTAKE_MAX_FILE_MB", 25, 1) * 1_000_000
 INTAKE_MAX_FILES = env_int("LONGREACH_INTAKE_MAX_FILES", 10, 1)
 INTAKE_SESSION_BYTES = env_int("LONGREACH_INTAKE_SESSION_MB", 100, 1) * 1_000_000

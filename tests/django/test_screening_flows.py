@@ -198,14 +198,9 @@ def test_bad_batches_get_clear_errors_and_nothing_is_kept(cast: Any, client_for:
         "/screening/new/", {"compartment": "demo-a", "registry": "on", "names": "x" * 301}, follow=True
     ).content.decode()
     assert "line 1: a name is at most 300 characters" in long_name
-    import longreach.screening.services as services
 
-    services_max = services.MAX_BATCH
-    services.MAX_BATCH = 2
-    try:
-        assert "at most 2 in one screening" in screen(c).content.decode()
-    finally:
-        services.MAX_BATCH = services_max
+    settings.SCREENING_MAX_WEB_NAMES = 2
+    assert "at most 2 in one screening; split the batch" in screen(c).content.decode()
     settings.SCREENING_MAX_BATCH_BYTES = 50
     assert "larger" in screen(c).content.decode().lower() or "too large" in screen(c).content.decode().lower()
     assert not Screening.objects.exists()

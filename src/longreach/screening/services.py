@@ -31,7 +31,7 @@ from longreach.names.screen import Watchlist as Index
 from longreach.registry import name_tokens
 from longreach.screening.models import Decision, LeadQuestion, Review, Screening, Watchlist
 
-MAX_BATCH = 10_000  # names in one screening
+MAX_BATCH = 10_000  # names in one screening (the browser takes settings.SCREENING_MAX_WEB_NAMES)
 MAX_HITS = 10  # kept per name screened and per source
 MAX_REASON = 2_000
 MAX_TITLE = 200
@@ -338,6 +338,7 @@ def screening_run(
     threshold: float | None = None,
     title: str = "",
     workers: int = 1,
+    max_names: int = MAX_BATCH,
 ) -> Screening:
     """Screen every row against the chosen lists of the compartment and, if asked, the perpetrators in
     the records; the names and hits are sealed in the compartment. ``workers`` > 1 (or 0, one per CPU)
@@ -345,10 +346,10 @@ def screening_run(
     access.require(user, "screening.run", compartment)
     if not batch:
         raise ScreeningError(_("no name to screen"))
-    if len(batch) > MAX_BATCH:
+    if len(batch) > max_names:
         raise ScreeningError(
             _("%(n)s names: at most %(max)s in one screening; split the batch")
-            % {"n": f"{len(batch):,}", "max": f"{MAX_BATCH:,}"}
+            % {"n": f"{len(batch):,}", "max": f"{max_names:,}"}
         )
     if not watchlists and not registry:
         raise ScreeningError(_("choose a list to screen against, or the records' perpetrators"))

@@ -58,7 +58,7 @@ def screening_list(request: HttpRequest) -> HttpResponse:
             if allowed(user, "screening.answer")
             else [],
             "threshold": scoring.THRESHOLD,
-            "max_batch": services.MAX_BATCH,
+            "max_batch": settings.SCREENING_MAX_WEB_NAMES,
         },
     )
 
@@ -137,6 +137,7 @@ def _screening_new(request: HttpRequest, handler: EncryptingUploadHandler) -> Ht
             registry=request.POST.get("registry") == "on",
             threshold=threshold,
             title=request.POST.get("title", ""),
+            max_names=settings.SCREENING_MAX_WEB_NAMES,
         )
     except ServiceError as exc:
         flash.error(request, str(exc))
