@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "longreach.vault",
     "longreach.messages",
     "longreach.screening",
+    "longreach.legal",
     "longreach.site",
     "django_tasks",
     "django_tasks_db",

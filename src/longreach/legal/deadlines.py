@@ -14,6 +14,7 @@ import calendar
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -164,3 +165,52 @@ def compute(kind: str, start: dt.date, rules: dict[str, Rule] | None = None) -> 
     if rule is None:
         raise KeyError(kind)
     return Deadline(rule, start, rule.due(start))
+
+
+# What meets a deadline: a filing is met by something filed after the event it runs from, a body's
+# decision by its decision.
+MEETS = {"filing": frozenset({"SUBMITTED", "APPEALED"}), "decision": frozenset({"DECISION"})}
+SOON_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Due:
+    """One deadline of a proceeding: computed from a rule and an event, or typed in by a user."""
+
+    title: str
+    due: dt.date
+    start: dt.date | None = None
+    rule: Rule | None = None  # None: typed in by a user (no sourced rule for that jurisdiction)
+    met_on: dt.date | None = None
+
+    @property
+    def typed(self) -> bool:
+        return self.rule is None
+
+    def state(self, today: dt.date) -> str:
+        """met, overdue, soon (within SOON_DAYS) or later."""
+        if self.met_on is not None:
+            return "met"
+        if self.due < today:
+            return "overdue"
+        return "soon" if (self.due - today).days <= SOON_DAYS else "later"
+
+
+def schedule(
+    rule_kinds: Sequence[str], events: Sequence[tuple[str, dt.date]], rules: dict[str, Rule]
+) -> list[Due]:
+    """The deadlines that the events of a proceeding have started, under its rules: each rule runs from
+    the latest event it names (events are stored with upper-case names; rules name them in lower case),
+    and is met by the first fitting event on or after that day."""
+    found = []
+    for kind in rule_kinds:
+        rule = rules.get(kind)
+        if rule is None:
+            continue
+        starts = [on for what, on in events if what.lower() == rule.runs_from]
+        if not starts:
+            continue
+        start = max(starts)
+        met = min((on for what, on in events if what in MEETS[rule.binds] and on >= start), default=None)
+        found.append(Due(rule.title, rule.due(start), start, rule, met))
+    return sorted(found, key=lambda d: d.due)

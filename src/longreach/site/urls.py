@@ -3,6 +3,7 @@ from django.urls import include, path
 from longreach.accounts import views as accounts
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
+from longreach.legal import views as legal
 from longreach.messages import views as chats
 from longreach.registry import views as registry
 from longreach.screening import views as screening
@@ -40,6 +41,15 @@ urlpatterns = [
     path("people/<str:code>/same/", registry.person_same, name="person_same"),
     path("search/", registry.search_view, name="search"),
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
+    path("cases/<str:code>/legal/new/", legal.matter_new, name="legal_matter_new"),
+    path("legal/calendar.ics", legal.calendar_ics, name="legal_calendar"),
+    path("legal/<str:code>/", legal.matter_detail, name="legal_matter"),
+    path("legal/<str:code>/edit/", legal.matter_edit, name="legal_matter_edit"),
+    path("legal/<str:code>/proceedings/", legal.proceeding_add, name="legal_proceeding_add"),
+    path("legal/proceedings/<str:code>/events/", legal.event_add, name="legal_event_add"),
+    path(
+        "legal/proceedings/<str:code>/deadlines/", legal.typed_deadline_add, name="legal_typed_deadline_add"
+    ),
     path("screening/", screening.screening_list, name="screenings"),
     path("screening/new/", screening.screening_new, name="screening_new"),
     path("screening/lists/new/", screening.watchlist_new, name="watchlist_new"),

@@ -1,0 +1,113 @@
+"""Reads of legal matters and their deadlines, scoped through ``accounts.access``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from longreach.accounts import access
+from longreach.accounts.models import User
+from longreach.legal import deadlines
+from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
+from longreach.registry.models import Case
+
+
+def matters_for_user(user: User) -> QuerySet[LegalMatter]:
+    return LegalMatter.objects.filter(compartment__in=access.compartments(user, "case.read")).select_related(
+        "case"
+    )
+
+
+def matter_for_user(*, user: User, code: str) -> LegalMatter:
+    return access.record_for_user(
+        LegalMatter.objects.select_related("case", "compartment", "created_by"),
+        user=user,
+        code=code,
+        action="case.read",
+        kind="legal-matter",
+    )
+
+
+def proceeding_for_user(*, user: User, code: str) -> Proceeding:
+    return access.record_for_user(
+        Proceeding.objects.select_related("matter__case", "compartment"),
+        user=user,
+        code=code,
+        action="case.read",
+        kind="proceeding",
+    )
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A deadline with where it belongs."""
+
+    due: deadlines.Due
+    proceeding: Proceeding
+    state: str  # met, overdue, soon, later
+
+    @property
+    def matter(self) -> LegalMatter:
+        return self.proceeding.matter
+
+
+def proceeding_deadlines(proceedings: list[Proceeding], today: dt.date | None = None) -> list[Dated]:
+    """Every deadline of these proceedings: computed from their rules and events, and typed in."""
+    day = today or timezone.localdate()
+    rules = deadlines.load()
+    events: dict[Any, list[tuple[str, dt.date]]] = defaultdict(list)
+    for proceeding_id, what, on in ProceedingEvent.objects.filter(proceeding__in=proceedings).values_list(
+        "proceeding_id", "what", "on"
+    ):
+        events[proceeding_id].append((what, on))
+    found = []
+    for proceeding in proceedings:
+        for due in deadlines.schedule(proceeding.rule_list, events[proceeding.pk], rules):
+            found.append(Dated(due, proceeding, due.state(day)))
+        for typed in proceeding.typed_deadlines.all():
+            due = deadlines.Due(typed.what, typed.due, met_on=typed.met_on)
+            found.append(Dated(due, proceeding, due.state(day)))
+    return sorted(found, key=lambda d: (d.due.due, d.proceeding.code))
+
+
+def matter_view(*, matter: LegalMatter) -> dict[str, Any]:
+    proceedings = list(matter.proceedings.prefetch_related("events", "typed_deadlines"))
+    return {
+        "proceedings": proceedings,
+        "deadlines": proceeding_deadlines(proceedings),
+    }
+
+
+def case_section(*, user: User, case: Case) -> dict[str, Any]:
+    """The case page's legal section: its matters and their open deadlines."""
+    matters = list(LegalMatter.objects.filter(case=case))
+    proceedings = list(
+        Proceeding.objects.filter(matter__in=matters)
+        .select_related("matter")
+        .prefetch_related("typed_deadlines")
+    )
+    open_ = [d for d in proceeding_deadlines(proceedings) if d.state != "met"]
+    return {
+        "matters": matters,
+        "deadlines": open_,
+        "writable": access.may(user, "case.write", case.compartment_id),
+    }
+
+
+def deadlines_for_user(user: User, *, assigned_only: bool = True) -> list[Dated]:
+    """Open deadlines (overdue first) of the cases the user works: those assigned to them, or all they
+    may read."""
+    cases = Case.objects.filter(compartment__in=access.compartments(user, "case.read"))
+    if assigned_only:
+        cases = cases.filter(assigned=user)
+    proceedings = list(
+        Proceeding.objects.filter(matter__case__in=cases)
+        .select_related("matter__case")
+        .prefetch_related("typed_deadlines")
+    )
+    return [d for d in proceeding_deadlines(proceedings) if d.state != "met"]

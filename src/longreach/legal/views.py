@@ -1,0 +1,217 @@
+"""Legal pages: a matter (new, edit, its page), its proceedings, events and typed deadlines, and each
+user's deadlines as a calendar (thin: forms in, services and selectors, pages out)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from longreach.accounts import access
+from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.errors import NotAllowed, ServiceError
+from longreach.audit.services import record_viewed
+from longreach.core.downloads import attachment
+from longreach.geo import countries
+from longreach.legal import calendar, deadlines, selectors, services
+from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
+from longreach.legal.validation import MatterInput
+from longreach.registry.fields import RecordInvalid
+from longreach.registry.selectors import case_for_user
+
+FIELDS = list(MatterInput.model_fields)
+
+
+def _language() -> str:
+    return get_language() or "en"
+
+
+def _form_context(
+    case: Any, matter: LegalMatter | None, data: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "case": case,
+        "matter": matter,
+        "data": data,
+        "errors": errors,
+        "kinds": LegalMatter.Kind.choices,
+        "charges": LegalMatter.Charge.choices,
+        "statuses": LegalMatter.Status.choices,
+        "countries": countries.choices(_language()),
+        "incidents": list(case.incidents.order_by("code")),
+    }
+
+
+def _posted(request: HttpRequest) -> dict[str, Any]:
+    return {f: request.POST.get(f, "") for f in FIELDS}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("case.write")
+def matter_new(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    case = case_for_user(user=user, code=code)
+    data: dict[str, Any] = {"host_country": case.host_country, "requesting_state": case.origin_state}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = _posted(request)
+        try:
+            matter = services.matter_create(
+                user=user, case=case, data=data, incidents=request.POST.getlist("incidents")
+            )
+        except RecordInvalid as exc:
+            errors = {e.path: e.message for e in exc.errors}
+        except NotAllowed as exc:
+            errors = {"": str(exc)}
+        else:
+            flash.success(request, _("Legal matter %(code)s recorded.") % {"code": matter.code})
+            return redirect("legal_matter", code=matter.code)
+    return render(
+        request,
+        "legal/matter_form.html",
+        _form_context(case, None, data, errors),
+        status=400 if errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("case.write")
+def matter_edit(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    data: dict[str, Any] = {f: getattr(matter, f) for f in FIELDS}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = _posted(request)
+        try:
+            services.matter_update(
+                user=user, matter=matter, data=data, incidents=request.POST.getlist("incidents")
+            )
+        except RecordInvalid as exc:
+            errors = {e.path: e.message for e in exc.errors}
+        except NotAllowed as exc:
+            errors = {"": str(exc)}
+        else:
+            flash.success(request, _("Saved."))
+            return redirect("legal_matter", code=matter.code)
+    context = _form_context(matter.case, matter, data, errors)
+    context["linked"] = set(matter.incidents.values_list("code", flat=True))
+    return render(request, "legal/matter_form.html", context, status=400 if errors else 200)
+
+
+@require_GET
+@staff_view("case.read")
+def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    record_viewed(user, matter, "legal-matter")
+    return render(
+        request,
+        "legal/matter.html",
+        {
+            "m": matter,
+            **selectors.matter_view(matter=matter),
+            "names": countries.names(_language()),
+            "proceeding_kinds": Proceeding.Kind.choices,
+            "event_kinds": ProceedingEvent.What.choices,
+            "rules": list(deadlines.load().values()),
+            "writable": access.may(user, "case.write", matter.compartment_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _errors(exc: RecordInvalid) -> str:
+    return "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+
+
+@require_POST
+@staff_view("case.write")
+def proceeding_add(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    try:
+        services.proceeding_add(
+            user=user,
+            matter=matter,
+            data={
+                "kind": request.POST.get("kind", ""),
+                "forum": request.POST.get("forum", ""),
+                "rules": ",".join(request.POST.getlist("rules")),
+                "interim_measures": request.POST.get("interim_measures", ""),
+            },
+        )
+    except RecordInvalid as exc:
+        flash.error(request, _errors(exc))
+    except (NotAllowed, ServiceError) as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Proceeding added."))
+    return redirect(reverse("legal_matter", args=[matter.code]) + "#proceedings")
+
+
+@require_POST
+@staff_view("case.write")
+def event_add(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    proceeding = selectors.proceeding_for_user(user=user, code=code)
+    try:
+        services.event_add(
+            user=user,
+            proceeding=proceeding,
+            data={f: request.POST.get(f, "") for f in ("what", "on", "note")},
+        )
+    except RecordInvalid as exc:
+        flash.error(request, _errors(exc))
+    except (NotAllowed, ServiceError) as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Event recorded; the deadlines follow from it."))
+    return redirect(reverse("legal_matter", args=[proceeding.matter.code]) + f"#{proceeding.code}")
+
+
+@require_POST
+@staff_view("case.write")
+def typed_deadline_add(request: HttpRequest, code: str) -> HttpResponse:
+    user = staff_user(request)
+    proceeding = selectors.proceeding_for_user(user=user, code=code)
+    try:
+        services.typed_deadline_add(
+            user=user, proceeding=proceeding, data={f: request.POST.get(f, "") for f in ("due", "what")}
+        )
+    except RecordInvalid as exc:
+        flash.error(request, _errors(exc))
+    except (NotAllowed, ServiceError) as exc:
+        flash.error(request, str(exc))
+    else:
+        flash.success(request, _("Deadline added, marked as typed in."))
+    return redirect(reverse("legal_matter", args=[proceeding.matter.code]) + f"#{proceeding.code}")
+
+
+@require_GET
+@staff_view("case.read")
+def calendar_ics(request: HttpRequest) -> Any:
+    """The open deadlines of the user's assigned cases as an .ics file (codes and sources only)."""
+    user = staff_user(request)
+    entries = []
+    for dated in selectors.deadlines_for_user(user):
+        rule = dated.due.rule
+        which = rule.kind if rule else "typed"
+        entries.append(
+            calendar.Entry(
+                uid=f"{dated.proceeding.code}-{which}-{dated.due.due.isoformat()}@longreach",
+                due=dated.due.due,
+                summary=f"{dated.matter.case.code} {dated.matter.code}: "
+                + (rule.kind if rule else _("deadline typed in")),
+                description=rule.source if rule else _("Typed in by a user; no sourced rule."),
+            )
+        )
+    body = calendar.ics(entries, now=timezone.now())
+    return attachment([body], "longreach-deadlines.ics", size=len(body))
