@@ -137,6 +137,15 @@ PAGES: dict[str, Route] = {
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
     "message_tag_judge": Route(at("/messages/{message}/tags/"), A_READERS, B_READERS, "POST"),
+    "legal_matter_new": Route(at("/cases/{case}/legal/new/"), A_READERS, B_READERS),
+    "legal_calendar": Route(at("/legal/calendar.ics"), READERS),
+    "legal_matter": Route(at("/legal/{matter}/"), A_READERS, B_READERS),
+    "legal_matter_edit": Route(at("/legal/{matter}/edit/"), A_READERS, B_READERS),
+    "legal_proceeding_add": Route(at("/legal/{matter}/proceedings/"), A_READERS, B_READERS, "POST"),
+    "legal_event_add": Route(at("/legal/proceedings/{proceeding}/events/"), A_READERS, B_READERS, "POST"),
+    "legal_typed_deadline_add": Route(
+        at("/legal/proceedings/{proceeding}/deadlines/"), A_READERS, B_READERS, "POST"
+    ),
     "screenings": Route(at("/screening/"), READERS),
     "screening_new": Route(at("/screening/new/"), READERS, method="POST"),
     "screening_detail": Route(at("/screening/{screening}/"), A_READERS, B_READERS),
@@ -197,6 +206,7 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
     """One record of each kind in demo-a ("a") and in demo-b ("b")."""
     from longreach.accounts import services as account_services
     from longreach.keys.context import using_keyring
+    from longreach.legal import services as legal
     from longreach.registry import services as registry
     from longreach.screening import services as screening
     from longreach.vault import services as vault
@@ -259,6 +269,17 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
                 batch=[screening.Query("1", ["Chen Quanguo"])],
                 watchlists=[lists[side]],
             )
+    matters, proceedings = {}, {}
+    for side, who in (("a", "analyst"), ("b", "analyst2")):
+        with using_keyring(cast.keyring(who)):
+            matters[side] = legal.matter_create(
+                user=cast.users[who], case=cases[side], data={"kind": "RED_NOTICE", "requesting_state": "CN"}
+            )
+            proceedings[side] = legal.proceeding_add(
+                user=cast.users[who],
+                matter=matters[side],
+                data={"kind": "CCF_DELETION", "rules": "ccf-deletion"},
+            )
     question = LeadQuestion.objects.create(
         screening=screenings["b"],
         row=1,
@@ -268,6 +289,8 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         asked_at=timezone.now(),
     )
     return {
+        "matter": {s: m.code for s, m in matters.items()},
+        "proceeding": {s: p.code for s, p in proceedings.items()},
         "watchlist": {s: w.code for s, w in lists.items() if w is not None},
         "screening": {s: x.code for s, x in screenings.items()},
         "question": question.code,

@@ -40,7 +40,7 @@ class MatterInput(Input):
     kind: Annotated[str, required_one_of(LegalMatter.Kind.values)]
     requesting_state: RequiredCountry
     host_country: Country = ""
-    charges: Long = ""
+    charges: Annotated[str, text(5000)] = ""  # as stated in the notice or request
     charge_category: Annotated[str, one_of(LegalMatter.Charge.values, LegalMatter.Charge.UNKNOWN)] = (
         LegalMatter.Charge.UNKNOWN
     )

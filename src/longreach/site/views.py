@@ -8,9 +8,11 @@ from django.shortcuts import render
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
+from longreach.accounts.roles import allowed
 from longreach.audit import selectors as audit_selectors
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.legal import selectors as legal_selectors
 
 
 @staff_view()
@@ -22,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "compartments": account_selectors.compartments_for_user(user=user),
             "pending": account_selectors.pending_for_user(user=user)[:10],
+            "deadlines": legal_selectors.deadlines_for_user(user)[:20] if allowed(user, "case.read") else [],
         },
     )
 

@@ -1,0 +1,165 @@
+"""Legal matters in the browser: a matter recorded on a case, proceedings with their rules, events that
+start deadlines, typed deadlines, the case and home pages, the calendar; sealed and scoped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from longreach.audit.models import AuditEntry
+from longreach.keys.context import using_keyring
+from longreach.legal.models import LegalMatter, Proceeding
+from longreach.registry import services as registry
+from tests.django.test_messages import case_in
+
+pytestmark = pytest.mark.django_db
+
+MATTER = {
+    "kind": "RED_NOTICE",
+    "requesting_state": "CN",
+    "host_country": "TR",
+    "charges": "Organising a terrorist group (Article 120 of the Criminal Law)",
+    "charge_category": "TERRORISM",
+    "penalty": "10 years",
+    "learned_on": "2025-11-02",
+    "interpol_ref": "2025/12345",
+    "status": "ACTIVE",
+    "notes": "Learned at the airport in Istanbul",
+}
+
+
+@pytest.fixture
+def case(cast: Any) -> Any:
+    made = case_in(cast, "analyst", "demo-a")
+    with using_keyring(cast.keyring("analyst")):
+        registry.case_assign(user=cast.analyst, case=made, assignees=[cast.analyst])
+    return made
+
+
+def new_matter(client: Any, case: Any, **changes: Any) -> Any:
+    return client.post(f"/cases/{case.code}/legal/new/", {**MATTER, **changes}, follow=True)
+
+
+def test_a_matter_is_recorded_sealed_and_audited(cast: Any, client_for: Any, case: Any) -> None:
+    c = client_for("analyst")
+    assert "Record a legal matter" in c.get(f"/cases/{case.code}/").content.decode()
+    page = new_matter(c, case).content.decode()
+    matter = LegalMatter.objects.get()
+    assert f"Legal matter {matter.code} recorded." in page and "INTERPOL red notice" in page
+    assert "Organising a terrorist group" in page and ("Türkiye" in page or "Turkey" in page)
+    with connection.cursor() as cur:
+        cur.execute("SELECT charges, penalty, interpol_ref, notes FROM legal_legalmatter")
+        stored = b"".join(bytes(c) for row in cur.fetchall() for c in row)
+    assert b"terrorist" not in stored and b"12345" not in stored and b"Istanbul" not in stored
+    entry = AuditEntry.objects.filter(object_type="legal-matter").latest("index")
+    assert entry.object_code == matter.code and "terrorist" not in str(entry.detail)
+    edited = c.post(f"/legal/{matter.code}/edit/", {**MATTER, "status": "CHALLENGED"}, follow=True)
+    assert "Being challenged" in edited.content.decode()
+
+
+def test_bad_matters_are_refused_naming_the_field(cast: Any, client_for: Any, case: Any) -> None:
+    c = client_for("analyst")
+    r = new_matter(c, case, kind="")
+    assert r.status_code == 400 and "kind: is required" in r.content.decode()
+    assert "requesting_state" in new_matter(c, case, requesting_state="ZZ").content.decode()
+    assert "learned_on" in new_matter(c, case, learned_on="yesterday").content.decode()
+    assert "charges" in new_matter(c, case, charges="x" * 5_001).content.decode()
+    assert not LegalMatter.objects.exists()
+    assert "kind" in new_matter(c, case, kind="WITCH_HUNT").content.decode()
+    other = case_in(cast, "analyst", "demo-a")
+    with using_keyring(cast.keyring("analyst")):
+        from tests.django.registry_data import incident_input
+
+        data = incident_input()
+        data["case"] = other.code
+        incident = registry.incident_create(
+            user=cast.analyst, compartment=cast.compartments["demo-a"], data=data
+        )
+    r = c.post(f"/cases/{case.code}/legal/new/", {**MATTER, "incidents": [incident.code]})
+    assert r.status_code == 400 and "not one of this case" in r.content.decode()
+    assert not LegalMatter.objects.exists()
+
+
+def test_deadlines_follow_the_rules_and_events(cast: Any, client_for: Any, case: Any) -> None:
+    c = client_for("analyst")
+    new_matter(c, case)
+    matter = LegalMatter.objects.get()
+    r = c.post(
+        f"/legal/{matter.code}/proceedings/",
+        {"kind": "CCF_DELETION", "forum": "CCF, Lyon", "rules": ["ccf-deletion", "ccf-revision"]},
+        follow=True,
+    )
+    assert "Proceeding added." in r.content.decode()
+    proceeding = Proceeding.objects.get()
+    assert proceeding.rule_list == ["ccf-deletion", "ccf-revision"]
+    c.post(f"/legal/proceedings/{proceeding.code}/events/", {"what": "SUBMITTED", "on": "2025-12-01"})
+    page = c.post(
+        f"/legal/proceedings/{proceeding.code}/events/",
+        {"what": "ADMISSIBLE", "on": "2026-01-15"},
+        follow=True,
+    ).content.decode()
+    assert "2026-10-15" in page and "Article 40(2)" in page  # nine months from admissibility
+    assert "overdue" in page  # the CCF has not decided by then (today is later)
+    case_page = c.get(f"/cases/{case.code}/").content.decode()
+    assert "2026-10-15" in case_page and "overdue" in case_page
+    home = c.get("/").content.decode()
+    assert "Deadlines on your cases" in home and matter.code in home
+    c.post(f"/legal/proceedings/{proceeding.code}/events/", {"what": "DECISION", "on": "2026-11-20"})
+    page = c.get(f"/legal/{matter.code}/").content.decode()
+    assert "met" in page and "2026-11-20" in page
+    assert "Deadlines on your cases" not in c.get("/").content.decode()  # nothing open any more
+    typed = c.post(
+        f"/legal/proceedings/{proceeding.code}/deadlines/",
+        {
+            "due": (dt.date.today() + dt.timedelta(days=5)).isoformat(),
+            "what": "Reply to the NCB's observations",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Deadline added, marked as typed in." in typed and "typed in by a user; no sourced rule" in typed
+    calendar = c.get("/legal/calendar.ics")
+    body = b"".join(calendar.streaming_content).decode()
+    assert "BEGIN:VCALENDAR" in body and "BEGIN:VEVENT" in body and matter.code in body
+    assert "NCB" not in body and "terrorist" not in body  # codes only, never what the case is about
+
+
+def test_bad_proceedings_and_events_are_refused(cast: Any, client_for: Any, case: Any) -> None:
+    c = client_for("analyst")
+    new_matter(c, case)
+    matter = LegalMatter.objects.get()
+    r = c.post(
+        f"/legal/{matter.code}/proceedings/", {"kind": "CCF_DELETION", "rules": ["ccf-deletoin"]}, follow=True
+    )
+    assert "ccf-deletoin is not a deadline rule" in r.content.decode()
+    r = c.post(f"/legal/{matter.code}/proceedings/", {"kind": "DUEL"}, follow=True)
+    assert "kind: must be one of" in r.content.decode()
+    assert not Proceeding.objects.exists()
+    c.post(f"/legal/{matter.code}/proceedings/", {"kind": "ECHR", "rules": ["echr-application"]})
+    proceeding = Proceeding.objects.get()
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    r = c.post(
+        f"/legal/proceedings/{proceeding.code}/events/", {"what": "SUBMITTED", "on": future}, follow=True
+    )
+    assert "on: is in the future" in r.content.decode()
+    r = c.post(
+        f"/legal/proceedings/{proceeding.code}/events/",
+        {"what": "SUBMITTED", "on": "31/12/2025"},
+        follow=True,
+    )
+    assert "on:" in r.content.decode()
+    r = c.post(f"/legal/proceedings/{proceeding.code}/deadlines/", {"due": "", "what": ""}, follow=True)
+    assert "due:" in r.content.decode()
+    assert not proceeding.events.exists() and not proceeding.typed_deadlines.exists()
+
+
+def test_another_compartment_and_other_roles_get_nothing(cast: Any, client_for: Any, case: Any) -> None:
+    new_matter(client_for("analyst"), case)
+    matter = LegalMatter.objects.get()
+    for who in ("analyst2", "volunteer", "researcher"):
+        c = client_for(who)
+        assert c.get(f"/legal/{matter.code}/").status_code == 404
+        assert c.post(f"/cases/{case.code}/legal/new/", MATTER).status_code == 404
+    assert matter.code not in client_for("analyst2").get("/legal/calendar.ics").getvalue().decode()
