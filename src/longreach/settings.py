@@ -341,6 +341,8 @@ VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
 # Messages: an organisation's own coercion rules (TOML files, added to the shipped ones) and the
 # domains its community trusts (one per line, added to the shipped list), for look-alike flags.
 MESSAGES_TAG_RULES = [Path(p) for p in (env("LONGREACH_TAG_RULES", "") or "").split(os.pathsep) if p]
+# An organisation's own deadline rules (legal/rules/deadlines.toml's shape), added to the project's.
+LEGAL_RULES = [Path(p) for p in (env("LONGREACH_LEGAL_RULES", "") or "").split(os.pathsep) if p]
 _community = env("LONGREACH_COMMUNITY_DOMAINS", "") or ""
 MESSAGES_COMMUNITY_DOMAINS = Path(_community) if _community else None
 # One chat import stops (keeping nothing, the evidence item unchanged) past any of these.

@@ -163,3 +163,31 @@ def test_another_compartment_and_other_roles_get_nothing(cast: Any, client_for: 
         assert c.get(f"/legal/{matter.code}/").status_code == 404
         assert c.post(f"/cases/{case.code}/legal/new/", MATTER).status_code == 404
     assert matter.code not in client_for("analyst2").get("/legal/calendar.ics").getvalue().decode()
+
+
+def test_an_organisations_own_rules_are_offered_and_computed(
+    cast: Any, client_for: Any, case: Any, settings: Any, tmp_path: Any
+) -> None:
+    ours = tmp_path / "ours.toml"
+    ours.write_text(
+        '[kz-extradition-appeal]\ntitle = "Kazakhstan: appeal against an extradition decision"\n'
+        'period = "15 days"\ncounting = "after"\nruns_from = "decision_served"\nbinds = "filing"\n'
+        'source = "Typed from the organisation\'s own counsel; see their memo"\n',
+        encoding="utf-8",
+    )
+    settings.LEGAL_RULES = [ours]
+    c = client_for("analyst")
+    new_matter(c, case)
+    matter = LegalMatter.objects.get()
+    assert "kz-extradition-appeal" in c.get(f"/legal/{matter.code}/").content.decode()
+    c.post(
+        f"/legal/{matter.code}/proceedings/",
+        {"kind": "EXTRADITION_APPEAL", "rules": ["kz-extradition-appeal"]},
+    )
+    proceeding = Proceeding.objects.get()
+    page = c.post(
+        f"/legal/proceedings/{proceeding.code}/events/",
+        {"what": "DECISION_SERVED", "on": "2026-11-30"},
+        follow=True,
+    ).content.decode()
+    assert "2026-12-15" in page and "own counsel" in page

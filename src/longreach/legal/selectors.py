@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -15,6 +16,11 @@ from longreach.accounts.models import User
 from longreach.legal import deadlines
 from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
 from longreach.registry.models import Case
+
+
+def rules() -> dict[str, deadlines.Rule]:
+    """The project's deadline rules and the organisation's own (``LONGREACH_LEGAL_RULES``)."""
+    return deadlines.load(tuple(settings.LEGAL_RULES))
 
 
 def matters_for_user(user: User) -> QuerySet[LegalMatter]:
@@ -59,7 +65,7 @@ class Dated:
 def proceeding_deadlines(proceedings: list[Proceeding], today: dt.date | None = None) -> list[Dated]:
     """Every deadline of these proceedings: computed from their rules and events, and typed in."""
     day = today or timezone.localdate()
-    rules = deadlines.load()
+    known = rules()
     events: dict[Any, list[tuple[str, dt.date]]] = defaultdict(list)
     for proceeding_id, what, on in ProceedingEvent.objects.filter(proceeding__in=proceedings).values_list(
         "proceeding_id", "what", "on"
@@ -67,7 +73,7 @@ def proceeding_deadlines(proceedings: list[Proceeding], today: dt.date | None = 
         events[proceeding_id].append((what, on))
     found = []
     for proceeding in proceedings:
-        for due in deadlines.schedule(proceeding.rule_list, events[proceeding.pk], rules):
+        for due in deadlines.schedule(proceeding.rule_list, events[proceeding.pk], known):
             found.append(Dated(due, proceeding, due.state(day)))
         for typed in proceeding.typed_deadlines.all():
             due = deadlines.Due(typed.what, typed.due, met_on=typed.met_on)

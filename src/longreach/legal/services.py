@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -103,7 +104,7 @@ def matter_update(
 def _rules(raw: str) -> str:
     """The deadline rules named, checked against the rules files: a misspelt rule would silently give
     no deadline at all."""
-    known = deadlines.load()
+    known = deadlines.load(tuple(settings.LEGAL_RULES))
     names = [r.strip() for r in raw.replace(";", ",").split(",") if r.strip()]
     unknown = [n for n in names if n not in known]
     if unknown:

@@ -20,7 +20,7 @@ from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.audit.services import record_viewed
 from longreach.core.downloads import attachment
 from longreach.geo import countries
-from longreach.legal import calendar, deadlines, selectors, services
+from longreach.legal import calendar, selectors, services
 from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
 from longreach.legal.validation import MatterInput
 from longreach.registry.fields import RecordInvalid
@@ -121,7 +121,7 @@ def matter_detail(request: HttpRequest, code: str) -> HttpResponse:
             "names": countries.names(_language()),
             "proceeding_kinds": Proceeding.Kind.choices,
             "event_kinds": ProceedingEvent.What.choices,
-            "rules": list(deadlines.load().values()),
+            "rules": list(selectors.rules().values()),
             "writable": access.may(user, "case.write", matter.compartment_id),
             "today": timezone.localdate(),
         },
