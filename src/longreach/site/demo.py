@@ -23,6 +23,7 @@ from longreach.intake import services as intake_services
 from longreach.keys import services as key_services
 from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
+from longreach.legal.demo import demo_legal
 from longreach.messages.demo import demo_chats
 from longreach.registry.demo import demo_fill
 from longreach.screening.demo import demo_screening
@@ -106,6 +107,7 @@ def demo_create() -> Path:
             demo_chats(user=users[username], compartment=compartment, prefix=prefix)
             if prefix == "A":
                 demo_screening(user=users[username], compartment=compartment)
+                demo_legal(user=users[username], compartment=compartment)
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(
             user=users[username], private_key=privates[username], name="demo"
