@@ -486,6 +486,36 @@ API: dict[str, Route] = {
         at("/screenings"), READERS, method="POST", data=lambda w, s: {"names": [{"name": "Chen Quanguo"}]}
     ),
     "GET /screenings/{code}": Route(at("/screenings/{screening}"), A_READERS, B_READERS),
+    "GET /legal-matters": Route(at("/legal-matters"), frozenset(TOKEN_HOLDERS)),
+    "GET /legal-matters/{code}": Route(at("/legal-matters/{matter}"), A_READERS, B_READERS),
+    "POST /cases/{code}/legal-matters": Route(
+        at("/cases/{case}/legal-matters"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"kind": "DIFFUSION", "requesting_state": "CN"},
+    ),
+    "PUT /legal-matters/{code}": Route(
+        at("/legal-matters/{matter}"),
+        A_READERS,
+        B_READERS,
+        "PUT",
+        data=lambda w, s: {"kind": "RED_NOTICE", "requesting_state": "CN", "status": "CHALLENGED"},
+    ),
+    "POST /legal-matters/{code}/proceedings": Route(
+        at("/legal-matters/{matter}/proceedings"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"kind": "ECHR"},
+    ),
+    "POST /legal-proceedings/{code}/events": Route(
+        at("/legal-proceedings/{proceeding}/events"),
+        A_READERS,
+        B_READERS,
+        "POST",
+        data=lambda w, s: {"what": "SUBMITTED", "on": "2026-01-02"},
+    ),
     "POST /screenings/{code}/reviews": Route(
         at("/screenings/{screening}/reviews"),
         A_READERS,

@@ -191,3 +191,54 @@ def test_an_organisations_own_rules_are_offered_and_computed(
         follow=True,
     ).content.decode()
     assert "2026-12-15" in page and "own counsel" in page
+
+
+def test_the_api_lists_reads_creates_and_updates_matters_with_deadlines(
+    cast: Any, case: Any, api: Any
+) -> None:
+    import json
+
+    from django.test import Client
+
+    auth = api("analyst")
+
+    def send(method: str, path: str, body: Any) -> Any:
+        return getattr(Client(), method)(path, json.dumps(body), content_type="application/json", **auth)
+
+    r = send("post", f"/api/v1/cases/{case.code}/legal-matters", {**MATTER, "incidents": []})
+    assert r.status_code == 201, r.content
+    code = r.json()["code"]
+    assert r.json()["charges"].startswith("Organising") and r.json()["deadlines"] == []
+    r = send(
+        "post", f"/api/v1/legal-matters/{code}/proceedings", {"kind": "CCF_ACCESS", "rules": "ccf-access"}
+    )
+    assert r.status_code == 201
+    proceeding = r.json()["proceedings"][0]["code"]
+    r = send(
+        "post", f"/api/v1/legal-proceedings/{proceeding}/events", {"what": "ADMISSIBLE", "on": "2026-01-31"}
+    )
+    deadline = r.json()["deadlines"][0]
+    assert (
+        deadline["due"] == "2026-05-31"
+        and deadline["rule"] == "ccf-access"
+        and "Article 40(1)" in deadline["source"]
+    )
+    r = send("put", f"/api/v1/legal-matters/{code}", {**MATTER, "status": "DELETED"})
+    assert r.status_code == 200 and r.json()["status"] == "DELETED"
+    listed = Client().get("/api/v1/legal-matters", **auth).json()
+    assert [m["code"] for m in listed] == [code]
+    assert Client().get(f"/api/v1/legal-matters/{code}", **auth).json()["deadlines"][0]["due"] == "2026-05-31"
+    # Bad input is named; another compartment's matter is a 404; no token is a 401.
+    bad = send("post", f"/api/v1/cases/{case.code}/legal-matters", {**MATTER, "kind": "WITCH_HUNT"})
+    assert bad.status_code == 422 and "kind" in bad.content.decode()
+    assert (
+        send("post", f"/api/v1/cases/{case.code}/legal-matters", {**MATTER, "colour": "red"}).status_code
+        == 422
+    )
+    unknown_rule = send(
+        "post", f"/api/v1/legal-matters/{code}/proceedings", {"kind": "ECHR", "rules": "echr"}
+    )
+    assert unknown_rule.status_code == 422 and "not a deadline rule" in unknown_rule.content.decode()
+    assert Client().get(f"/api/v1/legal-matters/{code}", **api("analyst2")).status_code == 404
+    assert Client().get("/api/v1/legal-matters", **api("analyst2")).json() == []
+    assert Client().get(f"/api/v1/legal-matters/{code}").status_code == 401

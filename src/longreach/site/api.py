@@ -19,6 +19,7 @@ from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.accounts.services import token_authenticate
 from longreach.keys.context import activate_for_request
+from longreach.legal.api import router as legal_router
 from longreach.registry.api import router as registry_router
 from longreach.registry.fields import RecordInvalid, field_errors
 from longreach.registry.services import StaleEdit
@@ -137,3 +138,4 @@ def compartment(request: HttpRequest, code: str) -> Any:
 
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
+api.add_router("/", legal_router)
