@@ -141,6 +141,7 @@ PAGES: dict[str, Route] = {
     "legal_calendar": Route(at("/legal/calendar.ics"), READERS),
     "legal_matter": Route(at("/legal/{matter}/"), A_READERS, B_READERS),
     "legal_matter_edit": Route(at("/legal/{matter}/edit/"), A_READERS, B_READERS),
+    "legal_matter_review": Route(at("/legal/{matter}/review/"), A_READERS, B_READERS),
     "legal_proceeding_add": Route(at("/legal/{matter}/proceedings/"), A_READERS, B_READERS, "POST"),
     "legal_event_add": Route(at("/legal/proceedings/{proceeding}/events/"), A_READERS, B_READERS, "POST"),
     "legal_typed_deadline_add": Route(

@@ -242,3 +242,41 @@ def test_the_api_lists_reads_creates_and_updates_matters_with_deadlines(
     assert Client().get(f"/api/v1/legal-matters/{code}", **api("analyst2")).status_code == 404
     assert Client().get("/api/v1/legal-matters", **api("analyst2")).json() == []
     assert Client().get(f"/api/v1/legal-matters/{code}").status_code == 401
+
+
+def test_the_review_shows_which_grounds_are_met_with_the_evidence(
+    cast: Any, client_for: Any, case: Any
+) -> None:
+    from longreach.legal.models import ReviewAnswer
+
+    c = client_for("analyst")
+    new_matter(c, case)
+    matter = LegalMatter.objects.get()
+    page = c.get(f"/legal/{matter.code}/review/").content.decode()
+    assert "Article 3" in page and "Not met on these answers" in page and "1,270 of 23,716" in page
+    assert "refugee" in page.lower()  # the refugee policy applies to a red notice
+    r = c.post(
+        f"/legal/{matter.code}/review/",
+        {
+            "answer:article-3.peaceful-activity": "yes",
+            "evidence:article-3.peaceful-activity": "Charged for a WeChat post about a mosque",
+            "answer:minimum-criteria.penalty-threshold": "yes",
+            "answer:refugee-policy.refugee-status": "unknown",
+        },
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "2 answer(s) saved." in page
+    met = page.split("<h2>Grounds</h2>", 1)[1].split("</ul>", 1)[0]
+    assert "<strong>Met</strong>: Predominantly political" in met
+    assert "Met</strong>: Does not meet the minimum criteria" not in met  # the penalty threshold is met
+    with connection.cursor() as cur:
+        cur.execute("SELECT evidence FROM legal_reviewanswer")
+        assert b"mosque" not in b"".join(bytes(row[0]) for row in cur.fetchall())
+    c.post(f"/legal/{matter.code}/review/", {"answer:article-3.peaceful-activity": "no"})
+    assert ReviewAnswer.objects.count() == 3  # a changed answer is a new row; the earlier one stays
+    bad = c.post(f"/legal/{matter.code}/review/", {"answer:article-3.peaceful-activity": "maybe"})
+    assert bad.status_code == 400 and "answer yes, no or not known" in bad.content.decode()
+    bad = c.post(f"/legal/{matter.code}/review/", {"answer:article-99.x": "yes"})
+    assert bad.status_code == 400 and "not a question of the review" in bad.content.decode()
+    assert client_for("analyst2").get(f"/legal/{matter.code}/review/").status_code == 404

@@ -142,3 +142,16 @@ def test_a_missing_rules_file_is_named(tmp_path: Path, capsys: pytest.CaptureFix
     deadlines.load.cache_clear()
     assert main(["--rules", str(tmp_path / "none.toml"), "rules"]) == 1
     assert "none.toml: cannot be read" in capsys.readouterr().err
+
+
+def test_review_grounds_are_met_by_enough_supporting_answers() -> None:
+    from longreach.legal import review
+
+    found = {f.ground.id: f for f in review.evaluate("RED_NOTICE", {"article-3.timing": "yes"})}
+    assert set(found) == {"article-3", "article-2", "minimum-criteria", "refugee-policy"}
+    assert found["article-3"].met and not found["article-2"].met
+    below = review.evaluate("RED_NOTICE", {"minimum-criteria.penalty-threshold": "no"})
+    assert next(f for f in below if f.ground.id == "minimum-criteria").met  # "no" supports this one
+    assert {f.ground.id for f in review.evaluate("TRAVEL_BAN", {})} == set()
+    for ground in review.grounds():
+        assert ground.citation and ground.questions

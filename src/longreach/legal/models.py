@@ -164,3 +164,25 @@ class TypedDeadline(models.Model):
 
     class Meta:
         ordering = ["due"]
+
+
+class ReviewAnswer(models.Model):
+    """A caseworker's answer to one question of the review of a matter (``review``), with the evidence
+    for it. The latest answer to a question counts; earlier ones are kept."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        UNKNOWN = "unknown", _("Not known")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="review_answers")
+    question = models.CharField(max_length=100)  # "article-3.timing"
+    answer = models.CharField(max_length=8, choices=Answer.choices)
+    evidence = SealedTextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at"]

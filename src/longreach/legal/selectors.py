@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from longreach.accounts import access
 from longreach.accounts.models import User
-from longreach.legal import deadlines
-from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
-from longreach.registry.models import Case
+from longreach.legal import deadlines, review
+from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer
+from longreach.registry import selectors as registry_selectors
+from longreach.registry.models import Case, Incident
 
 
 def rules() -> dict[str, deadlines.Rule]:
@@ -117,3 +118,33 @@ def deadlines_for_user(user: User, *, assigned_only: bool = True) -> list[Dated]
         .prefetch_related("typed_deadlines")
     )
     return [d for d in proceeding_deadlines(proceedings) if d.state != "met"]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    findings: list[review.Finding]
+    answers: dict[str, ReviewAnswer]  # latest per question
+    history: dict[str, list[ReviewAnswer]]
+    relatives_incidents: int  # incidents of the case in which relatives were used as leverage
+    same_state_matters: int  # other matters from the same requesting state the user may read
+    possibly_same_people: int  # records that may be the case's client under another record (readable)
+
+
+def review_view(*, user: User, matter: LegalMatter) -> ReviewView:
+    """The review of a matter: each ground met or not by the latest answers, and what the records say
+    beside them (patterns a reviewer weighs)."""
+    history: dict[str, list[ReviewAnswer]] = defaultdict(list)
+    for answer in ReviewAnswer.objects.filter(matter=matter).select_related("by").order_by("at"):
+        history[answer.question].append(answer)
+    latest = {q: items[-1] for q, items in history.items()}
+    findings = review.evaluate(matter.kind, {q: a.answer for q, a in latest.items()})
+    relatives = Incident.objects.filter(case=matter.case, acts__relatives__isnull=False).distinct().count()
+    same_state = (
+        matters_for_user(user).filter(requesting_state=matter.requesting_state).exclude(pk=matter.pk).count()
+    )
+    client = matter.case.client
+    possibly_same = 0
+    if client is not None:
+        likely = registry_selectors.likely_same_people(user=user, person=client)
+        possibly_same = len(likely.readable) + likely.elsewhere
+    return ReviewView(findings, latest, dict(history), relatives, same_state, possibly_same)

@@ -16,8 +16,8 @@ from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.legal import deadlines
-from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, TypedDeadline
+from longreach.legal import deadlines, review
+from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer, TypedDeadline
 from longreach.legal.validation import EventInput, MatterInput, ProceedingInput, TypedDeadlineInput
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import Case, Incident
@@ -185,3 +185,46 @@ def typed_deadline_met(*, user: User, typed: TypedDeadline, on: Any) -> TypedDea
     typed.save(update_fields=["met_on"])
     _audit(user, typed.proceeding.matter, "typed-deadline-met", proceeding=typed.proceeding.code)
     return typed
+
+
+MAX_EVIDENCE = 5_000
+
+
+@transaction.atomic
+def review_answer(*, user: User, matter: LegalMatter, answers: Mapping[str, tuple[str, str]]) -> int:
+    """Record the caseworker's answers (question id -> (yes|no|unknown, evidence)); only those that changed
+    are written, as new rows beside the earlier ones. The number written."""
+    access.require(user, "case.write", matter.compartment_id)
+    known = {q.id for g in review.grounds() for q in g.questions}
+    problems = []
+    for qid, (answer, evidence) in answers.items():
+        if qid not in known:
+            problems.append(FieldError(qid[:100], _("not a question of the review")))
+        elif answer not in review.ANSWERS:
+            problems.append(FieldError(qid, _("answer yes, no or not known")))
+        elif len(evidence) > MAX_EVIDENCE:
+            problems.append(FieldError(qid, _("evidence: at most %(n)d characters") % {"n": MAX_EVIDENCE}))
+    if problems:
+        raise RecordInvalid(problems)
+    latest = {a.question: a for a in ReviewAnswer.objects.filter(matter=matter).order_by("at")}
+    now = timezone.now()
+    written = 0
+    for qid, (answer, evidence) in answers.items():
+        before = latest.get(qid)
+        if before is not None and before.answer == answer and before.evidence == evidence.strip():
+            continue
+        if before is None and answer == "unknown" and not evidence.strip():
+            continue
+        ReviewAnswer(
+            compartment_id=matter.compartment_id,
+            matter=matter,
+            question=qid,
+            answer=answer,
+            evidence=evidence.strip(),
+            by=user,
+            at=now,
+        ).save()
+        written += 1
+    if written:
+        _audit(user, matter, "review", answers=written)
+    return written

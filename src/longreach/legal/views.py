@@ -21,7 +21,7 @@ from longreach.audit.services import record_viewed
 from longreach.core.downloads import attachment
 from longreach.geo import countries
 from longreach.legal import calendar, selectors, services
-from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent
+from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer
 from longreach.legal.validation import MatterInput
 from longreach.registry.fields import RecordInvalid
 from longreach.registry.selectors import case_for_user
@@ -193,6 +193,48 @@ def typed_deadline_add(request: HttpRequest, code: str) -> HttpResponse:
     else:
         flash.success(request, _("Deadline added, marked as typed in."))
     return redirect(reverse("legal_matter", args=[proceeding.matter.code]) + f"#{proceeding.code}")
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("case.read")
+def matter_review(request: HttpRequest, code: str) -> HttpResponse:
+    """The review of a notice or request against INTERPOL's rules: the caseworker answers, the page shows
+    which grounds are met and why."""
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    errors: list[str] = []
+    if request.method == "POST":
+        answers = {
+            key[len("answer:") :]: (
+                request.POST.get(key, ""),
+                request.POST.get("evidence:" + key[len("answer:") :], ""),
+            )
+            for key in request.POST
+            if key.startswith("answer:")
+        }
+        try:
+            written = services.review_answer(user=user, matter=matter, answers=answers)
+        except RecordInvalid as exc:
+            errors = [f"{e.path}: {e.message}" for e in exc.errors]
+        except NotAllowed as exc:
+            errors = [str(exc)]
+        else:
+            flash.success(request, _("%(n)d answer(s) saved.") % {"n": written})
+            return redirect("legal_matter_review", code=matter.code)
+    record_viewed(user, matter, "legal-matter")
+    return render(
+        request,
+        "legal/review.html",
+        {
+            "m": matter,
+            "v": selectors.review_view(user=user, matter=matter),
+            "answer_choices": ReviewAnswer.Answer.choices,
+            "errors": errors,
+            "writable": access.may(user, "case.write", matter.compartment_id),
+            "names": countries.names(_language()),
+        },
+        status=400 if errors else 200,
+    )
 
 
 @require_GET
