@@ -280,3 +280,47 @@ def test_the_review_shows_which_grounds_are_met_with_the_evidence(
     bad = c.post(f"/legal/{matter.code}/review/", {"answer:article-99.x": "yes"})
     assert bad.status_code == 400 and "not a question of the review" in bad.content.decode()
     assert client_for("analyst2").get(f"/legal/{matter.code}/review/").status_code == 404
+
+
+def test_published_counts_of_matters_suppress_small_cells(cast: Any, case: Any) -> None:
+    import csv
+    import io
+
+    from django.core.management.base import CommandError
+
+    from longreach.legal import services
+    from tests.conftest import PASSWORD
+    from tests.django.test_commands import run
+
+    with using_keyring(cast.keyring("analyst")):
+        for _ in range(12):
+            services.matter_create(user=cast.analyst, case=case, data={**MATTER, "charges": "secret"})
+        for _ in range(2):
+            services.matter_create(
+                user=cast.analyst,
+                case=case,
+                data={"kind": "DIFFUSION", "requesting_state": "TJ", "host_country": "RU"},
+            )
+    out = run("legal_stats", "--user", "researcher", "--password-stdin", stdin=PASSWORD + "\n")
+    table = list(csv.DictReader(io.StringIO(out.strip())))
+    rows = {(r["requesting_state"].strip(), r["host_country"].strip()): r for r in table}
+    assert rows[("TJ", "RU")]["diffusion"] == "suppressed" and rows[("ALL", "ALL")]["matters"] == "14"
+    assert "secret" not in out
+    # No line with exactly one hidden cell: it could be recovered from the line's total.
+    columns = [c for c in table[0] if c not in ("requesting_state", "host_country")]
+    for row in table:
+        assert sum(row[c] == "suppressed" for c in columns) != 1
+    for column in columns:
+        assert sum(row[column] == "suppressed" for row in table) != 1
+    with pytest.raises(CommandError, match="at least 1"):
+        run(
+            "legal_stats",
+            "--user",
+            "researcher",
+            "--threshold",
+            "0",
+            "--password-stdin",
+            stdin=PASSWORD + "\n",
+        )
+    with pytest.raises(CommandError, match="cannot see statistics"):
+        run("legal_stats", "--user", "volunteer", "--password-stdin", stdin=PASSWORD + "\n")

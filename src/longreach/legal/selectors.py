@@ -148,3 +148,24 @@ def review_view(*, user: User, matter: LegalMatter) -> ReviewView:
         likely = registry_selectors.likely_same_people(user=user, person=client)
         possibly_same = len(likely.readable) + likely.elsewhere
     return ReviewView(findings, latest, dict(history), relatives, same_state, possibly_same)
+
+
+STAT_KINDS = [k.value for k in LegalMatter.Kind]
+STAT_OUTCOMES = [s.value for s in LegalMatter.Status]
+
+
+def matter_counts(user: User) -> dict[tuple[str, str], dict[str, int]]:
+    """Legal matters per requesting state and host country: all of them, by kind and by status, over the
+    compartments whose statistics the user may see."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    matters = LegalMatter.objects.filter(compartment__in=registry_selectors.stats_compartments(user))
+    for state, host, kind, status in matters.values_list(
+        "requesting_state", "host_country", "kind", "status"
+    ):
+        cell = counts.setdefault(
+            (state, host or "--"), dict.fromkeys(["matters", *STAT_KINDS, *STAT_OUTCOMES], 0)
+        )
+        cell["matters"] += 1
+        cell[kind] += 1
+        cell[status] += 1
+    return counts

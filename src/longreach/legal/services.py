@@ -13,12 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longreach.accounts import access
+from longreach.accounts.errors import NotAllowed
 from longreach.accounts.models import User
+from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.legal import deadlines, review
+from longreach.legal import deadlines, review, selectors
 from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer, TypedDeadline
 from longreach.legal.validation import EventInput, MatterInput, ProceedingInput, TypedDeadlineInput
+from longreach.registry import disclosure, tabular
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import Case, Incident
 from longreach.registry.validation import clean
@@ -228,3 +231,29 @@ def review_answer(*, user: User, matter: LegalMatter, answers: Mapping[str, tupl
     if written:
         _audit(user, matter, "review", answers=written)
     return written
+
+
+def matters_statistics(*, user: User, out: Any, threshold: int) -> int:
+    """Published counts of legal matters per requesting state and host country, by kind and status, with
+    small cells (and cells that would reveal them) suppressed; totals are part of the table."""
+    if not allowed(user, "stats.view"):
+        raise NotAllowed(_("your role cannot see statistics"))
+    counts = selectors.matter_counts(user)
+    columns = ["matters", *selectors.STAT_KINDS, *selectors.STAT_OUTCOMES]
+    table: dict[tuple[str, str], dict[str, int]] = {key: dict(value) for key, value in counts.items()}
+    table[("ALL", "ALL")] = {c: sum(v[c] for v in counts.values()) for c in columns}
+    published = disclosure.suppress(table, threshold)
+    rows = []
+    for key in sorted(published, key=lambda k: (k == ("ALL", "ALL"), k)):
+        cells = published[key]
+        row = {"requesting_state": key[0], "host_country": key[1]}
+        row.update({c.lower(): "suppressed" if cells[c] is None else str(cells[c]) for c in columns})
+        rows.append(row)
+    count = tabular.write(rows, ["requesting_state", "host_country", *[c.lower() for c in columns]], out)
+    audit_record(
+        Event.RECORDS_EXPORTED,
+        actor=user,
+        object_type="export",
+        detail={"format": "legal-statistics", "rows": count, "threshold": threshold},
+    )
+    return count
