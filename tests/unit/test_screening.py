@@ -207,3 +207,71 @@ def test_the_screen_command_writes_hits_as_json_lines_or_csv(
     assert "no 'name' column" in capsys.readouterr().err
     assert main(["screen", str(batch), "--watchlist", str(tmp_path / "missing.csv")]) == 2
     assert main(["screen", str(batch), "--watchlist", str(listed), "--limit", "0"]) == 2
+
+
+INTERPOL_PAGE = {
+    "total": 2,
+    "_embedded": {
+        "notices": [
+            {
+                "forename": "RAMZAN",
+                "name": "KADYROV",
+                "date_of_birth": "1976/10/05",
+                "entity_id": "2099/1",
+                "nationalities": ["RU"],
+            },
+            {
+                "forename": "QUANGUO",
+                "name": "CHEN",
+                "date_of_birth": "1955",
+                "entity_id": "2099/2",
+                "nationalities": ["CN"],
+            },
+        ]
+    },
+}
+INTERPOL_DETAIL = {
+    "forename": "ILHAM",
+    "name": "TOHTI",
+    "date_of_birth": "1969/10/25",
+    "entity_id": "2099/3",
+    "nationalities": ["CN"],
+    "arrest_warrants": [{"issuing_country_id": "CN", "charge": "separatism"}],
+}
+
+
+def test_interpol_public_red_notices_saved_as_json_are_a_watchlist(tmp_path: Path) -> None:
+    from longreach.names.lists import kind_of
+
+    page = tmp_path / "red.json"
+    page.write_text(json.dumps([INTERPOL_PAGE, INTERPOL_DETAIL]), encoding="utf-8")
+    assert kind_of("red.json", page.read_bytes()[:512]) == "interpol"
+    read = read_list(page, "interpol")
+    assert [(e.ref, e.name, e.birth) for e in read.entries] == [
+        ("2099/1", "RAMZAN KADYROV", "1976-10-05"),
+        ("2099/2", "QUANGUO CHEN", "1955"),
+        ("2099/3", "ILHAM TOHTI", "1969-10-25"),
+    ]
+    watchlist = Watchlist.of(read.entries)
+    assert [h.entry.ref for h in watchlist.screen("ئىلھام توختى")] == ["2099/3"]
+    assert [h.entry.ref for h in watchlist.screen("陈全国")] == ["2099/2"]
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "item 1: not a notice or a page of notices"),
+        ('{"_embedded": {"notices": "x"}}', "_embedded.notices: must be a list"),
+        ('{"name": "DOE"}', "entity_id: missing"),
+        ('{"entity_id": "1", "name": 7}', "name: must be text"),
+        ('{"entity_id": "1", "name": "DOE", "date_of_birth": "yesterday"}', "date_of_birth"),
+        ('{"entity_id": "1", "name": "DOE", "nationalities": "RU"}', "nationalities: must be a list"),
+        ('{"entity_id": "1"}', "no name"),
+    ],
+)
+def test_a_bad_interpol_file_is_refused_naming_the_notice(tmp_path: Path, content: str, error: str) -> None:
+    path = tmp_path / "red.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ListError, match=error):
+        read_list(path, "interpol")

@@ -11,6 +11,10 @@
 - **The UN Security Council consolidated list** (its XML): each
   ``INDIVIDUAL`` with its names in parts, its name in the original script,
   its aliases, dates of birth and nationalities.
+- **INTERPOL's public red notices** saved as JSON (no network): a page of the
+  public list (``_embedded.notices``), one notice's detail, or an array of
+  either; each notice's ``forename`` and ``name``, ``date_of_birth``
+  (``YYYY/MM/DD`` or ``YYYY``), ``nationalities`` and ``entity_id``.
 
 Reading is all or nothing: the first problem stops it with the file, the
 line (or record) and the field, so a list is never half imported.
@@ -62,19 +66,23 @@ def read_list(path: Path, kind: str = "auto") -> Read:
 
 
 def read_stream(fh: IO[bytes], source: str, kind: str) -> Read:
-    """A watchlist from an open file (an upload): ``kind`` is csv, ftm or un."""
+    """A watchlist from an open file (an upload): ``kind`` is csv, ftm, un or interpol."""
     if kind == "csv":
         return read_csv(fh, source)
     if kind == "ftm":
         return read_ftm(fh, source)
     if kind == "un":
         return read_un(fh, source)
-    raise ListError(f"{source}: unknown kind of list {kind!r} (csv, ftm or un)")
+    if kind == "interpol":
+        return read_interpol(fh, source)
+    raise ListError(f"{source}: unknown kind of list {kind!r} (csv, ftm, un or interpol)")
 
 
 def kind_of(filename: str, head: bytes) -> str:
     """The kind of a list from its name and first bytes: XML is the UN's, JSON lines FollowTheMoney."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if b'"entity_id"' in head or b'"_embedded"' in head or text.startswith(b"["):
+        return "interpol"
     if text.startswith(b"<"):
         return "un"
     if text.startswith(b"{") or Path(filename).suffix in (".jsonl", ".ndjson", ".json"):
@@ -263,3 +271,57 @@ def _un_individual(read: Read, element: Element, source: str) -> None:
             read,
             Entry(ref, _name(name, f"{where}: name"), births[0] if births else "", nationalities, source),
         )
+
+
+MAX_JSON_BYTES = 200 * 1024 * 1024
+
+
+def read_interpol(fh: IO[bytes], source: str) -> Read:
+    """INTERPOL's public red notices saved as one JSON document (see the module's notes)."""
+    raw = fh.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
+        raise ListError(f"{source}: larger than {MAX_JSON_BYTES // (1024 * 1024)} MB")
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ListError(f"{source}: not JSON ({exc.__class__.__name__})") from None
+    pages = data if isinstance(data, list) else [data]
+    read = Read()
+    for number, page in enumerate(pages, 1):
+        where = f"{source}: item {number}"
+        if not isinstance(page, dict):
+            raise ListError(f"{where}: not a notice or a page of notices")
+        embedded = page.get("_embedded")
+        notices = embedded.get("notices") if isinstance(embedded, dict) and "notices" in embedded else [page]
+        if not isinstance(notices, list):
+            raise ListError(f"{where}: _embedded.notices: must be a list")
+        for k, notice in enumerate(notices):
+            _interpol_notice(read, notice, f"{where}: notice {k + 1}")
+    return read
+
+
+def _interpol_notice(read: Read, notice: Any, where: str) -> None:
+    if not isinstance(notice, dict):
+        raise ListError(f"{where}: not a notice")
+    read.records += 1
+    ref = str(notice.get("entity_id") or "").strip()
+    if not ref:
+        raise ListError(f"{where}: entity_id: missing")
+    where = f"{where} ({ref[:20]})"
+    parts = []
+    for key in ("forename", "name"):
+        value = notice.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ListError(f"{where}: {key}: must be text")
+        if value and value.strip():
+            parts.append(value)
+    name = _name(" ".join(parts), f"{where}: name")
+    born = notice.get("date_of_birth")
+    if born is not None and not isinstance(born, str):
+        raise ListError(f"{where}: date_of_birth: must be text")
+    birth = _birth((born or "").replace("/", "-")[:10], f"{where}: date_of_birth")
+    nationalities = notice.get("nationalities") or []
+    nationalities = countries(
+        _strings(nationalities, f"{where}: nationalities"), f"{where}: nationalities", strict=False
+    )
+    _add(read, Entry(ref, name, birth, nationalities, "INTERPOL red notice"))

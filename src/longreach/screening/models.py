@@ -29,11 +29,12 @@ class Watchlist(models.Model):
         CSV = "csv", _("CSV")
         FTM = "ftm", _("FollowTheMoney JSON lines (OpenSanctions)")
         UN = "un", _("UN Security Council consolidated list (XML)")
+        INTERPOL = "interpol", _("INTERPOL public red notices (JSON saved from its public list)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
     compartment = models.ForeignKey("accounts.Compartment", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=4, choices=Kind.choices)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
     title = SealedTextField()
     source = SealedTextField(blank=True)  # where the file came from: an address, an organisation
     listed_on = models.DateField(null=True, blank=True)  # the date of the list as its publisher gives it
