@@ -150,7 +150,10 @@ def main(argv: list[str]) -> int:
         "--watchlist", type=Path, required=True, action="append", help="CSV, FtM JSON lines or UN XML"
     )
     screen.add_argument(
-        "--kind", choices=("auto", "csv", "ftm", "un", "interpol"), default="auto", help="the watchlists' format"
+        "--kind",
+        choices=("auto", "csv", "ftm", "un", "interpol"),
+        default="auto",
+        help="the watchlists' format",
     )
     screen.add_argument(
         "--threshold", type=float, default=score.THRESHOLD, help="score from which a name is a hit"

@@ -58,7 +58,9 @@ class ListImport:
 
 def _read(fh: IO[bytes], source: str, kind: str) -> Read:
     if kind not in Watchlist.Kind.values:
-        raise ScreeningError(_("%(kind)s is not a kind of list (csv, ftm, un or interpol)") % {"kind": kind[:20]})
+        raise ScreeningError(
+            _("%(kind)s is not a kind of list (csv, ftm, un or interpol)") % {"kind": kind[:20]}
+        )
     try:
         read = read_stream(fh, source, kind)
     except ListError as exc:

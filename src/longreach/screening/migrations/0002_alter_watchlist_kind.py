@@ -4,15 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('screening', '0001_initial'),
+        ("screening", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='watchlist',
-            name='kind',
-            field=models.CharField(choices=[('csv', 'CSV'), ('ftm', 'FollowTheMoney JSON lines (OpenSanctions)'), ('un', 'UN Security Council consolidated list (XML)'), ('interpol', 'INTERPOL public red notices (JSON saved from its public list)')], max_length=10),
+            model_name="watchlist",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("csv", "CSV"),
+                    ("ftm", "FollowTheMoney JSON lines (OpenSanctions)"),
+                    ("un", "UN Security Council consolidated list (XML)"),
+                    ("interpol", "INTERPOL public red notices (JSON saved from its public list)"),
+                ],
+                max_length=10,
+            ),
         ),
     ]
