@@ -55,6 +55,7 @@ bench: $(VENV)/.installed-bench
 	LONGREACH_MODE=test $(BIN)/python benchmarks/vault.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/messages.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/names.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/dedup.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
