@@ -168,7 +168,7 @@ def test_a_batch_is_screened_reviewed_and_exported(cast: Any, client_for: Any) -
     )
     assert "row 99 is not in this screening" in missing.content.decode()
     export = c.get(f"/screening/{screening.code}/export.csv")
-    body = b"".join(export.streaming_content).decode("utf-8-sig")
+    body = export.content.decode("utf-8-sig")
     lines = list(csv.DictReader(io.StringIO(body)))
     matched = next(line for line in lines if line["hit_ref"] == "UN-2")
     assert matched["decision"] == "match" and matched["reason"] == "same passport number"

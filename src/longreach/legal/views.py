@@ -18,7 +18,6 @@ from longreach.accounts import access
 from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.audit.services import record_viewed
-from longreach.core.downloads import attachment
 from longreach.geo import countries
 from longreach.legal import calendar, selectors, services
 from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer
@@ -239,7 +238,7 @@ def matter_review(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @staff_view("case.read")
-def calendar_ics(request: HttpRequest) -> Any:
+def calendar_ics(request: HttpRequest) -> HttpResponse:
     """The open deadlines of the user's assigned cases as an .ics file (codes and sources only)."""
     user = staff_user(request)
     entries = []
@@ -255,5 +254,8 @@ def calendar_ics(request: HttpRequest) -> Any:
                 description=rule.source if rule else _("Typed in by a user; no sourced rule."),
             )
         )
-    body = calendar.ics(entries, now=timezone.now())
-    return attachment([body], "longreach-deadlines.ics", size=len(body))
+    response = HttpResponse(
+        calendar.ics(entries, now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="longreach-deadlines.ics"'
+    return response

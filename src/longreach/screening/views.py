@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +28,6 @@ from longreach.accounts.errors import ServiceError
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import record_viewed
-from longreach.core.downloads import attachment
 from longreach.core.uploads import EncryptedUpload, EncryptingUploadHandler, describe
 from longreach.names import score as scoring
 from longreach.names.lists import ListError, kind_of, read_csv
@@ -233,12 +231,13 @@ def screening_ask(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @staff_view("screening.run")
-def screening_export(request: HttpRequest, code: str) -> HttpResponseBase:
+def screening_export(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     screening = selectors.screening_for_user(user=user, code=code)
     body = selectors.export_csv(user=user, screening=screening).encode("utf-8-sig")
     record_viewed(user, screening, "screening", event=Event.RECORDS_EXPORTED)
-    response = attachment([body], f"screening-{screening.code}.csv", size=len(body))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="screening-{screening.code}.csv"'
     return response
 
 
