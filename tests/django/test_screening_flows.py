@@ -282,17 +282,19 @@ def test_the_commands_import_list_refresh_retire_and_screen(cast: Any, tmp_path:
     run("watchlist", "import", str(listed), "--compartment", "demo-a", "--title", "UN", *who, stdin=stdin)
     code = Watchlist.objects.get().code
     assert code in run("watchlist", "list", *who, stdin=stdin)
+    Watchlist.objects.filter(code=code).update(code="-dash-first")  # a code may start with "-"
+    code = "-dash-first"
     assert "0 added, 0 removed; now version 2" in run(
-        "watchlist", "refresh", code, str(listed), *who, stdin=stdin
+        "watchlist", "refresh", f"--list={code}", str(listed), *who, stdin=stdin
     )
     batch = tmp_path / "batch.csv"
     batch.write_text(BATCH_CSV, encoding="utf-8")
-    out = run("screen", str(batch), "--compartment", "demo-a", "--watchlist", code, *who, stdin=stdin)
+    out = run("screen", str(batch), "--compartment", "demo-a", f"--watchlist={code}", *who, stdin=stdin)
     rows = {r["id"]: r for r in (json.loads(line) for line in out.splitlines())}
     assert rows["a2"]["hits"][0]["ref"] == "UN-2" and rows["a2"]["hits"][0]["why"]["pairs"]
     assert Screening.objects.count() == 1  # kept, to be reviewed in the browser
     with pytest.raises(CommandError, match="need --compartment"):
-        run("screen", str(batch), "--watchlist", code, *who, stdin=stdin)
+        run("screen", str(batch), f"--watchlist={code}", *who, stdin=stdin)
     with pytest.raises(CommandError, match="no current watchlist NOPE"):
         run("screen", str(batch), "--compartment", "demo-a", "--watchlist", "NOPE", *who, stdin=stdin)
     with pytest.raises(CommandError, match="line 2: birth_date"):
@@ -302,12 +304,12 @@ def test_the_commands_import_list_refresh_retire_and_screen(cast: Any, tmp_path:
     with pytest.raises(CommandError, match="no compartment 'demo-b'"):
         run("watchlist", "import", str(listed), "--compartment", "demo-b", "--title", "x", *who, stdin=stdin)
     with pytest.raises(CommandError, match="not a date"):
-        run("watchlist", "refresh", code, str(listed), "--listed-on", "soon", *who, stdin=stdin)
-    assert "retired" in run("watchlist", "retire", code, *who, stdin=stdin)
+        run("watchlist", "refresh", f"--list={code}", str(listed), "--listed-on", "soon", *who, stdin=stdin)
+    assert "retired" in run("watchlist", "retire", f"--list={code}", *who, stdin=stdin)
     with pytest.raises(CommandError, match="retired"):
-        run("watchlist", "refresh", code, str(listed), *who, stdin=stdin)
+        run("watchlist", "refresh", f"--list={code}", str(listed), *who, stdin=stdin)
     with pytest.raises(CommandError, match="no watchlist 'NOPE'"):
-        run("watchlist", "retire", "NOPE", *who, stdin=stdin)
+        run("watchlist", "retire", "--list=NOPE", *who, stdin=stdin)
 
 
 def test_the_api_screens_keeps_reads_and_reviews(cast: Any, client_for: Any, api: Any) -> None:

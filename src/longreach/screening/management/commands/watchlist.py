@@ -38,13 +38,14 @@ class Command(BaseCommand):
             "--listed-on", default="", help="the list's date as its publisher gives it (YYYY-MM-DD)"
         )
         imp.add_argument("--dry-run", action="store_true")
+        # Codes may start with "-": give them as --list=CODE (with the = sign).
         ref = sub.add_parser("refresh", parents=[common], help="replace a list's names from a newer file")
-        ref.add_argument("code")
+        ref.add_argument("--list", dest="code", required=True, help="the list's code, as --list=CODE")
         ref.add_argument("file", type=Path)
         ref.add_argument("--listed-on", default="")
         ref.add_argument("--dry-run", action="store_true")
         ret = sub.add_parser("retire", parents=[common], help="stop offering a list for screening")
-        ret.add_argument("code")
+        ret.add_argument("--list", dest="code", required=True, help="the list's code, as --list=CODE")
         sub.add_parser("list", parents=[common], help="the lists you may use")
 
     def handle(self, *args: Any, **opts: Any) -> None:
