@@ -66,6 +66,21 @@ def names_of(record: Person | Organisation) -> list[str]:
     return names
 
 
+def best_match(mine: Iterable[str], record: Person | Organisation) -> tuple[scoring.Match, str] | None:
+    """The best-scoring pair of one of ``mine`` with one of the record's names (opened in the caller's
+    keys), and the record's name it was; None when no pair can be compared."""
+    best: tuple[scoring.Match, str] | None = None
+    for name in mine:
+        for theirs in names_of(record):
+            try:
+                found = scoring.compare(name, theirs)
+            except NameError_:
+                continue
+            if best is None or found.score > best[0].score:
+                best = (found, theirs)
+    return best
+
+
 def index(record: Person | Organisation) -> int:
     """Replace a record's tokens with those of its current names; the number written."""
     field = "person" if isinstance(record, Person) else "organisation"
@@ -158,15 +173,8 @@ def likely_same_people(*, user: User, person: Person, limit: int = 10) -> Likely
             if other.pk in same_ids or len(their_parts[other.pk]) >= min(2, most_parts):
                 elsewhere += 1  # see _met_on_both_sides
             continue
-        best: scoring.Match | None = None
-        for mine in names_of(person):
-            for theirs in names_of(other):
-                try:
-                    found_match = scoring.compare(mine, theirs)
-                except NameError_:
-                    continue
-                if best is None or found_match.score > best.score:
-                    best = found_match
+        paired = best_match(names_of(person), other)
+        best = paired[0] if paired else None
         why = list(same_ids.get(other.pk, ()))
         value = best.score if best is not None else 0.0
         if best is not None and best.match:
@@ -257,16 +265,9 @@ def screen_perpetrators(
                 if len(their_parts[(kind, record.pk)]) >= min(2, len(analysed.weighty)):
                     hidden.append(Hidden(kind, record.pk, record.compartment_id))
                 continue
-            best: scoring.Match | None = None
-            for theirs in names_of(record):
-                try:
-                    found = scoring.compare_names(analysed, analyse(theirs))
-                except NameError_:
-                    continue
-                if best is None or found.score > best.score:
-                    best = found
-            if best is None or best.score < threshold:
+            paired = best_match([name], record)
+            if paired is None or paired[0].score < threshold:
                 continue
-            hits.append(RegistryHit(record.code, kind, best.score, best))
+            hits.append(RegistryHit(record.code, kind, paired[0].score, paired[0]))
     hits.sort(key=lambda h: (-h.score, h.code))
     return RegistryScreen(tuple(hits[:limit]), tuple(hidden))

@@ -17,8 +17,6 @@ from django.db.models import QuerySet
 
 from longreach.accounts import access
 from longreach.accounts.models import User
-from longreach.names import score as scoring
-from longreach.names.parse import NameError_
 from longreach.registry import name_tokens
 from longreach.registry.models import Organisation, Person
 from longreach.registry.tabular import write
@@ -107,16 +105,8 @@ def _record_view(user: User, hit: dict[str, Any], readable: set[Any]) -> tuple[b
     record = model.objects.filter(code=hit.get("code", "")).first()
     if record is None or record.compartment_id not in readable:
         return False, "", {}
-    best: scoring.Match | None = None
-    best_name = ""
-    for theirs in name_tokens.names_of(record):
-        try:
-            found = scoring.compare(str(hit.get("screened_as", "")), theirs)
-        except NameError_:
-            continue
-        if best is None or found.score > best.score:
-            best, best_name = found, theirs
-    return True, best_name, best.as_dict() if best else {}
+    paired = name_tokens.best_match([str(hit.get("screened_as", ""))], record)
+    return True, (paired[1] if paired else ""), (paired[0].as_dict() if paired else {})
 
 
 def screening_rows(*, user: User, screening: Screening, only_hits: bool = True) -> list[RowView]:
