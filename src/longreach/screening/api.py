@@ -19,7 +19,6 @@ from longreach.names.lists import ListError, countries
 from longreach.registry import services as registry
 from longreach.registry.api import ErrorOut, InvalidOut, TextIn
 from longreach.screening import selectors, services
-from longreach.screening.models import Screening
 
 router = Router(tags=["screening"])
 PARTIAL_DATE = r"^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?)?$"
@@ -93,42 +92,6 @@ def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined,no-any-return]
 
 
-def _kept_rows(user: User, screening: Screening) -> list[dict[str, Any]]:
-    rows = []
-    for view in selectors.screening_rows(user=user, screening=screening, only_hits=False):
-        hits = []
-        for h in view.hits:
-            if not h.readable:
-                hits.append(
-                    {"source": "registry", "score": h.hit["score"], "readable": False, "key": h.hit["key"]}
-                )
-                continue
-            hits.append(
-                {
-                    "source": h.hit["source"],
-                    "code": h.hit.get("code", ""),
-                    "kind": h.hit.get("kind", ""),
-                    "ref": h.hit.get("ref", ""),
-                    "name": h.name,
-                    "score": h.hit["score"],
-                    "why": h.why,
-                    "adjustments": h.hit.get("adjustments", []),
-                    "decision": h.decision,
-                    "key": h.hit["key"],
-                }
-            )
-        rows.append(
-            {
-                "row": view.number,
-                "id": view.row["ref"],
-                "name": view.row["names"][0],
-                "hits": hits,
-                "elsewhere": view.row["elsewhere"],
-            }
-        )
-    return rows
-
-
 @router.post(
     "/screenings",
     response={200: ScreeningOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut},
@@ -183,7 +146,7 @@ def screening_create(request: HttpRequest, payload: ScreeningIn) -> dict[str, An
         registry=payload.registry,
         threshold=payload.threshold,
     )
-    return {"screening": screening.code, "results": _kept_rows(user, screening)}
+    return {"screening": screening.code, "results": selectors.rows_out(user=user, screening=screening)}
 
 
 @router.get("/screenings/{code}", response={200: ScreeningOut, 401: ErrorOut, 404: ErrorOut})
@@ -191,7 +154,7 @@ def screening_read(request: HttpRequest, code: str) -> dict[str, Any]:
     user = _user(request)
     screening = selectors.screening_for_user(user=user, code=code)
     record_viewed(user, screening, "screening")
-    return {"screening": screening.code, "results": _kept_rows(user, screening)}
+    return {"screening": screening.code, "results": selectors.rows_out(user=user, screening=screening)}
 
 
 @router.post(

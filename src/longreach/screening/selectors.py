@@ -202,3 +202,41 @@ def export_csv(*, user: User, screening: Screening) -> str:
             )
     write(lines, EXPORT_COLUMNS, out)
     return out.getvalue()
+
+
+def rows_out(*, user: User, screening: Screening) -> list[dict[str, Any]]:
+    """Every row as plain data for the API and the command: a record the viewer may not read is given
+    by neither name nor code."""
+    rows = []
+    for view in screening_rows(user=user, screening=screening, only_hits=False):
+        hits = []
+        for h in view.hits:
+            if not h.readable:
+                hits.append(
+                    {"source": "registry", "score": h.hit["score"], "readable": False, "key": h.hit["key"]}
+                )
+                continue
+            hits.append(
+                {
+                    "source": h.hit["source"],
+                    "code": h.hit.get("code", ""),
+                    "kind": h.hit.get("kind", ""),
+                    "ref": h.hit.get("ref", ""),
+                    "name": h.name,
+                    "score": h.hit["score"],
+                    "why": h.why,
+                    "adjustments": h.hit.get("adjustments", []),
+                    "decision": h.decision,
+                    "key": h.hit["key"],
+                }
+            )
+        rows.append(
+            {
+                "row": view.number,
+                "id": view.row["ref"],
+                "name": view.row["names"][0],
+                "hits": hits,
+                "elsewhere": view.row["elsewhere"],
+            }
+        )
+    return rows

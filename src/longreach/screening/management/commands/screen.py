@@ -97,26 +97,7 @@ class Command(BaseCommand):
             workers=0,  # a command: the lists are screened on every CPU
         )
         print(f"kept as screening {screening.code} in {compartment.slug}", file=sys.stderr)
-        rows = []
-        for view in selectors.screening_rows(user=user, screening=screening, only_hits=False):
-            hits = []
-            for h in view.hits:
-                shown = {k: v for k, v in h.hit.items() if k not in ("why", "key")}
-                if h.readable:
-                    shown |= {"name": h.name, "why": h.why}
-                else:
-                    shown = {"source": "registry", "score": h.hit["score"], "readable": False}
-                hits.append(shown)
-            rows.append(
-                {
-                    "id": view.row["ref"],
-                    "name": view.row["names"][0],
-                    "names": view.row["names"],
-                    "hits": hits,
-                    "elsewhere": view.row["elsewhere"],
-                }
-            )
-        return rows
+        return selectors.rows_out(user=user, screening=screening)
 
     def _write(self, rows: list[dict[str, Any]], as_csv: bool) -> None:
         if not as_csv:
