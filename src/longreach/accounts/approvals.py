@@ -21,6 +21,7 @@ MEMBERSHIP_ADD = "membership.add"
 BULK_EXPORT = "export.bulk"
 VAULT_EXPORT = "vault.export"
 VAULT_DELETE = "vault.delete"
+LEGAL_REFERRAL = "legal.referral"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ class LegalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from longreach.legal import selectors
+        # services registers the two-person kind legal.referral before any approval is decided.
+        from longreach.legal import selectors, services  # noqa: F401
         from longreach.registry import sections
 
         sections.register(

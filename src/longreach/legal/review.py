@@ -28,6 +28,13 @@ class Question:
     id: str
     text: str
     supports: str  # the answer that supports the ground: yes or no
+    # What a filing asserts when the answer supports the ground, in English and French (the CCF's
+    # working languages the documents are drafted in); the question itself when none is given.
+    claim: str = ""
+    claim_fr: str = ""
+
+    def claim_in(self, language: str) -> str:
+        return (self.claim_fr if language == "fr" else self.claim) or self.claim or self.text
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,15 @@ class Ground:
     needs: int
     applies_to: frozenset[str]
     questions: tuple[Question, ...]
+    named: str = ""  # the rule by its name, as a memo cites it: "Article 3 of INTERPOL's Constitution"
+    title_fr: str = ""
+    named_fr: str = ""
+
+    def title_in(self, language: str) -> str:
+        return (self.title_fr if language == "fr" else "") or self.title
+
+    def named_in(self, language: str) -> str:
+        return (self.named_fr if language == "fr" else self.named) or self.named or self.citation
 
 
 @dataclass(frozen=True)
@@ -65,7 +81,18 @@ def _ground(gid: str, data: object, where: str) -> Ground:
             raise ReviewRulesError(f"{where}: [{gid}] questions[{k}]: id, text and supports are required")
         if q["supports"] not in ("yes", "no"):
             raise ReviewRulesError(f"{where}: [{gid}] questions[{k}].supports: 'yes' or 'no'")
-        questions.append(Question(f"{gid}.{q['id']}", q["text"], q["supports"]))
+        for optional in ("claim", "claim_fr"):
+            if not isinstance(q.get(optional, ""), str):
+                raise ReviewRulesError(f"{where}: [{gid}] questions[{k}].{optional}: text")
+        questions.append(
+            Question(
+                f"{gid}.{q['id']}",
+                q["text"],
+                q["supports"],
+                q.get("claim", "").strip(),
+                q.get("claim_fr", "").strip(),
+            )
+        )
     if len({q.id for q in questions}) != len(questions):
         raise ReviewRulesError(f"{where}: [{gid}] questions: two with one id")
     needs = data.get("needs", 1)
@@ -74,6 +101,9 @@ def _ground(gid: str, data: object, where: str) -> Ground:
     applies = data.get("applies_to", [])
     if not isinstance(applies, list) or not all(isinstance(a, str) for a in applies):
         raise ReviewRulesError(f"{where}: [{gid}] applies_to: a list of matter kinds")
+    for optional in ("named", "title_fr", "named_fr"):
+        if not isinstance(data.get(optional, ""), str):
+            raise ReviewRulesError(f"{where}: [{gid}] {optional}: text")
     return Ground(
         gid,
         data["title"].strip(),
@@ -82,6 +112,9 @@ def _ground(gid: str, data: object, where: str) -> Ground:
         needs,
         frozenset(applies),
         tuple(questions),
+        data.get("named", "").strip(),
+        data.get("title_fr", "").strip(),
+        data.get("named_fr", "").strip(),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +20,7 @@ from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.audit.services import record_viewed
 from longreach.geo import countries
-from longreach.legal import calendar, selectors, services
+from longreach.legal import calendar, documents, selectors, services
 from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, ReviewAnswer
 from longreach.legal.validation import MatterInput
 from longreach.registry.fields import RecordInvalid
@@ -259,3 +260,131 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="longreach-deadlines.ics"'
     return response
+
+
+# Documents ------------------------------------------------------------------------------------------
+
+
+def _pdf_response(drafted: services.Drafted) -> HttpResponse:
+    assert drafted.pdf is not None
+    response = HttpResponse(drafted.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{drafted.filename}"'
+    return response
+
+
+def _documents_context(request: HttpRequest, matter: LegalMatter, **extra: Any) -> dict[str, Any]:
+    return {
+        "m": matter,
+        "languages": settings.LANGUAGES,
+        "has_client": matter.case.client_id is not None,
+        "may_name": access.may(staff_user(request), "identity.reveal", matter.compartment_id),
+        "posted": request.POST,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("case.read")
+def documents_page(request: HttpRequest, code: str) -> HttpResponse:
+    """Draft a CCF request, a memo or a case summary: shown here for review, or as PDF to file."""
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    if request.method == "GET":
+        return render(request, "legal/documents.html", _documents_context(request, matter))
+    try:
+        drafted = services.document_draft(
+            user=user,
+            matter=matter,
+            kind=request.POST.get("document", ""),
+            language=request.POST.get("language", ""),
+            as_pdf=request.POST.get("format") == "pdf",
+            name_client=bool(request.POST.get("name_client")),
+            reason=request.POST.get("reason", ""),
+            requests=request.POST.getlist("requests"),
+        )
+    except RecordInvalid as exc:
+        context = _documents_context(request, matter, errors=[f"{e.path}: {e.message}" for e in exc.errors])
+        return render(request, "legal/documents.html", context, status=400)
+    except (NotAllowed, ServiceError) as exc:
+        return render(
+            request,
+            "legal/documents.html",
+            _documents_context(request, matter, errors=[str(exc)]),
+            status=400,
+        )
+    if drafted.pdf is not None:
+        return _pdf_response(drafted)
+    return render(
+        request,
+        "legal/documents.html",
+        _documents_context(
+            request, matter, drafted=drafted, bidi=drafted.language in settings.LANGUAGES_BIDI
+        ),
+    )
+
+
+def _referral_context(request: HttpRequest, matter: LegalMatter, **extra: Any) -> dict[str, Any]:
+    user = staff_user(request)
+    return {
+        "m": matter,
+        "consents": list(selectors.referral_consents(matter)),
+        "referral_types": services.referral_types(),
+        "parts": documents.SHAREABLE,
+        "identity_parts": documents.IDENTITY_PARTS,
+        "languages": settings.LANGUAGES,
+        "approved": selectors.referral_approvals(user=user, matter=matter),
+        "posted": request.POST,
+        "posted_parts": request.POST.getlist("share"),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@staff_view("case.write")
+def referral_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A referral packet: the client's consent chosen, the parts they agreed to share; a preview, a
+    request for a lead's approval when the packet names them, and the release."""
+    user = staff_user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    if request.method == "GET":
+        return render(request, "legal/referral.html", _referral_context(request, matter))
+    step = request.POST.get("step", "preview")
+    try:
+        ask = services.referral_check(
+            matter=matter,
+            consent_code=request.POST.get("consent", ""),
+            referral_type=request.POST.get("referral_type", ""),
+            parts=request.POST.getlist("share"),
+        )
+        if step == "request":
+            action = services.referral_request(user=user, matter=matter, ask=ask)
+            flash.success(
+                request,
+                _("Request %(code)s is waiting for a lead's approval; release the packet here once approved.")
+                % {"code": action.code},
+            )
+            return redirect("legal_referral", code=matter.code)
+        drafted = services.referral_release(
+            user=user,
+            matter=matter,
+            ask=ask,
+            language=request.POST.get("language", ""),
+            approval=request.POST.get("approval", ""),
+            preview=step != "release",
+        )
+    except RecordInvalid as exc:
+        context = _referral_context(request, matter, errors=[f"{e.path}: {e.message}" for e in exc.errors])
+        return render(request, "legal/referral.html", context, status=400)
+    except (NotAllowed, ServiceError) as exc:
+        return render(
+            request, "legal/referral.html", _referral_context(request, matter, errors=[str(exc)]), status=400
+        )
+    if drafted.pdf is not None:
+        return _pdf_response(drafted)
+    return render(
+        request,
+        "legal/referral.html",
+        _referral_context(
+            request, matter, drafted=drafted, ask=ask, bidi=drafted.language in settings.LANGUAGES_BIDI
+        ),
+    )

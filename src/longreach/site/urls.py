@@ -46,6 +46,8 @@ urlpatterns = [
     path("legal/<str:code>/", legal.matter_detail, name="legal_matter"),
     path("legal/<str:code>/edit/", legal.matter_edit, name="legal_matter_edit"),
     path("legal/<str:code>/review/", legal.matter_review, name="legal_matter_review"),
+    path("legal/<str:code>/documents/", legal.documents_page, name="legal_documents"),
+    path("legal/<str:code>/referral/", legal.referral_page, name="legal_referral"),
     path("legal/<str:code>/proceedings/", legal.proceeding_add, name="legal_proceeding_add"),
     path("legal/proceedings/<str:code>/events/", legal.event_add, name="legal_event_add"),
     path(

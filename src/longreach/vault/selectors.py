@@ -94,6 +94,27 @@ def custody_entries(item: EvidenceItem) -> QuerySet[AuditEntry]:
     ).order_by("index")
 
 
+def custody_of_items(items: list[EvidenceItem]) -> dict[str, list[AuditEntry]]:
+    """Each item's custody events in ledger order, in one query (for documents that list many)."""
+    found: dict[str, list[AuditEntry]] = {item.code: [] for item in items}
+    for entry in AuditEntry.objects.filter(
+        object_type="evidence", object_code__in=list(found), event__startswith="custody."
+    ).order_by("index"):
+        found[entry.object_code].append(entry)
+    return found
+
+
+def link_targets(items: list[EvidenceItem]) -> dict[str, list[str]]:
+    """The codes of the case, incidents, acts and sources each item is linked to."""
+    found: dict[str, list[str]] = {item.code: [] for item in items}
+    rows = EvidenceLink.objects.filter(item__in=items).values_list(
+        "item__code", "case__code", "incident__code", "act__code", "source__code"
+    )
+    for item_code, *targets in rows.order_by("created_at"):
+        found[item_code] += [t for t in targets if t]
+    return found
+
+
 @dataclass(frozen=True)
 class ProvenEvent:
     entry: AuditEntry
