@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LONGREACH_MODE ?= demo
 
-.PHONY: run test bench lint chromium clean-demo help
+.PHONY: run test bench lint chromium pdf-tools clean-demo help
 
 help:
 	@echo "make run    install into .venv (first time), create the demo organisation, serve on http://127.0.0.1:8000/"
@@ -38,7 +38,17 @@ chromium:
 	  else echo "Browser tests need Debian's Chromium: sudo apt-get install -y chromium"; exit 1; fi; \
 	fi
 
-test: $(VENV)/.installed-test chromium
+# Documents are laid out as PDF with the system's fonts: Noto for Latin, Cyrillic and the Arabic script
+# (Uyghur, Arabic, Persian), WenQuanYi for Han; poppler's pdftoppm turns pages into images to check them.
+PDF_PACKAGES := fonts-noto-core fonts-wqy-microhei poppler-utils
+pdf-tools:
+	@if ! fc-list : family 2>/dev/null | grep -q "WenQuanYi Micro Hei" || ! fc-list : family | grep -q "Noto Naskh Arabic" || ! command -v pdftoppm >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES) >/dev/null); \
+	  else echo "PDF documents need fonts and poppler: sudo apt-get install -y $(PDF_PACKAGES)"; exit 1; fi; \
+	fi
+
+test: $(VENV)/.installed-test chromium pdf-tools
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
