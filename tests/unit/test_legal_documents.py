@@ -120,14 +120,11 @@ def test_an_organisations_grounds_without_filing_words_fall_back(tmp_path: Path)
     assert ground.named_in("en") == "C" and ground.title_in("fr") == "T"
     assert ground.questions[0].claim_in("fr") == "Q?"
     path = tmp_path / "named.toml"  # grounds() keeps what it read per path
-    path.write_text(
-        '[g]\ntitle = "T"\ncitation = "C"\nnamed = 3\n[[g.questions]]\nid = "q"\ntext = "Q"\nsupports = "no"\n'
-    )
+    question = '[[g.questions]]\nid = "q"\ntext = "Q"\nsupports = "no"\n'
+    path.write_text('[g]\ntitle = "T"\ncitation = "C"\nnamed = 3\n' + question)
     with pytest.raises(review.ReviewRulesError, match=r"\[g\] named: text"):
         review.grounds(path)
     path = tmp_path / "claim.toml"
-    path.write_text(
-        '[g]\ntitle = "T"\ncitation = "C"\n[[g.questions]]\nid = "q"\ntext = "Q"\nsupports = "no"\nclaim = []\n'
-    )
+    path.write_text('[g]\ntitle = "T"\ncitation = "C"\n' + question + "claim = []\n")
     with pytest.raises(review.ReviewRulesError, match=r"questions\[0\].claim: text"):
         review.grounds(path)
