@@ -284,3 +284,45 @@ def test_fifty_exhibits_make_one_document(cast: Any, client_for: Any, matter: An
     text = text_of(PdfReader(io.BytesIO(drafted.pdf)))
     assert all(item.sha256[:16] in text for item in items)
     assert MATTER["interpol_ref"] in text
+
+
+def test_the_matter_form_links_the_cases_evidence_as_exhibits(
+    cast: Any, client_for: Any, matter: Any
+) -> None:
+    c = client_for("analyst")
+    matter.evidence.clear()
+    item = keep(cast, "analyst", matter.case, "statement.txt", b"a witness statement")
+    form = c.get(f"/legal/{matter.code}/edit/").content.decode()
+    assert f'name="evidence" value="{item.code}"' in form
+    c.post(f"/legal/{matter.code}/edit/", {**MATTER, "evidence": [item.code]})
+    assert list(matter.evidence.values_list("code", flat=True)) == [item.code]
+    r = c.post(f"/legal/{matter.code}/edit/", {**MATTER, "evidence": ["E-NOTMINE1"]})
+    assert r.status_code == 400 and "evidence" in r.content.decode()
+    assert list(matter.evidence.values_list("code", flat=True)) == [item.code]  # nothing lost
+
+
+def test_the_api_gives_the_memo_as_pdf_scoped_and_checked(
+    cast: Any, api: Any, client: Any, matter: Any
+) -> None:
+    from django.test import Client
+
+    c = Client()
+    r = c.get(f"/api/v1/legal-matters/{matter.code}/memo.pdf", **api("analyst"))
+    text = text_of(pdf_of(r))
+    assert "Article 3 of INTERPOL" in text and NAME not in text
+    read = c.get(f"/api/v1/legal-matters/{matter.code}", **api("analyst")).json()
+    assert sorted(read["evidence"]) == sorted(matter.evidence.values_list("code", flat=True))
+    french = c.get(f"/api/v1/legal-matters/{matter.code}/ccf-request.pdf?language=fr", **api("analyst"))
+    assert "Commission de contrôle" in text_of(pdf_of(french))
+    named = c.get(f"/api/v1/legal-matters/{matter.code}/summary.pdf?reason=For+the+lawyer", **api("analyst"))
+    assert NAME in text_of(pdf_of(named)) and Reveal.objects.count() == 1
+    for path, status in (
+        (f"/api/v1/legal-matters/{matter.code}/affidavit.pdf", 422),
+        (f"/api/v1/legal-matters/{matter.code}/memo.pdf?language=fr", 422),
+        (f"/api/v1/legal-matters/{matter.code}/memo.pdf?reason=no", 422),
+        (f"/api/v1/legal-matters/{matter.code}/referral.pdf", 400),
+        ("/api/v1/legal-matters/L-NOTHERE/memo.pdf", 404),
+    ):
+        assert c.get(path, **api("analyst")).status_code == status, path
+    assert c.get(f"/api/v1/legal-matters/{matter.code}/memo.pdf", **api("analyst2")).status_code == 404
+    assert c.get(f"/api/v1/legal-matters/{matter.code}/memo.pdf").status_code == 401

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from longreach.accounts.models import User
@@ -25,6 +25,11 @@ router = Router(tags=["legal"])
 class MatterIn(MatterInput):
     incidents: list[str] = Field(
         default_factory=list, max_length=200, description="codes of the case's incidents"
+    )
+    evidence: list[str] = Field(
+        default_factory=list,
+        max_length=500,
+        description="codes of evidence items of the compartment the matter rests on (its exhibits)",
     )
 
 
@@ -65,6 +70,7 @@ class MatterOut(Schema):
     status: str
     notes: str
     incidents: list[str]
+    evidence: list[str]
     proceedings: list[ProceedingOut]
     deadlines: list[DeadlineOut]
 
@@ -105,6 +111,7 @@ def _matter_out(matter: LegalMatter) -> dict[str, Any]:
         "status": matter.status,
         "notes": matter.notes,
         "incidents": sorted(matter.incidents.values_list("code", flat=True)),
+        "evidence": sorted(matter.evidence.values_list("code", flat=True)),
         "proceedings": [
             {
                 "code": p.code,
@@ -163,8 +170,10 @@ def matter_read(request: HttpRequest, code: str) -> dict[str, Any]:
 def matter_create(request: HttpRequest, code: str, payload: MatterIn) -> Any:
     user = _user(request)
     case = case_for_user(user=user, code=code)
-    data = payload.model_dump(exclude={"incidents"})
-    matter = services.matter_create(user=user, case=case, data=data, incidents=payload.incidents)
+    data = payload.model_dump(exclude={"incidents", "evidence"})
+    matter = services.matter_create(
+        user=user, case=case, data=data, incidents=payload.incidents, evidence=payload.evidence
+    )
     return Status(201, _matter_out(matter))
 
 
@@ -175,8 +184,10 @@ def matter_create(request: HttpRequest, code: str, payload: MatterIn) -> Any:
 def matter_update(request: HttpRequest, code: str, payload: MatterIn) -> dict[str, Any]:
     user = _user(request)
     matter = selectors.matter_for_user(user=user, code=code)
-    data = payload.model_dump(exclude={"incidents"})
-    services.matter_update(user=user, matter=matter, data=data, incidents=payload.incidents)
+    data = payload.model_dump(exclude={"incidents", "evidence"})
+    services.matter_update(
+        user=user, matter=matter, data=data, incidents=payload.incidents, evidence=payload.evidence
+    )
     return _matter_out(matter)
 
 
@@ -200,3 +211,30 @@ def event_create(request: HttpRequest, code: str, payload: EventInput) -> Any:
     proceeding = selectors.proceeding_for_user(user=user, code=code)
     services.event_add(user=user, proceeding=proceeding, data=payload.model_dump())
     return Status(201, _matter_out(proceeding.matter))
+
+
+@router.get(
+    "/legal-matters/{code}/{document}.pdf",
+    response={200: None, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut},
+    summary="A document drafted from the matter, as PDF: memo, ccf-request or summary",
+)
+def document_pdf(
+    request: HttpRequest, code: str, document: str, language: str = "", reason: str = ""
+) -> HttpResponse:
+    """``memo.pdf``, ``ccf-request.pdf`` (``language`` en or fr) or ``summary.pdf``. Given a ``reason``,
+    the client is named (an identity reveal, audited with it); otherwise the case's code stands in."""
+    user = _user(request)
+    matter = selectors.matter_for_user(user=user, code=code)
+    drafted = services.document_draft(
+        user=user,
+        matter=matter,
+        kind=document,
+        language=language,
+        as_pdf=True,
+        name_client=bool(reason),
+        reason=reason,
+    )
+    assert drafted.pdf is not None
+    response = HttpResponse(drafted.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{drafted.filename}"'
+    return response

@@ -9,7 +9,26 @@ from django.utils import timezone
 
 from longreach.accounts.models import Compartment, User
 from longreach.legal import services
+from longreach.legal.models import LegalMatter
+from longreach.legal.validation import MatterInput
+from longreach.registry import services as registry
 from longreach.registry.models import Case
+from longreach.vault import selectors as vault_selectors
+from longreach.vault import services as vault_services
+
+# Synthetic exhibits of the demo red notice (no real person or notice).
+EXHIBITS = (
+    ("red-notice-extract.txt", "Extract of the red notice as shown to the client's lawyer (synthetic demo)."),
+    ("post-2019-03.txt", "The client's post about a mosque's demolition, as archived (synthetic demo)."),
+    (
+        "parents-call-note.txt",
+        "Caseworker's note of a call: the client's parents questioned (synthetic demo).",
+    ),
+)
+
+
+def _fields(matter: LegalMatter) -> dict[str, object]:
+    return {f: getattr(matter, f) for f in MatterInput.model_fields}
 
 
 def demo_legal(*, user: User, compartment: Compartment) -> None:
@@ -30,6 +49,34 @@ def demo_legal(*, user: User, compartment: Compartment) -> None:
             "learned_on": (today - dt.timedelta(days=300)).isoformat(),
             "status": "CHALLENGED",
         },
+    )
+    # What the documents are drafted from: the case's incidents and evidence, a review answered, and the
+    # client's consent to a referral to a UN special procedure.
+    for name, text in EXHIBITS:
+        incoming = vault_services.encrypt_chunks(iter([text.encode()]), name=name)
+        vault_services.item_acquire(
+            user=user, compartment=compartment, incoming=incoming, how="upload", target=cases[0]
+        )
+    items = [i.code for i in vault_selectors.items_of_case(user, cases[0])[:6]]
+    incidents = list(cases[0].incidents.values_list("code", flat=True))
+    services.matter_update(user=user, matter=red, data=_fields(red), incidents=incidents, evidence=items)
+    services.review_answer(
+        user=user,
+        matter=red,
+        answers={
+            "article-3.peaceful-activity": (
+                "yes",
+                "Charged after posting about a mosque's demolition (demo)",
+            ),
+            "article-3.vague-charges": ("yes", "The notice names no act of violence (demo)"),
+            "article-3.relatives-targeted": ("yes", "Parents questioned twice after the notice (demo)"),
+            "article-2.torture-risk": ("unknown", ""),
+        },
+    )
+    registry.consent_record(
+        user=user,
+        case=cases[0],
+        data={"purpose": "REFERRAL", "method": "WRITTEN", "recipient": "UN Special Rapporteur (demo)"},
     )
     ccf = services.proceeding_add(
         user=user,

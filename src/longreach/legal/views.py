@@ -25,6 +25,7 @@ from longreach.legal.models import LegalMatter, Proceeding, ProceedingEvent, Rev
 from longreach.legal.validation import MatterInput
 from longreach.registry.fields import RecordInvalid
 from longreach.registry.selectors import case_for_user
+from longreach.vault import selectors as vault_selectors
 
 FIELDS = list(MatterInput.model_fields)
 
@@ -34,7 +35,7 @@ def _language() -> str:
 
 
 def _form_context(
-    case: Any, matter: LegalMatter | None, data: dict[str, Any], errors: dict[str, str]
+    user: Any, case: Any, matter: LegalMatter | None, data: dict[str, Any], errors: dict[str, str]
 ) -> dict[str, Any]:
     return {
         "case": case,
@@ -46,6 +47,7 @@ def _form_context(
         "statuses": LegalMatter.Status.choices,
         "countries": countries.choices(_language()),
         "incidents": list(case.incidents.order_by("code")),
+        "evidence": list(vault_selectors.items_of_case(user, case)),
     }
 
 
@@ -64,7 +66,11 @@ def matter_new(request: HttpRequest, code: str) -> HttpResponse:
         data = _posted(request)
         try:
             matter = services.matter_create(
-                user=user, case=case, data=data, incidents=request.POST.getlist("incidents")
+                user=user,
+                case=case,
+                data=data,
+                incidents=request.POST.getlist("incidents"),
+                evidence=request.POST.getlist("evidence"),
             )
         except RecordInvalid as exc:
             errors = {e.path: e.message for e in exc.errors}
@@ -76,7 +82,7 @@ def matter_new(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "legal/matter_form.html",
-        _form_context(case, None, data, errors),
+        _form_context(user, case, None, data, errors),
         status=400 if errors else 200,
     )
 
@@ -92,7 +98,11 @@ def matter_edit(request: HttpRequest, code: str) -> HttpResponse:
         data = _posted(request)
         try:
             services.matter_update(
-                user=user, matter=matter, data=data, incidents=request.POST.getlist("incidents")
+                user=user,
+                matter=matter,
+                data=data,
+                incidents=request.POST.getlist("incidents"),
+                evidence=request.POST.getlist("evidence"),
             )
         except RecordInvalid as exc:
             errors = {e.path: e.message for e in exc.errors}
@@ -101,8 +111,9 @@ def matter_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             flash.success(request, _("Saved."))
             return redirect("legal_matter", code=matter.code)
-    context = _form_context(matter.case, matter, data, errors)
+    context = _form_context(user, matter.case, matter, data, errors)
     context["linked"] = set(matter.incidents.values_list("code", flat=True))
+    context["linked_evidence"] = set(matter.evidence.values_list("code", flat=True))
     return render(request, "legal/matter_form.html", context, status=400 if errors else 200)
 
 

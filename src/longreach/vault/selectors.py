@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from longreach.accounts import access
@@ -92,6 +92,17 @@ def custody_entries(item: EvidenceItem) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(
         object_type="evidence", object_code=item.code, event__startswith="custody."
     ).order_by("index")
+
+
+def items_of_case(user: User, case: Any) -> QuerySet[EvidenceItem]:
+    """The kept items the user may read that are linked to a case or to one of its incidents or acts."""
+    return (
+        items_for_user(user)
+        .filter(status=EvidenceItem.Status.ACTIVE)
+        .filter(Q(links__case=case) | Q(links__incident__case=case) | Q(links__act__incident__case=case))
+        .distinct()
+        .order_by("acquired_at", "code")
+    )
 
 
 def custody_of_items(items: list[EvidenceItem]) -> dict[str, list[AuditEntry]]:
