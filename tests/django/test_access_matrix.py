@@ -142,6 +142,8 @@ PAGES: dict[str, Route] = {
     "legal_matter": Route(at("/legal/{matter}/"), A_READERS, B_READERS),
     "legal_matter_edit": Route(at("/legal/{matter}/edit/"), A_READERS, B_READERS),
     "legal_matter_review": Route(at("/legal/{matter}/review/"), A_READERS, B_READERS),
+    "legal_documents": Route(at("/legal/{matter}/documents/"), A_READERS, B_READERS),
+    "legal_referral": Route(at("/legal/{matter}/referral/"), A_READERS, B_READERS),
     "legal_proceeding_add": Route(at("/legal/{matter}/proceedings/"), A_READERS, B_READERS, "POST"),
     "legal_event_add": Route(at("/legal/proceedings/{proceeding}/events/"), A_READERS, B_READERS, "POST"),
     "legal_typed_deadline_add": Route(
@@ -489,6 +491,9 @@ API: dict[str, Route] = {
     "GET /screenings/{code}": Route(at("/screenings/{screening}"), A_READERS, B_READERS),
     "GET /legal-matters": Route(at("/legal-matters"), frozenset(TOKEN_HOLDERS)),
     "GET /legal-matters/{code}": Route(at("/legal-matters/{matter}"), A_READERS, B_READERS),
+    "GET /legal-matters/{code}/{document}.pdf": Route(
+        at("/legal-matters/{matter}/memo.pdf"), A_READERS, B_READERS
+    ),
     "POST /cases/{code}/legal-matters": Route(
         at("/cases/{case}/legal-matters"),
         A_READERS,
