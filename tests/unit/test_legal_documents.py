@@ -101,14 +101,25 @@ def test_the_parts_shared_are_checked_and_ordered() -> None:
     assert set(documents.FRENCH_KINDS) and all(documents.FRENCH_KINDS.values())
 
 
-def test_every_shipped_ground_has_its_name_and_french_words() -> None:
+def test_every_shipped_ground_is_named_and_worded_in_every_language() -> None:
+    from django.conf import settings
+
+    languages = ["fr", *(code for code, _name in settings.LANGUAGES if code != "en")]
     for ground in review.grounds():
-        assert ground.named and ground.title_fr and ground.named_fr, ground.id
-        assert ground.named_in("en") == ground.named and ground.named_in("fr") == ground.named_fr
+        assert ground.named and ground.named_in("en") == ground.named, ground.id
         for question in ground.questions:
-            assert question.claim and question.claim_fr, question.id
+            assert question.claim, question.id
+        for language in languages:
+            assert ground.title_in(language) != ground.title, (language, ground.id)
+            assert ground.named_in(language) != ground.named, (language, ground.id)
+            for question in ground.questions:
+                assert question.text_in(language) != question.text, (language, question.id)
+                assert question.claim_in(language) != question.claim, (language, question.id)
     article_3 = next(g for g in review.grounds() if g.id == "article-3")
     assert article_3.named == "Article 3 of INTERPOL's Constitution"
+    assert article_3.named_in("fr") == "l'article 3 du Statut d'INTERPOL"
+    assert article_3.named_in("zh-hans") == "《国际刑警组织章程》第3条"
+    assert review.words("xx") == {} and review.words("../../etc/passwd") == {}
 
 
 def test_an_organisations_grounds_without_filing_words_fall_back(tmp_path: Path) -> None:
@@ -128,3 +139,15 @@ def test_an_organisations_grounds_without_filing_words_fall_back(tmp_path: Path)
     path.write_text('[g]\ntitle = "T"\ncitation = "C"\n' + question + "claim = []\n")
     with pytest.raises(review.ReviewRulesError, match=r"questions\[0\].claim: text"):
         review.grounds(path)
+
+
+def test_a_bad_translation_file_is_named_with_its_key(tmp_path: Path) -> None:
+    (tmp_path / "review.ug.toml").write_text("[article-3]\ntitle = 3\n")
+    with pytest.raises(review.ReviewRulesError, match=r"review.ug.toml: \[article-3\] title: text"):
+        review.words("ug", tmp_path)
+    (tmp_path / "review.ru.toml").write_text('[article-3.questions.timing]\nclaim = ["x"]\n')
+    with pytest.raises(review.ReviewRulesError, match=r"\[article-3.questions.timing\] claim: text"):
+        review.words("ru", tmp_path)
+    (tmp_path / "review.tr.toml").write_text("[article-3\n")
+    with pytest.raises(review.ReviewRulesError, match="review.tr.toml"):
+        review.words("tr", tmp_path)

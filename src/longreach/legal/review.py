@@ -28,13 +28,14 @@ class Question:
     id: str
     text: str
     supports: str  # the answer that supports the ground: yes or no
-    # What a filing asserts when the answer supports the ground, in English and French (the CCF's
-    # working languages the documents are drafted in); the question itself when none is given.
+    # What a filing asserts when the answer supports the ground; the question itself when none is given.
     claim: str = ""
-    claim_fr: str = ""
+
+    def text_in(self, language: str) -> str:
+        return words(language).get(self.id, {}).get("text") or self.text
 
     def claim_in(self, language: str) -> str:
-        return (self.claim_fr if language == "fr" else self.claim) or self.claim or self.text
+        return words(language).get(self.id, {}).get("claim") or self.claim or self.text
 
 
 @dataclass(frozen=True)
@@ -47,14 +48,12 @@ class Ground:
     applies_to: frozenset[str]
     questions: tuple[Question, ...]
     named: str = ""  # the rule by its name, as a memo cites it: "Article 3 of INTERPOL's Constitution"
-    title_fr: str = ""
-    named_fr: str = ""
 
     def title_in(self, language: str) -> str:
-        return (self.title_fr if language == "fr" else "") or self.title
+        return words(language).get(self.id, {}).get("title") or self.title
 
     def named_in(self, language: str) -> str:
-        return (self.named_fr if language == "fr" else self.named) or self.named or self.citation
+        return words(language).get(self.id, {}).get("named") or self.named or self.citation
 
 
 @dataclass(frozen=True)
@@ -81,18 +80,9 @@ def _ground(gid: str, data: object, where: str) -> Ground:
             raise ReviewRulesError(f"{where}: [{gid}] questions[{k}]: id, text and supports are required")
         if q["supports"] not in ("yes", "no"):
             raise ReviewRulesError(f"{where}: [{gid}] questions[{k}].supports: 'yes' or 'no'")
-        for optional in ("claim", "claim_fr"):
-            if not isinstance(q.get(optional, ""), str):
-                raise ReviewRulesError(f"{where}: [{gid}] questions[{k}].{optional}: text")
-        questions.append(
-            Question(
-                f"{gid}.{q['id']}",
-                q["text"],
-                q["supports"],
-                q.get("claim", "").strip(),
-                q.get("claim_fr", "").strip(),
-            )
-        )
+        if not isinstance(q.get("claim", ""), str):
+            raise ReviewRulesError(f"{where}: [{gid}] questions[{k}].claim: text")
+        questions.append(Question(f"{gid}.{q['id']}", q["text"], q["supports"], q.get("claim", "").strip()))
     if len({q.id for q in questions}) != len(questions):
         raise ReviewRulesError(f"{where}: [{gid}] questions: two with one id")
     needs = data.get("needs", 1)
@@ -101,9 +91,8 @@ def _ground(gid: str, data: object, where: str) -> Ground:
     applies = data.get("applies_to", [])
     if not isinstance(applies, list) or not all(isinstance(a, str) for a in applies):
         raise ReviewRulesError(f"{where}: [{gid}] applies_to: a list of matter kinds")
-    for optional in ("named", "title_fr", "named_fr"):
-        if not isinstance(data.get(optional, ""), str):
-            raise ReviewRulesError(f"{where}: [{gid}] {optional}: text")
+    if not isinstance(data.get("named", ""), str):
+        raise ReviewRulesError(f"{where}: [{gid}] named: text")
     return Ground(
         gid,
         data["title"].strip(),
@@ -113,9 +102,45 @@ def _ground(gid: str, data: object, where: str) -> Ground:
         frozenset(applies),
         tuple(questions),
         data.get("named", "").strip(),
-        data.get("title_fr", "").strip(),
-        data.get("named_fr", "").strip(),
     )
+
+
+@cache
+def words(language: str, folder: Path = GROUNDS.parent) -> dict[str, dict[str, str]]:
+    """The grounds and questions in another language (``review.LANG.toml`` beside the grounds): ground
+    id -> {title, named}, question id -> {text, claim}. English, or a language with no file: nothing,
+    and each keeps its own words."""
+    path = folder / f"review.{language.lower()}.toml"
+    if language.lower().startswith("en") or "/" in language or not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ReviewRulesError(f"{path}: {exc}") from None
+    found: dict[str, dict[str, str]] = {}
+    for gid, ground in data.items():
+        if not isinstance(ground, dict):
+            raise ReviewRulesError(f"{path}: [{gid}]: not a table")
+        questions = ground.get("questions", {})
+        if not isinstance(questions, dict):
+            raise ReviewRulesError(f"{path}: [{gid}.questions]: a table of question ids")
+        found[gid] = _texts(path, gid, ground, ("title", "named"))
+        for qid, question in questions.items():
+            found[f"{gid}.{qid}"] = _texts(path, f"{gid}.questions.{qid}", question, ("text", "claim"))
+    return found
+
+
+def _texts(path: Path, where: str, data: object, keys: tuple[str, ...]) -> dict[str, str]:
+    if not isinstance(data, dict):
+        raise ReviewRulesError(f"{path}: [{where}]: not a table")
+    texts = {}
+    for key in keys:
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise ReviewRulesError(f"{path}: [{where}] {key}: text")
+        if value.strip():
+            texts[key] = value.strip()
+    return texts
 
 
 @cache

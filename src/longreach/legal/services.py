@@ -288,10 +288,9 @@ def _template(kind: str, language: str) -> str:
 def _render(
     kind: str, language: str, context: dict[str, Any], *, as_pdf: bool, title: str
 ) -> tuple[str, bytes | None]:
-    # A CCF request is in English or French whatever the interface speaks: the French one is written in
-    # French, and the English one is rendered with English as the active language.
-    active = "en" if kind == "ccf-request" else language
-    with translation.override(active):
+    # The document's language is the active one while it is rendered, whatever the interface speaks (a CCF
+    # request in French from a user working in Uyghur); the French CCF request is written in French.
+    with translation.override(language):
         body = render_to_string(_template(kind, language), context)
         if not as_pdf:
             return body, None
