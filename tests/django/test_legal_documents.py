@@ -256,6 +256,8 @@ def test_a_packet_that_names_the_client_needs_a_leads_approval_used_once(
     assert early.status_code == 400 and "has not been approved" in early.content.decode()
     lead = client_for("lead")
     assert f"Referral packet of {matter.code}" in lead.get("/approvals/").content.decode()
+    home = lead.get("/").content.decode()  # the lead's home page says what waits, in its own words
+    assert f"Referral packet of {matter.code}" in home and "asked by analyst" in home
     assert c.post(f"/approvals/{action.code}/approve/").status_code in (302, 403, 404)  # not the requester
     action.refresh_from_db()
     assert action.status == "pending"
