@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "longreach.messages",
     "longreach.screening",
     "longreach.legal",
+    "longreach.insight",
     "longreach.site",
     "django_tasks",
     "django_tasks_db",
@@ -335,6 +336,8 @@ TASKS = {
 }
 VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_000
 VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
+# The smallest count a de-identified dashboard or the statistics API shows; smaller ones are withheld.
+STATISTICS_MIN_CELL = env_int("LONGREACH_STATISTICS_MIN_CELL", 5, 1)
 # Capture metadata and derivatives read the plaintext in memory, so only up to this size.
 VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
 

@@ -133,6 +133,8 @@ PAGES: dict[str, Route] = {
     ),
     "message_detail": Route(at("/messages/{message}/"), A_READERS, B_READERS),
     "campaigns": Route(at("/campaigns/"), READERS),
+    "insight": Route(at("/insight/"), READERS | {"admin", "researcher"}),
+    "insight_chart": Route(at("/insight/hosts.csv"), READERS | {"admin", "researcher"}),
     # One campaign reaches both compartments: each reader sees their part of it.
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),

@@ -123,8 +123,9 @@ def test_the_ccf_request_is_in_english_or_french_whatever_the_interface(
     cast: Any, client_for: Any, matter: Any
 ) -> None:
     c = client_for("analyst")
-    c.cookies["django_language"] = "ug"
+    c.cookies["lr_language"] = "ug"
     english = draft(c, matter, document="ccf-request").content.decode()
+    assert 'lang="ug"' in english.split("<article", 1)[0]  # the page around the draft is in Uyghur
     assert "Commission for the Control of INTERPOL" in english and "Requests Chamber" in english
     assert "Article 3 of INTERPOL&#x27;s Constitution" in english
     assert "delete the data concerning" not in english  # its own words, checked below

@@ -108,8 +108,19 @@ def physical_flag() -> Exists:
 
 
 def incidents_for_user(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
-    f = filters or IncidentFilters()
-    qs = _scoped(Incident, user)
+    return filter_incidents(_scoped(Incident, user), filters or IncidentFilters())
+
+
+def incidents_for_statistics(*, user: User, filters: IncidentFilters | None = None) -> QuerySet[Incident]:
+    """The incidents a user's statistics count (``stats_compartments``), filtered like the list. For
+    counting only: a researcher may not read these rows."""
+    scoped = Incident.objects.filter(compartment__in=stats_compartments(user))
+    return filter_incidents(scoped, filters or IncidentFilters())
+
+
+def filter_incidents(qs: QuerySet[Incident], f: IncidentFilters) -> QuerySet[Incident]:
+    """The incident list's filters applied to ``qs`` (one definition for the list, the API and the
+    dashboards)."""
     if f.compartment:
         qs = qs.filter(compartment__code=f.compartment)
     if f.origin_state:

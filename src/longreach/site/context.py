@@ -14,6 +14,7 @@ NAV = [
     ("tasks", _("Tasks"), "case.read"),
     ("search", _("Search"), "case.read"),
     ("campaigns", _("Campaigns"), "case.read"),
+    ("insight", _("Insight"), "stats.view"),
     ("screenings", _("Screening"), "screening.run"),
     ("evidence_exports", _("Packages"), "evidence.read"),
     ("triage", _("Triage"), "triage.view"),

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from longreach.accounts import views as accounts
+from longreach.insight import views as insight
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.legal import views as legal
@@ -42,6 +43,8 @@ urlpatterns = [
     path("search/", registry.search_view, name="search"),
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
     path("cases/<str:code>/legal/new/", legal.matter_new, name="legal_matter_new"),
+    path("insight/", insight.dashboard, name="insight"),
+    path("insight/<str:name>.<str:fmt>", insight.chart_file, name="insight_chart"),
     path("legal/calendar.ics", legal.calendar_ics, name="legal_calendar"),
     path("legal/<str:code>/", legal.matter_detail, name="legal_matter"),
     path("legal/<str:code>/edit/", legal.matter_edit, name="legal_matter_edit"),

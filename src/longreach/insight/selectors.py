@@ -1,0 +1,385 @@
+"""What the dashboard counts, within what each user may see.
+
+Staff (leads, analysts) count the incidents of the compartments they read, and
+every count links to the records behind it. Researchers and administrators count
+the organisation's incidents de-identified: no links, nothing typed by a person
+(campaign names, case details), and every count below the threshold withheld,
+with the complementary cells that would give it away (``registry.disclosure``).
+Each chart is one GROUP BY over the incident list's own filters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import Count, Max, Min, QuerySet
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from longreach.accounts.models import User
+from longreach.accounts.roles import allowed
+from longreach.geo import countries
+from longreach.legal import selectors as legal_selectors
+from longreach.messages import selectors as message_selectors
+from longreach.registry import disclosure
+from longreach.registry import selectors as registry_selectors
+from longreach.registry.filters import IncidentFilters
+from longreach.registry.models import Act, Incident, Relative
+from longreach.vocab import selectors as vocab_selectors
+
+TOP = 15  # bars shown in a "top" chart; the CSV has them all
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # a code (country, term) or a period
+    label: str
+    value: int | None  # None: withheld
+    href: str = ""
+
+
+@dataclass
+class Chart:
+    name: str
+    title: str
+    rows: list[Row]
+    columns: tuple[str, str] = ("", "")  # the table's two headings
+    # Stacked charts: periods, and for each stack (label) one value per period.
+    periods: list[str] = field(default_factory=list)
+    stacks: list[tuple[str, list[int]]] = field(default_factory=list)
+
+    @property
+    def top(self) -> list[Row]:
+        """What the chart draws and its table lists (the CSV has every row)."""
+        return self.rows if self.stacks else self.rows[:TOP]
+
+
+@dataclass
+class Dashboard:
+    identified: bool  # staff: links to records; otherwise de-identified with small cells withheld
+    threshold: int
+    total: int | None
+    charts: dict[str, Chart]
+    map_values: dict[str, int]
+    map_origins: dict[str, int]
+    since: dt.date | None
+
+
+def deidentified(user: User) -> bool:
+    return not allowed(user, "case.read")
+
+
+def _incidents(user: User, filters: IncidentFilters) -> QuerySet[Incident]:
+    """Unordered: a list's ordering would join every GROUP BY below and split its groups."""
+    if deidentified(user):
+        return registry_selectors.incidents_for_statistics(user=user, filters=filters).order_by()
+    return registry_selectors.incidents_for_user(user=user, filters=filters).order_by()
+
+
+def _href(filters: IncidentFilters, **more: str) -> str:
+    query = {k: str(v) for k, v in filters.model_dump().items() if v not in ("", None)}
+    query.update(more)
+    return "/incidents/?" + urlencode(query)
+
+
+def _labels(vocabulary: str, language: str) -> dict[str, str]:
+    return {
+        t.code: t.display(language)
+        for t in vocab_selectors.terms(vocabulary=vocabulary, include_retired=True)
+    }
+
+
+def _rows(
+    counts: dict[str, int],
+    labels: dict[str, str],
+    *,
+    filters: IncidentFilters,
+    link: str | None,
+    identified: bool,
+    threshold: int,
+    top: int | None = None,
+) -> list[Row]:
+    shown: dict[str, int | None] = dict(counts)
+    if not identified:
+        shown = disclosure.suppress({"all": counts}, threshold)["all"] if counts else {}
+    ordered = sorted(counts, key=lambda k: (-counts[k], labels.get(k, k)))
+    rows = [
+        Row(
+            k,
+            labels.get(k, k) or "—",
+            shown[k],
+            _href(filters, **{link: k}) if link and identified and k else "",
+        )
+        for k in ordered
+    ]
+    return rows[:top] if top else rows
+
+
+def _count_by(qs: QuerySet[Any], field: str) -> dict[str, int]:
+    return {
+        str(key or ""): n
+        for key, n in qs.values_list(field).annotate(n=Count("id", distinct=True)).values_list(field, "n")
+    }
+
+
+def _through_acts(incidents: QuerySet[Incident], field: str, vocabulary: str) -> dict[str, int]:
+    """Incidents per term of their acts (an incident counts once per term however many acts have it)."""
+    acts = Act.objects.filter(
+        incident__in=incidents.values("pk"), **{f"{field}__vocabulary__code": vocabulary}
+    )
+    return {
+        code: n
+        for code, n in acts.values_list(f"{field}__code")
+        .annotate(n=Count("incident", distinct=True))
+        .values_list(f"{field}__code", "n")
+    }
+
+
+def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboard:
+    identified = not deidentified(user)
+    threshold = int(settings.STATISTICS_MIN_CELL)
+    incidents = _incidents(user, filters)
+    names = countries.names(language)
+    families = _labels("tactic_family", language)
+
+    def rows(counts: dict[str, int], labels: dict[str, str], link: str | None = None) -> list[Row]:
+        return _rows(counts, labels, filters=filters, link=link, identified=identified, threshold=threshold)
+
+    total = incidents.count()
+    charts: dict[str, Chart] = {}
+
+    # Over time: by year, or by month when the incidents span three years or less; stacked by family.
+    span = incidents.aggregate(first=ExtractYear(Min("date_start")), last=ExtractYear(Max("date_start")))
+    monthly = span["first"] is not None and span["last"] - span["first"] < 3
+    acts = Act.objects.filter(incident__in=incidents.values("pk"), tactics__vocabulary__code="tactic")
+    period_fields: dict[str, Any] = {"year": ExtractYear("incident__date_start")}
+    if monthly:
+        period_fields["month"] = ExtractMonth("incident__date_start")
+    grouped: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in (
+        acts.annotate(**period_fields)
+        .values(*period_fields, "tactics__family")
+        .annotate(n=Count("incident", distinct=True))
+    ):
+        period = f"{row['year']}-{row['month']:02d}" if monthly else str(row["year"])
+        grouped[row["tactics__family"]][period] = row["n"]
+    periods = _periods(span["first"], span["last"], monthly, grouped)
+    stacks = [(families.get(f, f), [grouped[f].get(p, 0) for p in periods]) for f in families if f in grouped]
+    if not identified:
+        stacks = _suppressed_stacks(stacks, threshold)
+    charts["over_time"] = Chart(
+        "over_time",
+        _("Incidents by month, by tactic family") if monthly else _("Incidents by year, by tactic family"),
+        [Row(p, p, sum(v[k] for _l, v in stacks), "") for k, p in enumerate(periods)],
+        (_("Period"), _("Incidents")),
+        periods,
+        stacks,
+    )
+
+    origins = _count_by(incidents, "origin_state")
+    hosts = _count_by(incidents, "host_country")
+    charts["origins"] = Chart(
+        "origins",
+        _("Origin states"),
+        rows(origins, names, "origin_state"),
+        (_("Origin state"), _("Incidents")),
+    )
+    charts["hosts"] = Chart(
+        "hosts",
+        _("Host countries"),
+        rows(hosts, names, "host_country"),
+        (_("Host country"), _("Incidents")),
+    )
+    flows = {
+        f"{o}>{h}": n
+        for o, h, n in incidents.values_list("origin_state", "host_country")
+        .annotate(n=Count("id"))
+        .values_list("origin_state", "host_country", "n")
+    }
+    flow_labels = {
+        k: f"{names.get(k.split('>')[0], k.split('>')[0])} → {names.get(k.split('>')[1], k.split('>')[1])}"
+        for k in flows
+    }
+    flow_rows = rows(flows, flow_labels, None)
+    if identified:
+        flow_rows = [
+            Row(
+                r.key,
+                r.label,
+                r.value,
+                _href(filters, origin_state=r.key.split(">")[0], host_country=r.key.split(">")[1]),
+            )
+            for r in flow_rows
+        ]
+    charts["flows"] = Chart(
+        "flows", _("From origin state to host country"), flow_rows, (_("Flow"), _("Incidents"))
+    )
+    charts["tactics"] = Chart(
+        "tactics",
+        _("Tactics"),
+        rows(
+            _through_acts(incidents, "tactics", "tactic"),
+            _labels("tactic", language),
+            "tactic",
+        ),
+        (_("Tactic"), _("Incidents")),
+    )
+    charts["demands"] = Chart(
+        "demands",
+        _("Demands"),
+        rows(
+            _through_acts(incidents, "demands", "demand"),
+            _labels("demand", language),
+            "demand",
+        ),
+        (_("Demand"), _("Incidents")),
+    )
+    profiles = Act.objects.filter(
+        incident__in=incidents.values("pk"), targets__profiles__vocabulary__code="profile"
+    )
+    charts["profiles"] = Chart(
+        "profiles",
+        _("Targets' profiles"),
+        rows(
+            {
+                c: n
+                for c, n in profiles.values_list("targets__profiles__code")
+                .annotate(n=Count("incident", distinct=True))
+                .values_list("targets__profiles__code", "n")
+            },
+            _labels("profile", language),
+            "profile",
+        ),
+        (_("Profile"), _("Incidents")),
+    )
+    relatives = Relative.objects.filter(act__incident__in=incidents.values("pk"))
+    outcomes = {
+        c or "UNKNOWN": n
+        for c, n in relatives.values_list("outcomes__code")
+        .annotate(n=Count("id", distinct=True))
+        .values_list("outcomes__code", "n")
+    }
+    charts["relatives"] = Chart(
+        "relatives",
+        _("Relatives used as leverage, by what happened to them"),
+        rows(outcomes, _labels("relative_outcome", language), None),
+        (_("What happened"), _("Relatives")),
+    )
+    physical = dict(
+        incidents.annotate(physical=registry_selectors.physical_flag())
+        .values_list("physical")
+        .annotate(n=Count("id"))
+        .values_list("physical", "n")
+    )
+    charts["physical"] = Chart(
+        "physical",
+        _("Physical and other incidents (Freedom House's definition)"),
+        rows(
+            {"yes": physical.get(True, 0), "no": physical.get(False, 0)},
+            {"yes": _("Physical (direct attacks)"), "no": _("Not physical")},
+            "physical",
+        ),
+        (_("Kind"), _("Incidents")),
+    )
+    if identified:
+        _staff_charts(user, charts, language)
+    return Dashboard(
+        identified,
+        threshold,
+        total if identified or total >= threshold else None,
+        charts,
+        {r.key: r.value for r in rows(hosts, names) if r.value and r.key},
+        {r.key: r.value for r in rows(origins, names) if r.value and r.key},
+        None,
+    )
+
+
+def _staff_charts(user: User, charts: dict[str, Chart], language: str) -> None:
+    """What only staff see: their cases, deadlines, tasks and campaigns (records they may read)."""
+    cases = registry_selectors.cases_for_user(user=user).order_by()
+    states = _labels("case_state", language)
+    by_state = {s: n for s, n in cases.values_list("state").annotate(n=Count("id")).values_list("state", "n")}
+    charts["case_states"] = Chart(
+        "case_states",
+        _("Cases by state"),
+        [Row(k, states.get(k, k), by_state[k], f"/cases/?state={k}") for k in states if k in by_state],
+        (_("State"), _("Cases")),
+    )
+    open_cases = cases.exclude(state="CLOSED")
+    urgency = {
+        u: n for u, n in open_cases.values_list("urgency").annotate(n=Count("id")).values_list("urgency", "n")
+    }
+    levels = _labels("urgency", language)
+    charts["urgency"] = Chart(
+        "urgency",
+        _("Open cases by urgency"),
+        [
+            Row(k, levels.get(k, k), urgency[k], f"/cases/?urgency={k}&open_only=on")
+            for k in levels
+            if k in urgency
+        ],
+        (_("Urgency"), _("Cases")),
+    )
+    deadlines = legal_selectors.deadlines_for_user(user, assigned_only=False)
+    today = timezone.localdate()
+    overdue_tasks = registry_selectors.tasks_overdue(user=user, today=today).count()
+    charts["work"] = Chart(
+        "work",
+        _("Open deadlines and overdue tasks"),
+        [
+            Row(
+                "overdue",
+                _("Legal deadlines overdue"),
+                sum(1 for d in deadlines if d.state == "overdue"),
+                "/",
+            ),
+            Row(
+                "soon",
+                _("Legal deadlines within two weeks"),
+                sum(1 for d in deadlines if d.state == "soon"),
+                "/",
+            ),
+            Row("later", _("Later legal deadlines"), sum(1 for d in deadlines if d.state == "later"), "/"),
+            Row("tasks", _("Overdue tasks"), overdue_tasks, "/tasks/"),
+        ],
+        (_("What"), _("How many")),
+    )
+    campaigns = message_selectors.campaigns_for_user(user).order_by("-size", "code")[:TOP]
+    charts["campaigns"] = Chart(
+        "campaigns",
+        _("Campaigns and their reach (cases reached)"),
+        [Row(c.code, c.code, c.cases, f"/campaigns/{c.code}/") for c in campaigns],
+        (_("Campaign"), _("Cases")),
+    )
+
+
+def _periods(
+    first: int | None, last: int | None, monthly: bool, grouped: dict[str, dict[str, int]]
+) -> list[str]:
+    if first is None or last is None:
+        return []
+    if not monthly:
+        return [str(y) for y in range(first, last + 1)]
+    seen = sorted({p for by in grouped.values() for p in by})
+    if not seen:
+        return []
+    start, end = seen[0], seen[-1]
+    periods, (y, m) = [], (int(start[:4]), int(start[5:]))
+    while f"{y}-{m:02d}" <= end:
+        periods.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return periods
+
+
+def _suppressed_stacks(stacks: list[tuple[str, list[int]]], threshold: int) -> list[tuple[str, list[int]]]:
+    """A de-identified time chart: a withheld cell is drawn as nothing (0) and its period's total is
+    the visible cells only, so no cell can be recovered from the stacks."""
+    table = {label: dict(enumerate(values)) for label, values in stacks}
+    hidden = disclosure.suppress(table, threshold) if table else {}
+    return [(label, [hidden[label][k] or 0 for k in range(len(values))]) for label, values in stacks]
