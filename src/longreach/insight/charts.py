@@ -13,9 +13,9 @@ anything a user typed (a campaign's name).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
-import re
 from html import escape as _escape
 from pathlib import Path
 
