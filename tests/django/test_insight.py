@@ -62,26 +62,16 @@ def test_researchers_count_everything_de_identified_with_complements_withheld(
     assert "/incidents/?" not in page and "Cases by state" not in page and "Campaigns" not in page
     rows = list(csv.DictReader(io.StringIO(c.get("/insight/origins.csv").content.decode())))
     shown = {r["code"]: r for r in rows}
-    # RU (2) and EG (3) are under 5; nothing is left to recover, since both are withheld.
-    assert shown["RU"]["suppressed"] == "True" and shown["RU"]["Incidents"] == ""
+    assert shown["RU"]["suppressed"] == "True" and shown["RU"]["Incidents"] == ""  # 2 and 3: withheld
     assert shown["EG"]["suppressed"] == "True"
-    assert shown["IR"]["Incidents"] == "7" and shown["CN"]["Incidents"] == "6"
-    total_visible = sum(int(r["Incidents"]) for r in rows if r["Incidents"])
-    assert 18 - total_visible == 5  # the margin gives the two withheld cells together, never one alone
+    withheld = [r for r in rows if r["suppressed"] == "True"]
+    assert len(withheld) != 1  # with the total published, one alone would be given away
+    r = c.get("/insight/?date_from=2024-01-01")
+    assert r.status_code == 400 and "cut only by origin state" in r.content.decode()
+    sliced = c.get("/insight/?origin_state=IR").content.decode()
+    assert "/incidents/?" not in sliced
     entry = AuditEntry.objects.filter(event="statistics.downloaded").latest("index")
     assert entry.object_code == "origins" and entry.detail["format"] == "csv"
-
-
-def test_a_single_small_cell_takes_its_complement_with_it(client_for: Any, cast: Any) -> None:
-    record(cast, "analyst", "demo-a", "CN", "TR", 6)
-    record(cast, "analyst", "demo-a", "IR", "DE", 7)
-    record(cast, "analyst", "demo-a", "RU", "DE", 2)
-    rows = list(
-        csv.DictReader(io.StringIO(client_for("researcher").get("/insight/origins.csv").content.decode()))
-    )
-    shown = {r["code"]: r["Incidents"] for r in rows}
-    # The total (15) is published: RU alone withheld would be 15 - 6 - 7. CN, the smallest visible, goes too.
-    assert shown == {"RU": "", "CN": "", "IR": "7"}
 
 
 def test_charts_download_as_svg_and_csv_and_bad_requests_are_refused(client_for: Any, incidents: Any) -> None:
@@ -124,3 +114,92 @@ def test_who_may_see_the_dashboard(client_for: Any, incidents: Any) -> None:
     from django.test import Client
 
     assert Client().get("/insight/").status_code == 302
+
+
+def test_the_statistics_api_groups_suppresses_and_cannot_be_undone_from_margins(cast: Any, api: Any) -> None:
+    from itertools import combinations
+
+    from django.test import Client
+
+    record(cast, "analyst", "demo-a", "CN", "TR", 30, date="2024-02")
+    record(cast, "analyst", "demo-a", "IR", "DE", 20, date="2025-01")
+    record(cast, "analyst", "demo-a", "RU", "DE", 2, date="2025-06")
+    c = Client()
+    auth = api("researcher")
+    both = c.get("/api/v1/statistics?group_by=origin_state,host_country", **auth).json()
+    assert both["threshold"] == 5 and both["group_by"] == ["origin_state", "host_country"]
+    cells = {(r["origin_state"], r["host_country"]): r for r in both["rows"]}
+    assert cells[("RU", "DE")] == {
+        "origin_state": "RU",
+        "host_country": "DE",
+        "count": None,
+        "suppressed": True,
+    }
+    assert cells[("IR", "DE")]["suppressed"] is True  # RU alone would be DE's margin minus IR's cell
+    assert cells[("CN", "TR")]["count"] == 30
+    # The attack: every query over the three additive dimensions, then every line of cells that share all
+    # coordinates but one, with its margin from the coarser query; subtracting the visible cells from the
+    # margin must never leave exactly one withheld count.
+    dims = ("origin_state", "host_country", "year")
+    seen: dict[tuple[Any, ...], int | None] = {}
+    for n in (1, 2, 3):
+        for group in combinations(dims, n):
+            for row in c.get(f"/api/v1/statistics?group_by={','.join(group)}", **auth).json()["rows"]:
+                seen[tuple(row.get(d, "*") for d in dims)] = row["count"]
+    assert len(seen) > 10
+    for key in seen:
+        for d in range(3):
+            if key[d] == "*":
+                continue
+            line = {
+                k: v
+                for k, v in seen.items()
+                if k[d] != "*" and all(k[j] == key[j] for j in range(3) if j != d)
+            }
+            margin = seen.get(key[:d] + ("*",) + key[d + 1 :], "absent")
+            withheld = [k for k, v in line.items() if v is None]
+            if margin not in (None, "absent") and len(withheld) == 1:
+                pytest.fail(f"{withheld[0]} = {margin} - the rest of its line")
+    years = c.get("/api/v1/statistics?group_by=year,tactic_family&k=6", **auth).json()
+    assert years["threshold"] == 6 and {r["tactic_family"] for r in years["rows"]} <= {
+        "DIRECT_ATTACK",
+        "CO_OPTING",
+        "MOBILITY",
+        "THREAT_AT_DISTANCE",
+    }
+    assert AuditEntry.objects.filter(event="statistics.downloaded", object_code="year:tactic_family").exists()
+    sliced = c.get("/api/v1/statistics?group_by=host_country&origin_state=CN", **auth).json()
+    assert sliced["rows"] == [{"host_country": "TR", "count": 30, "suppressed": False}]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("group_by=", "group_by"),
+        ("group_by=name", "group_by"),
+        ("group_by=year,year", "group_by"),
+        ("group_by=year&k=2", "k"),
+        ("group_by=year&origin_state=ZZ", "origin_state"),
+        ("group_by=year&date_from=2024-01-01", "date_from"),
+        ("group_by=year&year=20x4", "year"),
+        ("group_by=year&year=2024", "year"),
+        ("group_by=origin_state&tactic_family=%3Cscript%3E", "tactic_family"),
+        ("group_by=year&nonsense=1", "nonsense"),
+        ("group_by=" + "year," * 2000, "group_by"),
+    ],
+)
+def test_bad_statistics_requests_name_the_field(api: Any, incidents: Any, query: str, field: str) -> None:
+    from django.test import Client
+
+    r = Client().get(f"/api/v1/statistics?{query}", **api("researcher"))
+    assert r.status_code == 422 and field in r.content.decode()
+
+
+def test_statistics_are_for_researchers_and_staff_only(api: Any, incidents: Any) -> None:
+    from django.test import Client
+
+    assert Client().get("/api/v1/statistics?group_by=year", **api("auditor")).status_code == 403
+    assert Client().get("/api/v1/statistics?group_by=year").status_code == 401
+    own = Client().get("/api/v1/statistics?group_by=origin_state", **api("analyst2")).json()
+    assert {r["origin_state"] for r in own["rows"]} == {"EG"}  # staff count their own compartments
+    assert own["rows"][0]["suppressed"] is True  # three incidents: fewer than five

@@ -115,3 +115,37 @@ def test_map_classes_rise_and_cover_every_count() -> None:
     bounds = charts.classes([1, 2, 3, 50, 400, 7])
     assert bounds == sorted(set(bounds)) and bounds[-1] == 400 and len(bounds) <= 5
     assert charts.classes([9]) == [9]
+
+
+def test_suppression_at_every_level_leaves_no_line_with_one_withheld_cell() -> None:
+    from itertools import product
+
+    from hypothesis import settings as hsettings
+
+    from longreach.registry.disclosure import ALL, suppress_levels
+
+    @hsettings(max_examples=60, deadline=None)
+    @given(
+        st.dictionaries(
+            st.tuples(st.sampled_from("ABC"), st.sampled_from("xyz")), st.integers(0, 12), max_size=9
+        )
+    )
+    def check(base: dict[tuple[str, str], int]) -> None:
+        cells: dict[tuple[str, str], int] = dict(base)
+        for a, b in product("ABC", "xyz"):
+            cells.setdefault((a, b), 0)
+        for a in "ABC":
+            cells[(a, ALL)] = sum(cells[(a, b)] for b in "xyz")
+        for b in "xyz":
+            cells[(ALL, b)] = sum(cells[(a, b)] for a in "ABC")
+        cells[(ALL, ALL)] = sum(base.values())
+        shown = suppress_levels(cells, 5)
+        assert all(shown[k] is None for k, v in cells.items() if 0 < v < 5)
+        for fixed in [*("ABC"), ALL]:
+            line = [k for k in shown if k[0] == fixed]
+            assert sum(shown[k] is None for k in line) != 1, (fixed, shown)
+        for fixed in [*("xyz"), ALL]:
+            line = [k for k in shown if k[1] == fixed]
+            assert sum(shown[k] is None for k in line) != 1, (fixed, shown)
+
+    check()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -29,6 +30,7 @@ from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
 from longreach.registry import disclosure
 from longreach.registry import selectors as registry_selectors
+from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.filters import IncidentFilters
 from longreach.registry.models import Act, Incident, Relative
 from longreach.vocab import selectors as vocab_selectors
@@ -141,9 +143,14 @@ def _through_acts(incidents: QuerySet[Incident], field: str, vocabulary: str) ->
     }
 
 
+SLICES = ("origin_state", "host_country", "tactic_family")  # what a de-identified dashboard may be cut by
+
+
 def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboard:
     identified = not deidentified(user)
     threshold = int(settings.STATISTICS_MIN_CELL)
+    if not identified:
+        return _public_dashboard(user, filters, language, threshold)
     incidents = _incidents(user, filters)
     names = countries.names(language)
     families = _labels("tactic_family", language)
@@ -171,8 +178,6 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
         grouped[row["tactics__family"]][period] = row["n"]
     periods = _periods(span["first"], span["last"], monthly, grouped)
     stacks = [(families.get(f, f), [grouped[f].get(p, 0) for p in periods]) for f in families if f in grouped]
-    if not identified:
-        stacks = _suppressed_stacks(stacks, threshold)
     charts["over_time"] = Chart(
         "over_time",
         _("Incidents by month, by tactic family") if monthly else _("Incidents by year, by tactic family"),
@@ -220,7 +225,27 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
     charts["flows"] = Chart(
         "flows", _("From origin state to host country"), flow_rows, (_("Flow"), _("Incidents"))
     )
-    charts["tactics"] = Chart(
+    charts.update(_detail_charts(incidents, rows, language))
+    if identified:
+        _staff_charts(user, charts, language)
+    return Dashboard(
+        identified,
+        threshold,
+        total if identified or total >= threshold else None,
+        charts,
+        {r.key: r.value for r in rows(hosts, names) if r.value and r.key},
+        {r.key: r.value for r in rows(origins, names) if r.value and r.key},
+        None,
+    )
+
+
+def _detail_charts(
+    incidents: QuerySet[Incident], rows: Callable[..., list[Row]], language: str
+) -> dict[str, Chart]:
+    """Tactics, demands, targets' profiles, relatives and physical incidents: tables of their own, each
+    suppressed along its one line (with its total known) when de-identified."""
+    found: dict[str, Chart] = {}
+    found["tactics"] = Chart(
         "tactics",
         _("Tactics"),
         rows(
@@ -230,7 +255,7 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
         ),
         (_("Tactic"), _("Incidents")),
     )
-    charts["demands"] = Chart(
+    found["demands"] = Chart(
         "demands",
         _("Demands"),
         rows(
@@ -243,7 +268,7 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
     profiles = Act.objects.filter(
         incident__in=incidents.values("pk"), targets__profiles__vocabulary__code="profile"
     )
-    charts["profiles"] = Chart(
+    found["profiles"] = Chart(
         "profiles",
         _("Targets' profiles"),
         rows(
@@ -265,7 +290,7 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
         .annotate(n=Count("id", distinct=True))
         .values_list("outcomes__code", "n")
     }
-    charts["relatives"] = Chart(
+    found["relatives"] = Chart(
         "relatives",
         _("Relatives used as leverage, by what happened to them"),
         rows(outcomes, _labels("relative_outcome", language), None),
@@ -277,7 +302,7 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
         .annotate(n=Count("id"))
         .values_list("physical", "n")
     )
-    charts["physical"] = Chart(
+    found["physical"] = Chart(
         "physical",
         _("Physical and other incidents (Freedom House's definition)"),
         rows(
@@ -287,17 +312,7 @@ def dashboard(*, user: User, filters: IncidentFilters, language: str) -> Dashboa
         ),
         (_("Kind"), _("Incidents")),
     )
-    if identified:
-        _staff_charts(user, charts, language)
-    return Dashboard(
-        identified,
-        threshold,
-        total if identified or total >= threshold else None,
-        charts,
-        {r.key: r.value for r in rows(hosts, names) if r.value and r.key},
-        {r.key: r.value for r in rows(origins, names) if r.value and r.key},
-        None,
-    )
+    return found
 
 
 def _staff_charts(user: User, charts: dict[str, Chart], language: str) -> None:
@@ -377,9 +392,174 @@ def _periods(
     return periods
 
 
-def _suppressed_stacks(stacks: list[tuple[str, list[int]]], threshold: int) -> list[tuple[str, list[int]]]:
-    """A de-identified time chart: a withheld cell is drawn as nothing (0) and its period's total is
-    the visible cells only, so no cell can be recovered from the stacks."""
-    table = {label: dict(enumerate(values)) for label, values in stacks}
-    hidden = disclosure.suppress(table, threshold) if table else {}
-    return [(label, [hidden[label][k] or 0 for k in range(len(values))]) for label, values in stacks]
+# Published statistics -------------------------------------------------------------------------------
+
+GROUPS = ("origin_state", "host_country", "tactic_family", "year")
+
+
+@dataclass(frozen=True)
+class Statistics:
+    group_by: tuple[str, ...]
+    threshold: int
+    rows: list[dict[str, Any]]  # each: the group's values, count (None when withheld), suppressed
+
+
+def levels(incidents: QuerySet[Incident]) -> dict[tuple[Any, ...], int]:
+    """Incidents counted at every level of GROUPS: by all four, by each three, two, one, and in all
+    (``disclosure.ALL`` where a dimension is summed over). By tactic family an incident counts once in
+    each family its acts have."""
+    cells: dict[tuple[Any, ...], int] = {}
+    acts = Act.objects.filter(
+        incident__in=incidents.values("pk"), tactics__vocabulary__code="tactic"
+    ).order_by()
+    for mask in range(1 << len(GROUPS)):
+        chosen = [g for k, g in enumerate(GROUPS) if mask >> k & 1]
+        if "tactic_family" in chosen:
+            fields = {
+                "origin_state": "incident__origin_state",
+                "host_country": "incident__host_country",
+                "tactic_family": "tactics__family",
+                "year": "year",
+            }
+            qs: QuerySet[Any] = acts.annotate(year=ExtractYear("incident__date_start"))
+            counted = Count("incident", distinct=True)
+        else:
+            fields = {"origin_state": "origin_state", "host_country": "host_country", "year": "year"}
+            qs = incidents.annotate(year=ExtractYear("date_start"))
+            counted = Count("id", distinct=True)
+        columns = [fields[g] for g in chosen]
+        if columns:
+            found = qs.values_list(*columns).annotate(n=counted).values_list(*columns, "n")
+        else:
+            found = [(qs.aggregate(n=counted)["n"],)]
+        for row in found:
+            values = dict(zip(chosen, row[:-1], strict=True))
+            cells[tuple(values.get(g, disclosure.ALL) for g in GROUPS)] = row[-1]
+    return cells
+
+
+def statistics(
+    *, user: User, group_by: tuple[str, ...], threshold: int, where: dict[str, Any] | None = None
+) -> Statistics:
+    """Incidents grouped by any of GROUPS, within ``where`` (a value of any of them), over the
+    organisation's incidents (researchers, administrators) or the user's compartments (staff). Every
+    level is suppressed together (``disclosure.suppress_levels``), so no query's cells and another's
+    margins can be subtracted to find a withheld count; a slice is a part of the same table, which is
+    why nothing else may narrow what is counted."""
+    where = where or {}
+    incidents = registry_selectors.incidents_for_statistics(user=user).order_by()
+    shown = disclosure.suppress_levels(levels(incidents), threshold)
+    rows = []
+    for key, value in shown.items():
+        coords = dict(zip(GROUPS, key, strict=True))
+        if any((coords[g] == disclosure.ALL) != (g not in group_by and g not in where) for g in GROUPS):
+            continue
+        if any(coords[g] != v for g, v in where.items()):
+            continue
+        rows.append({**{g: coords[g] for g in group_by}, "count": value, "suppressed": value is None})
+    rows.sort(key=lambda r: tuple(str(r[g]) for g in group_by))
+    return Statistics(group_by, threshold, rows)
+
+
+def _public_dashboard(user: User, filters: IncidentFilters, language: str, threshold: int) -> Dashboard:
+    """A de-identified dashboard: origins, hosts, flows and years by tactic family are cells of the one
+    table every published statistic comes from (``statistics``), suppressed at every level together;
+    a filter is a slice of that table. The other charts count the organisation's incidents unsliced:
+    two slices of them could be subtracted."""
+    asked = {k: v for k, v in filters.model_dump().items() if v not in ("", None)}
+    unsliceable = sorted(set(asked) - set(SLICES))
+    if unsliceable:
+        raise RecordInvalid(
+            [
+                FieldError(
+                    name,
+                    _(
+                        "de-identified statistics are cut only by origin state, host country "
+                        "and tactic family"
+                    ),
+                )
+                for name in unsliceable
+            ]
+        )
+    names = countries.names(language)
+    families = _labels("tactic_family", language)
+    shown = disclosure.suppress_levels(
+        levels(registry_selectors.incidents_for_statistics(user=user).order_by()), threshold
+    )
+    where = {GROUPS.index(k): v for k, v in asked.items()}
+
+    def cells(*grouped: str) -> dict[tuple[Any, ...], int | None]:
+        wanted = {GROUPS.index(g) for g in grouped}
+        out = {}
+        for key, value in shown.items():
+            if all(
+                (key[d] != disclosure.ALL) == (d in wanted or d in where) for d in range(len(GROUPS))
+            ) and all(key[d] == v for d, v in where.items()):
+                out[tuple(key[GROUPS.index(g)] for g in grouped)] = value
+        return out
+
+    def listed(
+        found: dict[tuple[Any, ...], int | None], label: Callable[[tuple[Any, ...]], str]
+    ) -> list[Row]:
+        ordered = sorted(found.items(), key=lambda kv: (kv[1] is None, -(kv[1] or 0), label(kv[0])))
+        return [Row(">".join(str(k) for k in key), label(key), value) for key, value in ordered]
+
+    charts: dict[str, Chart] = {}
+    by_year = cells("year", "tactic_family")
+    periods = [
+        str(y)
+        for y in range(min((k[0] for k in by_year), default=0), max((k[0] for k in by_year), default=-1) + 1)
+    ]
+    stacks = [
+        (families.get(f, f), [by_year.get((int(p), f)) or 0 for p in periods])
+        for f in families
+        if any(k[1] == f for k in by_year)
+    ]
+    charts["over_time"] = Chart(
+        "over_time",
+        _("Incidents by year, by tactic family"),
+        [Row(p, p, sum(v[k] for _l, v in stacks), "") for k, p in enumerate(periods)],
+        (_("Period"), _("Incidents")),
+        periods,
+        stacks,
+    )
+    origins, hosts = cells("origin_state"), cells("host_country")
+    charts["origins"] = Chart(
+        "origins",
+        _("Origin states"),
+        listed(origins, lambda k: names.get(k[0], k[0])),
+        (_("Origin state"), _("Incidents")),
+    )
+    charts["hosts"] = Chart(
+        "hosts",
+        _("Host countries"),
+        listed(hosts, lambda k: names.get(k[0], k[0])),
+        (_("Host country"), _("Incidents")),
+    )
+    charts["flows"] = Chart(
+        "flows",
+        _("From origin state to host country"),
+        listed(
+            cells("origin_state", "host_country"),
+            lambda k: f"{names.get(k[0], k[0])} → {names.get(k[1], k[1])}",
+        ),
+        (_("Flow"), _("Incidents")),
+    )
+    everything = IncidentFilters()
+
+    def rows(counts: dict[str, int], labels: dict[str, str], link: str | None = None) -> list[Row]:
+        return _rows(counts, labels, filters=everything, link=None, identified=False, threshold=threshold)
+
+    charts.update(
+        _detail_charts(registry_selectors.incidents_for_statistics(user=user).order_by(), rows, language)
+    )
+    total = cells().get((), None)
+    return Dashboard(
+        False,
+        threshold,
+        total,
+        charts,
+        {k[0]: v for k, v in hosts.items() if v},
+        {k[0]: v for k, v in origins.items() if v},
+        None,
+    )

@@ -62,7 +62,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if errors:
         return render(request, "insight/dashboard.html", {"errors": errors}, status=400)
     language, rtl = get_language() or "en", bool(get_language_bidi())
-    dash = selectors.dashboard(user=user, filters=filters, language=language)
+    try:
+        dash = selectors.dashboard(user=user, filters=filters, language=language)
+    except RecordInvalid as exc:
+        errors = [f"{e.path}: {e.message}" for e in exc.errors]
+        return render(request, "insight/dashboard.html", {"errors": errors}, status=400)
     drawn = [(chart, _svg(dash, chart, rtl)) for chart in dash.charts.values()]
     query = request.GET.urlencode()
     return render(
@@ -84,7 +88,11 @@ def chart_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     if errors:
         return HttpResponse("; ".join(errors), status=400, content_type="text/plain; charset=utf-8")
     language, rtl = get_language() or "en", bool(get_language_bidi())
-    dash = selectors.dashboard(user=user, filters=filters, language=language)
+    try:
+        dash = selectors.dashboard(user=user, filters=filters, language=language)
+    except RecordInvalid as exc:
+        message = "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     if name in ("map-hosts", "map-origins") and fmt == "svg":
         body, kind = _maps(dash, language, rtl)[name[4:]], "image/svg+xml"
     elif name in dash.charts:

@@ -39,3 +39,44 @@ def suppress(table: Mapping[R, Mapping[C, int]], threshold: int = 10) -> dict[R,
                 hidden.add(min(candidates, key=lambda cell: (value[cell], str(cell))))
                 changed = True
     return {r: {c: (None if (r, c) in hidden else value[(r, c)]) for c in columns} for r in rows}
+
+
+ALL = "*"  # the coordinate of a margin: every value of that dimension
+
+
+def suppress_levels(
+    cells: Mapping[tuple[Hashable, ...], int], threshold: int
+) -> dict[tuple[Hashable, ...], int | None]:
+    """The same rule for a table of any number of dimensions published with its margins at every level.
+
+    ``cells`` maps coordinates (one per dimension, ``ALL`` where a cell is a margin over that dimension)
+    to counts, e.g. ("CN", "TR", 2024) and its margins ("CN", ALL, 2024), (ALL, ALL, ALL)...; absent
+    cells are zero. A line is the cells that share every coordinate but one, with the margin over that
+    one. Every query grouped by any of the dimensions is a set of these cells, so one pattern of hidden
+    cells holds for all of them: no line ends with exactly one hidden cell, whichever query its cells
+    and its margin came from."""
+    if threshold < 1:
+        raise ValueError("the threshold must be at least 1")
+    if any(v < 0 for v in cells.values()):
+        raise ValueError("counts cannot be negative")
+    width = {len(key) for key in cells}
+    if len(width) > 1:
+        raise ValueError("every cell needs one coordinate per dimension")
+    hidden = {key for key, v in cells.items() if 0 < v < threshold}
+    lines: list[list[tuple[Hashable, ...]]] = []
+    for dim in range(next(iter(width), 0)):
+        grouped: dict[tuple[Hashable, ...], list[tuple[Hashable, ...]]] = {}
+        for key in cells:
+            grouped.setdefault(key[:dim] + key[dim + 1 :], []).append(key)
+        lines += [line for line in grouped.values() if len(line) > 1]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if sum(key in hidden for key in line) != 1:
+                continue
+            candidates = [key for key in line if key not in hidden and cells[key] > 0]
+            if candidates:
+                hidden.add(min(candidates, key=lambda key: (cells[key], str(key))))
+                changed = True
+    return {key: (None if key in hidden else v) for key, v in cells.items()}

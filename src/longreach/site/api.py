@@ -18,6 +18,7 @@ from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.accounts.services import token_authenticate
+from longreach.insight.api import router as insight_router
 from longreach.keys.context import activate_for_request
 from longreach.legal.api import router as legal_router
 from longreach.registry.api import router as registry_router
@@ -139,3 +140,4 @@ def compartment(request: HttpRequest, code: str) -> Any:
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", legal_router)
+api.add_router("/", insight_router)
