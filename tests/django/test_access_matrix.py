@@ -492,6 +492,10 @@ API: dict[str, Route] = {
     ),
     "GET /screenings/{code}": Route(at("/screenings/{screening}"), A_READERS, B_READERS),
     "GET /legal-matters": Route(at("/legal-matters"), frozenset(TOKEN_HOLDERS)),
+    "GET /statistics": Route(
+        at("/statistics?group_by=origin_state"),
+        frozenset({"admin", "lead", "analyst", "analyst2", "researcher"}),
+    ),
     "GET /legal-matters/{code}": Route(at("/legal-matters/{matter}"), A_READERS, B_READERS),
     "GET /legal-matters/{code}/{document}.pdf": Route(
         at("/legal-matters/{matter}/memo.pdf"), A_READERS, B_READERS

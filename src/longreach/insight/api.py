@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from longreach.accounts.errors import NotAllowed
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
@@ -77,7 +76,7 @@ def _user(request: HttpRequest) -> User:
 
 @router.get(
     "/statistics",
-    response={200: StatisticsOut, 401: ErrorOut, 403: ErrorOut, 422: InvalidOut},
+    response={200: StatisticsOut, 401: ErrorOut, 404: ErrorOut, 422: InvalidOut},
     summary="Incidents counted by origin_state, host_country, tactic_family and year (any subset)",
 )
 def statistics(request: HttpRequest, group_by: str = "", k: int | None = None) -> dict[str, Any]:
@@ -86,8 +85,8 @@ def statistics(request: HttpRequest, group_by: str = "", k: int | None = None) -
     5 unless set). ``origin_state``, ``host_country``, ``tactic_family`` or ``year`` given a value (and
     not grouped by) keep that slice of the same table."""
     user = _user(request)
-    if not allowed(user, "stats.view"):
-        raise NotAllowed(_("statistics are for researchers, analysts, leads and administrators"))
+    if not allowed(user, "stats.view"):  # as for any page a role has no use of: not found
+        raise Http404("not found")
     errors = []
     groups = tuple(g.strip() for g in group_by.split(",") if g.strip())
     unknown = [g for g in groups if g not in selectors.GROUPS]
