@@ -54,7 +54,8 @@ def _open(width: float, height: float, title: str, desc: str) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" width="{width:g}"'
         f' height="{height:g}" role="img" aria-label="{escape(title)}"'
-        f' style="{FONT};font-size:12px">',
+        # Positions are worked out here for either direction; the page's own must not flip the anchors.
+        f' direction="ltr" style="{FONT};font-size:12px;direction:ltr">',
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>",
         '<defs><pattern id="withheld" width="6" height="6" patternUnits="userSpaceOnUse"'
         ' patternTransform="rotate(45)"><rect width="6" height="6" fill="#ddd"/>'
