@@ -26,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # The registry benchmark's database, organisation and bulk loader (its import sets Django up).
 import registry as base  # noqa: E402
-
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
