@@ -67,6 +67,7 @@ bench: $(VENV)/.installed-bench
 	LONGREACH_MODE=test $(BIN)/python benchmarks/names.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/dedup.py
 	LONGREACH_MODE=test $(BIN)/python benchmarks/legal_documents.py
+	LONGREACH_MODE=test $(BIN)/python benchmarks/insight.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks
