@@ -14,6 +14,7 @@ one (its public schema is dropped and rebuilt first).
 Run: make bench   (or .venv/bin/python benchmarks/insight.py [--incidents N] [--repeats N])
 """
 
+# ruff: noqa: S608  (SQL built from constants here; every value is a %s parameter)
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,9 @@ def raw(compartment_id: Any, f: dict[str, str]) -> int:
     """Every aggregate of the dashboard, by hand."""
     clause, params = where(f)
     by_term = (
-        "SELECT v.code, COUNT(DISTINCT a.incident_id) FROM registry_incident i JOIN registry_act a ON a.incident_id = i.id "
-        "JOIN registry_act_{m2m} x ON x.act_id = a.id JOIN vocab_term v ON v.id = x.term_id WHERE {w} GROUP BY v.code"
+        "SELECT v.code, COUNT(DISTINCT a.incident_id) FROM registry_incident i "
+        "JOIN registry_act a ON a.incident_id = i.id JOIN registry_act_{m2m} x ON x.act_id = a.id "
+        "JOIN vocab_term v ON v.id = x.term_id WHERE {w} GROUP BY v.code"
     )
     year = (
         "CAST(strftime('%%Y', i.date_start) AS INTEGER)"
@@ -75,20 +77,24 @@ def raw(compartment_id: Any, f: dict[str, str]) -> int:
         f"JOIN vocab_term v ON v.id = x.term_id WHERE {clause} GROUP BY 1, 2",
         f"SELECT i.origin_state, COUNT(*) FROM registry_incident i WHERE {clause} GROUP BY 1",
         f"SELECT i.host_country, COUNT(*) FROM registry_incident i WHERE {clause} GROUP BY 1",
-        f"SELECT i.origin_state, i.host_country, COUNT(*) FROM registry_incident i WHERE {clause} GROUP BY 1, 2",
+        f"SELECT i.origin_state, i.host_country, COUNT(*) FROM registry_incident i WHERE {clause} "
+        "GROUP BY 1, 2",
         by_term.format(m2m="tactics", w=clause),
         by_term.format(m2m="demands", w=clause),
-        "SELECT v.code, COUNT(DISTINCT a.incident_id) FROM registry_incident i JOIN registry_act a ON a.incident_id = i.id "
-        "JOIN registry_act_targets t ON t.act_id = a.id JOIN registry_person_profiles p ON p.person_id = t.person_id "
+        "SELECT v.code, COUNT(DISTINCT a.incident_id) FROM registry_incident i "
+        "JOIN registry_act a ON a.incident_id = i.id JOIN registry_act_targets t ON t.act_id = a.id "
+        "JOIN registry_person_profiles p ON p.person_id = t.person_id "
         f"JOIN vocab_term v ON v.id = p.term_id WHERE {clause} GROUP BY v.code",
-        "SELECT v.code, COUNT(DISTINCT r.id) FROM registry_incident i JOIN registry_act a ON a.incident_id = i.id "
-        "JOIN registry_relative r ON r.act_id = a.id LEFT JOIN registry_relative_outcomes o ON o.relative_id = r.id "
+        "SELECT v.code, COUNT(DISTINCT r.id) FROM registry_incident i "
+        "JOIN registry_act a ON a.incident_id = i.id JOIN registry_relative r ON r.act_id = a.id "
+        "LEFT JOIN registry_relative_outcomes o ON o.relative_id = r.id "
         f"LEFT JOIN vocab_term v ON v.id = o.term_id WHERE {clause} GROUP BY v.code",
         "SELECT phys, COUNT(*) FROM (SELECT EXISTS (SELECT 1 FROM registry_act a JOIN registry_act_tactics x "
         "ON x.act_id = a.id JOIN vocab_term v ON v.id = x.term_id WHERE a.incident_id = i.id "
         f"AND v.family = 'DIRECT_ATTACK') AS phys FROM registry_incident i WHERE {clause}) s GROUP BY phys",
         "SELECT state, COUNT(*) FROM registry_case WHERE compartment_id = %s GROUP BY state",
-        "SELECT urgency, COUNT(*) FROM registry_case WHERE compartment_id = %s AND state <> 'CLOSED' GROUP BY urgency",
+        "SELECT urgency, COUNT(*) FROM registry_case WHERE compartment_id = %s AND state <> 'CLOSED' "
+        "GROUP BY urgency",
     ]
     found = 0
     with connection.cursor() as cur:
@@ -120,7 +126,8 @@ def main() -> None:
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
     print(
-        f"Insight on {connection.vendor}: {args.incidents:,} incidents written in {time.perf_counter() - t0:.1f} s"
+        f"Insight on {connection.vendor}: {args.incidents:,} incidents"
+        f" written in {time.perf_counter() - t0:.1f} s"
     )
     client = base.login(org)
     cid = org["compartment"].pk if connection.vendor != "sqlite" else org["compartment"].pk.hex
@@ -139,7 +146,8 @@ def main() -> None:
         mine, theirs = base.p95(ours), base.p95(peer)
         worst = max(worst, mine / theirs)
         print(
-            f"  {urlencode(f) or '(none)':<52} {mine * 1000:>12.0f} {theirs * 1000:>15.0f} {mine / theirs:>5.2f}x"
+            f"  {urlencode(f) or '(none)':<52} {mine * 1000:>12.0f} {theirs * 1000:>15.0f}"
+            f" {mine / theirs:>5.2f}x"
         )
     print(f"  worst ratio {worst:.2f}x (goal <= 2x)")
 

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.mark.parametrize(("who", "lang"), [("analyst", "en"), ("analyst", "ug"), ("researcher", "en")])
-def test_the_dashboard_draws_its_charts(server: Any, browser: Any, artifacts: Path, who: str, lang: str) -> None:
+def test_the_dashboard_draws_its_charts(
+    server: Any, browser: Any, artifacts: Path, who: str, lang: str
+) -> None:
     page = login(browser, server, who, lang=lang)
     page.goto(server.url + "/insight/")
     assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ug" else "ltr")
