@@ -81,7 +81,7 @@ def export(
 
     path = tmp_path / f"{slug}-{fmt}-{kind}.{'json' if fmt == 'json' else 'csv'}"
     args = ["export", "--compartment", slug, "--user", user, "--format", fmt, "--kind", kind]
-    if fmt != "flat":
+    if fmt not in ("flat", "fh-incidents", "fh-tables"):
         out = run(monkeypatch, *args, "--request")
         code = out.split("request ", 1)[1].split(" ", 1)[0]
         action = PendingAction.objects.get(code=code)
@@ -148,6 +148,45 @@ def test_flat_csv_is_one_coded_row_per_incident(filled: Any, monkeypatch: Any, t
     assert len(rows) == 3 and rows[0].startswith("incident,case,date")
     assert "Aynur" not in text and "Urumqi" not in text and "cmd" not in text
     assert "DIRECT_ATTACK" in text and ",true," in text
+
+
+def test_freedom_house_export_is_one_row_per_physical_incident_and_its_tables(
+    filled: Any, monkeypatch: Any, tmp_path: Path
+) -> None:
+    import csv as csv_module
+
+    from longreach.registry import exchange
+
+    flat = list(csv_module.DictReader(export(monkeypatch, tmp_path, "demo-a", "analyst", "flat").open()))
+    physical = {r["incident"] for r in flat if r["physical"] == "true"}
+    rows = list(
+        csv_module.DictReader(export(monkeypatch, tmp_path, "demo-a", "analyst", "fh-incidents").open())
+    )
+    assert physical and {r["incident"] for r in rows} == physical  # only physical incidents, each once
+    assert list(rows[0]) == exchange.FH_COLUMNS
+    for row in rows:
+        assert row["tactic"] in exchange.FH_ORDER and row["year"].isdigit()
+        assert row["tactic"] == row["tactics"].split("; ")[0]  # the most serious of its tactics
+    text = export(monkeypatch, tmp_path, "demo-a", "analyst", "fh-incidents").read_text()
+    assert "Aynur" not in text and "Urumqi" not in text
+    tables = list(
+        csv_module.DictReader(export(monkeypatch, tmp_path, "demo-a", "analyst", "fh-tables").open())
+    )
+    total = next(r for r in tables if r["table"] == "total")
+    assert int(total["incidents"]) == len(rows)
+    for name in ("origin", "host", "year", "tactic", "origin-host"):
+        assert sum(int(r["incidents"]) for r in tables if r["table"] == name) == len(rows), name
+
+
+def test_the_freedom_house_mapping_covers_every_direct_attack_tactic() -> None:
+    from longreach.registry import exchange
+    from longreach.vocab.models import Term
+
+    direct = set(
+        Term.objects.filter(vocabulary__code="tactic", family="DIRECT_ATTACK").values_list("code", flat=True)
+    )
+    assert direct and direct <= set(exchange.FH_TACTICS)
+    assert set(exchange.FH_TACTICS.values()) == set(exchange.FH_ORDER)
 
 
 def test_import_is_all_or_nothing_and_names_file_line_column(

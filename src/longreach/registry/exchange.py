@@ -391,3 +391,99 @@ def ftm_entities(
             "schema": "Organization",
             "properties": props(name=organisation.name, country=(organisation.country or "").lower()),
         }
+
+
+# Freedom House's incident coding ----------------------------------------------------------------
+#
+# Freedom House counts direct, physical incidents: the origin state's agents (or a host acting for
+# them) physically reached a person abroad (Out of Sight, Not Out of Reach, 2021, and its yearly
+# updates). Its published tables count incidents by origin government, host country, year and tactic;
+# the tactics it names are assassination (including attempts), assault (including physical
+# intimidation), detention, unlawful deportation and rendition (abduction and forcible return). The
+# codebook's direct-attack tactics map onto them below. No incident-level file or codebook is
+# published, so the other columns are those its aggregates imply.
+
+FH_TACTICS = {
+    "ASSASSINATION": "assassination",
+    "ASSAULT": "assault",
+    "DETENTION_HOST": "detention",
+    "DEPORTATION": "unlawful deportation",
+    "EXTRADITION": "unlawful deportation",
+    "RENDITION": "rendition",
+    "ABDUCTION": "rendition",
+}
+# The most serious first: an incident's tactic in the one-tactic-per-incident tables.
+FH_ORDER = ("assassination", "rendition", "unlawful deportation", "detention", "assault")
+FH_TARGETS = {
+    "ACTIVIST": "activist",
+    "POLITICAL_OPPOSITION": "activist",
+    "JOURNALIST": "journalist",
+    "HUMAN_RIGHTS_DEFENDER": "human rights defender",
+    "FORMER_OFFICIAL": "former insider",
+    "RELIGIOUS_FIGURE": "religious figure",
+}
+# Host involvement Freedom House reports as collaboration: the host detained, deported or extradited.
+FH_HOST_ACTS = frozenset({"DETENTION_HOST", "DEPORTATION", "EXTRADITION"})
+FH_COLUMNS = [
+    "incident", "year", "origin_state", "host_country", "tactic", "tactics", "target_category",
+    "host_collaboration", "interpol", "mass_event", "attribution",
+]  # fmt: skip
+
+
+def fh_rows(incidents: Iterable[Any]) -> Iterator[dict[str, str]]:
+    """One row per physical incident in Freedom House's terms (incidents with no direct-attack tactic
+    are not Freedom House incidents and are left out)."""
+    for i in incidents:
+        acts = list(i.acts.all())
+        codes = {t.code for a in acts for t in a.tactics.all()}
+        tactics = {FH_TACTICS[c] for c in codes if c in FH_TACTICS}
+        if not tactics:
+            continue
+        targets = {p.pk: p for a in acts for p in a.targets.all()}
+        categories = sorted(
+            {FH_TARGETS.get(t.code, "other") for p in targets.values() for t in p.profiles.all()}
+        )
+        confidences = [a.origin_confidence for a in acts] or ["UNKNOWN"]
+        yield {
+            "incident": i.code,
+            "year": str(i.date_start.year),
+            "origin_state": i.origin_state,
+            "host_country": i.host_country,
+            "tactic": next(t for t in FH_ORDER if t in tactics),
+            "tactics": _cell([t for t in FH_ORDER if t in tactics]),
+            "target_category": _cell(categories or ["unknown"]),
+            "host_collaboration": _cell(bool(codes & FH_HOST_ACTS)),
+            "interpol": _cell(any(c.startswith("INTERPOL_") for c in codes)),
+            "mass_event": _cell(len(targets) >= 3),
+            "attribution": min(confidences, key=_CONFIDENCE_ORDER.index),
+        }
+
+
+FH_TABLE_COLUMNS = ["table", "origin_state", "host_country", "year", "tactic", "incidents"]
+
+
+def fh_tables(rows: Iterable[dict[str, str]]) -> Iterator[dict[str, str]]:
+    """The aggregate tables in the shape Freedom House publishes: incidents by origin government, by
+    host country, by origin and host, by year and by tactic (each incident under its one tactic)."""
+    from collections import Counter
+
+    tables: dict[str, Counter[tuple[str, ...]]] = {
+        name: Counter() for name in ("origin", "host", "origin-host", "year", "tactic", "total")
+    }
+    keys = {
+        "origin": ("origin_state",),
+        "host": ("host_country",),
+        "origin-host": ("origin_state", "host_country"),
+        "year": ("year",),
+        "tactic": ("tactic",),
+        "total": (),
+    }
+    for row in rows:
+        for name, fields in keys.items():
+            tables[name][tuple(row[f] for f in fields)] += 1
+    for name, counts in tables.items():
+        for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            out = dict.fromkeys(FH_TABLE_COLUMNS, "")
+            out.update(dict(zip(keys[name], key, strict=True)))
+            out["table"], out["incidents"] = name, str(n)
+            yield out

@@ -231,6 +231,13 @@ def records_export(
     elif fmt == "flat":
         families = dict(terms(vocabulary="tactic", include_retired=True).values_list("code", "family"))
         count = tabular.write(exchange.flat_rows(incidents, families), exchange.FLAT_COLUMNS, out)
+    elif fmt == "fh-incidents":
+        count = tabular.write(
+            exchange.fh_rows(incidents.prefetch_related("acts__targets__profiles")), exchange.FH_COLUMNS, out
+        )
+    elif fmt == "fh-tables":
+        rows = exchange.fh_rows(incidents.prefetch_related("acts__targets__profiles"))
+        count = tabular.write(exchange.fh_tables(rows), exchange.FH_TABLE_COLUMNS, out)
     else:
         rows = {
             "people": lambda: exchange.plain_rows(people, serialise.person_dict),

@@ -14,13 +14,18 @@ from longreach.accounts.terminal import unlock_user
 from longreach.keys.context import using_keyring
 from longreach.registry import exchange, services
 
+# Coded fields only, no names or narratives: not bulk exports of content, so no second person.
+CODED_ONLY = ("flat", "fh-incidents", "fh-tables")
+
 
 class Command(BaseCommand):
     help = (
         "Export a compartment's registry: a JSON bundle of everything, a CSV of people, organisations, "
         "cases, incidents (one row per act) or sources, its people and organisations as FollowTheMoney "
-        "entities (JSON lines, for Aleph and OpenSanctions tools), or the flat research CSV (one row per "
-        "incident, coded fields only). JSON, CSV and FollowTheMoney hold content, so they are bulk "
+        "entities (JSON lines, for Aleph and OpenSanctions tools), the flat research CSV (one row per "
+        "incident, coded fields only), or Freedom House's coding: one row per physical incident "
+        "(fh-incidents) or its aggregate tables (fh-tables). JSON, CSV and FollowTheMoney hold content, "
+        "so they are bulk "
         "exports under the two-person rule: run with --request first, have a lead of the compartment or "
         "an administrator approve it under Approvals, then run again with --approval=CODE within 24 hours."
     )
@@ -29,7 +34,9 @@ class Command(BaseCommand):
         parser.add_argument("--compartment", required=True)
         parser.add_argument("--user", required=True)
         parser.add_argument("--password-stdin", action="store_true")
-        parser.add_argument("--format", choices=["json", "csv", "ftm", "flat"], default="json")
+        parser.add_argument(
+            "--format", choices=["json", "csv", "ftm", "flat", "fh-incidents", "fh-tables"], default="json"
+        )
         parser.add_argument(
             "--kind", choices=list(exchange.CSV_KINDS), default="incidents", help="for --format csv"
         )
@@ -55,7 +62,7 @@ class Command(BaseCommand):
                 f"then run with --approval={action.code} (with the = sign: a code may start with -)"
             )
             return
-        if opts["format"] != "flat":
+        if opts["format"] not in CODED_ONLY:
             if not opts["approval"]:
                 raise CommandError(
                     "a JSON, CSV or FollowTheMoney export holds content: run with --request, "
