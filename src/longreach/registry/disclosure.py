@@ -26,8 +26,18 @@ def suppress(table: Mapping[R, Mapping[C, int]], threshold: int = 10) -> dict[R,
     value = {(r, c): int(table[r].get(c, 0)) for r in rows for c in columns}
     if any(v < 0 for v in value.values()):
         raise ValueError("counts cannot be negative")
-    hidden = {cell for cell, v in value.items() if 0 < v < threshold}
     lines = [[(r, c) for c in columns] for r in rows] + [[(r, c) for r in rows] for c in columns]
+    hidden = _hidden(value, lines, threshold)
+    return {r: {c: (None if (r, c) in hidden else value[(r, c)]) for c in columns} for r in rows}
+
+
+Cell = TypeVar("Cell", bound=Hashable)
+
+
+def _hidden(value: Mapping[Cell, int], lines: list[list[Cell]], threshold: int) -> set[Cell]:
+    """Primary suppression (every non-zero count under the threshold), then, until nothing changes, in
+    each line with exactly one hidden cell the smallest visible non-zero one is hidden too."""
+    hidden = {cell for cell, v in value.items() if 0 < v < threshold}
     changed = True
     while changed:
         changed = False
@@ -38,7 +48,7 @@ def suppress(table: Mapping[R, Mapping[C, int]], threshold: int = 10) -> dict[R,
             if candidates:
                 hidden.add(min(candidates, key=lambda cell: (value[cell], str(cell))))
                 changed = True
-    return {r: {c: (None if (r, c) in hidden else value[(r, c)]) for c in columns} for r in rows}
+    return hidden
 
 
 ALL = "*"  # the coordinate of a margin: every value of that dimension
@@ -62,21 +72,11 @@ def suppress_levels(
     width = {len(key) for key in cells}
     if len(width) > 1:
         raise ValueError("every cell needs one coordinate per dimension")
-    hidden = {key for key, v in cells.items() if 0 < v < threshold}
     lines: list[list[tuple[Hashable, ...]]] = []
     for dim in range(next(iter(width), 0)):
         grouped: dict[tuple[Hashable, ...], list[tuple[Hashable, ...]]] = {}
         for key in cells:
             grouped.setdefault(key[:dim] + key[dim + 1 :], []).append(key)
         lines += [line for line in grouped.values() if len(line) > 1]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(key in hidden for key in line) != 1:
-                continue
-            candidates = [key for key in line if key not in hidden and cells[key] > 0]
-            if candidates:
-                hidden.add(min(candidates, key=lambda key: (cells[key], str(key))))
-                changed = True
+    hidden = _hidden(cells, lines, threshold)
     return {key: (None if key in hidden else v) for key, v in cells.items()}
