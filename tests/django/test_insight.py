@@ -203,3 +203,55 @@ def test_statistics_are_for_researchers_and_staff_only(api: Any, incidents: Any)
     own = Client().get("/api/v1/statistics?group_by=origin_state", **api("analyst2")).json()
     assert {r["origin_state"] for r in own["rows"]} == {"EG"}  # staff count their own compartments
     assert own["rows"][0]["suppressed"] is True  # three incidents: fewer than five
+
+
+def test_a_wave_of_incidents_is_found_stored_once_and_shown_to_the_leads(cast: Any, client_for: Any) -> None:
+    import datetime as dt
+    import io as stdio
+
+    from django.core.management import call_command
+
+    from longreach.insight import services as insight
+    from longreach.insight.models import SurgeAlert
+
+    today = dt.date(2026, 12, 7)
+    # A quiet two years (one incident every five weeks), then eight in the last week.
+    for k in range(2, 100, 5):
+        day = today - dt.timedelta(weeks=k)
+        record(cast, "analyst", "demo-a", "CN", "TR", 1, date=day.isoformat())
+    record(
+        cast,
+        "analyst",
+        "demo-a",
+        "CN",
+        "TR",
+        8,
+        date=(today - dt.timedelta(days=today.weekday())).isoformat(),
+    )
+    found = insight.watch(today=today)
+    assert {(a.origin_state, a.host_country, a.tactic_family) for a in found.new} == {
+        ("CN", "TR", ""),
+        ("CN", "TR", "THREAT_AT_DISTANCE"),
+        ("CN", "TR", "DIRECT_ATTACK"),  # the test incident's acts: a threat and a detention
+    }
+    alert = next(a for a in found.new if a.tactic_family == "")
+    assert alert.observed == 8 and alert.expected < 1 and alert.week.weekday() == 0
+    assert list(alert.compartments.values_list("slug", flat=True)) == ["demo-a"]
+    assert insight.watch(today=today).new == []  # stored once
+    out = stdio.StringIO()
+    call_command("insight", "surges", stdout=out)
+    assert "series of 156 weeks judged" in out.getvalue()
+    assert AuditEntry.objects.filter(event="insight.surge").count() == 3
+    assert "Surges in your compartments" in client_for("lead").get("/insight/").content.decode()
+    # The analyst is not a lead; analyst2 leads demo-b, which had no part in it.
+    assert "Surges in your compartments" not in client_for("analyst").get("/insight/").content.decode()
+    assert "Surges in your compartments" not in client_for("analyst2").get("/insight/").content.decode()
+    assert SurgeAlert.objects.count() == 3
+
+
+def test_the_surge_command_refuses_a_bad_window(cast: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--weeks"):
+        call_command("insight", "surges", "--weeks", "3")

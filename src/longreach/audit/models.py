@@ -81,6 +81,7 @@ class Event(models.TextChoices):
     VAULT_DELETE_REJECTED = "vault.delete_rejected", _("Evidence deletion refused")
     LEGAL_DOCUMENT_MADE = "legal.document_made", _("Legal document drafted")
     STATISTICS_DOWNLOADED = "statistics.downloaded", _("De-identified statistics downloaded")
+    SURGE_DETECTED = "insight.surge", _("Surge of incidents detected")
     LEGAL_REFERRAL_REQUESTED = "legal.referral_requested", _("Referral packet naming the client requested")
     LEGAL_REFERRAL_APPROVED = "legal.referral_approved", _("Referral packet naming the client approved")
     LEGAL_REFERRAL_REJECTED = "legal.referral_rejected", _("Referral packet naming the client refused")

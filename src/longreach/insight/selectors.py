@@ -23,9 +23,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.geo import countries
+from longreach.insight.models import SurgeAlert
 from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
 from longreach.registry import disclosure
@@ -563,3 +565,16 @@ def _public_dashboard(user: User, filters: IncidentFilters, language: str, thres
         {k[0]: v for k, v in origins.items() if v},
         None,
     )
+
+
+def surge_alerts(user: User, *, limit: int = 50) -> list[SurgeAlert]:
+    """Surges whose incidents came (at least in part) from a compartment the user leads: counts only,
+    whichever compartments they came from."""
+    leading = access.compartments(user, "export.approve")
+    return list(
+        SurgeAlert.objects.filter(compartments__in=leading).distinct().order_by("-week", "-observed")[:limit]
+    )
+
+
+def family_labels(language: str) -> dict[str, str]:
+    return _labels("tactic_family", language)

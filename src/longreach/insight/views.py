@@ -72,7 +72,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insight/dashboard.html",
-        {"dash": dash, "drawn": drawn, "maps": _maps(dash, language, rtl), "query": query, "f": filters},
+        {
+            "dash": dash,
+            "drawn": drawn,
+            "maps": _maps(dash, language, rtl),
+            "query": query,
+            "f": filters,
+            "surges": selectors.surge_alerts(user),
+            "names": countries.names(language),
+            "families": dict(selectors.family_labels(language)),
+        },
     )
 
 
