@@ -24,7 +24,7 @@ WORLD = Path(__file__).with_name("data") / "world.json"
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
 # The map's classes, light to dark (ColorBrewer Blues, 5 classes).
 BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
-NO_DATA = "#f2f2f2"
+NO_DATA = "#e3e3e3"  # visible against a light page
 FONT = "font-family:'Noto Sans','Noto Naskh Arabic','WenQuanYi Micro Hei','DejaVu Sans',sans-serif"
 
 
