@@ -52,7 +52,7 @@ test: $(VENV)/.installed-test chromium pdf-tools
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
-	LONGREACH_MODE=test $(BIN)/python -m pytest -q
+	LONGREACH_MODE=test $(BIN)/python -m pytest -q --durations=15
 
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'
