@@ -113,6 +113,21 @@ def test_totp_command_works_only_in_demo_mode(cast: Any, settings: Any) -> None:
         run("totp", "nobody")
 
 
+def test_totp_command_gives_a_code_the_server_accepts_after_a_late_login(cast: Any, settings: Any) -> None:
+    # A code typed just after its step ended is accepted with drift -1 and the
+    # previous step marked used; the next code shown must still be accepted.
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    settings.MODE = "demo"
+    device = TOTPDevice.objects.get(user=cast.analyst)
+    previous = TOTP(device.bin_key, device.step, device.t0, device.digits, -1)
+    assert device.verify_token(previous.token())
+    device.refresh_from_db()
+    assert device.drift == -1
+    assert device.verify_token(run("totp", "analyst").strip())
+
+
 def test_setup_refuses_a_second_run(cast: Any) -> None:
     with pytest.raises(CommandError, match="already set up"):
         run("setup", "--admin", "x", "--password-stdin", stdin="a\na\n")

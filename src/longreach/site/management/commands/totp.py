@@ -27,7 +27,10 @@ class Command(BaseCommand):
             raise CommandError(f"no demo user {opts['username']!r} with a TOTP device")
         if opts["password"]:
             self.stdout.write(f"password: {demo_password(opts['username'])}")
-        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        # This command plays the user's phone, whose clock is this machine's. The
+        # device's drift is the server's estimate of a phone's clock error: applying
+        # it here after a late login gives an already-used step, refused as a replay.
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits)
         code = f"{totp.token():0{device.digits}d}"
         remaining = device.step - (int(totp.time) - device.t0) % device.step
         self.stdout.write(f"{code}  (valid for {remaining} more seconds)" if opts["password"] else code)
