@@ -52,7 +52,11 @@ test: $(VENV)/.installed-test chromium pdf-tools
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 	LONGREACH_MODE=test $(BIN)/mypy src/longreach
-	LONGREACH_MODE=test $(BIN)/python -m pytest -q --durations=15
+	@# Two workers (the CI machine has two cores), a file's tests on one worker so module fixtures are made
+	@# once. The browser tests run apart: Playwright's event loop would stay open in a worker and refuse
+	@# the database tests given to it afterwards.
+	LONGREACH_MODE=test $(BIN)/python -m pytest -q -n 2 --dist loadfile --ignore=tests/e2e --durations=10
+	LONGREACH_MODE=test $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/e2e --durations=10
 
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/.installed-test
 	$(BIN)/pip install --quiet -e '.[test,bench]'

@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from longreach.insight.models import SavedQuery
 from longreach.intake import services as intake_services
 from longreach.intake.models import Report, ReportFile
 from longreach.messages.models import Alert, Campaign, Message
@@ -135,6 +136,19 @@ PAGES: dict[str, Route] = {
     "campaigns": Route(at("/campaigns/"), READERS),
     "insight": Route(at("/insight/"), READERS | {"admin", "researcher"}),
     "insight_chart": Route(at("/insight/hosts.csv"), READERS | {"admin", "researcher"}),
+    "insight_dataset": Route(at("/insight/dataset/"), READERS | {"admin", "researcher"}),
+    "insight_dataset_download": Route(
+        at("/insight/dataset/download.parquet"), READERS | {"admin", "researcher"}
+    ),
+    "insight_statistics": Route(at("/insight/statistics/?group_by=year"), READERS | {"admin", "researcher"}),
+    "insight_statistics_download": Route(
+        at("/insight/statistics/download.csv?group_by=origin_state"), READERS | {"admin", "researcher"}
+    ),
+    "insight_codebook": Route(at("/insight/codebook/"), READERS | {"admin", "researcher"}),
+    "insight_query_save": Route(at("/insight/queries/"), READERS | {"admin", "researcher"}, method="POST"),
+    "insight_query_delete": Route(
+        at("/insight/queries/{saved_query}/delete/"), frozenset({"analyst"}), method="POST"
+    ),
     # One campaign reaches both compartments: each reader sees their part of it.
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
@@ -314,6 +328,9 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         "pending": pending.code,
         "token": token.split("_")[1],
         "source_type": source_type,
+        "saved_query": SavedQuery.objects.create(
+            user=cast.analyst, page="dataset", name="kept", created_at=timezone.now()
+        ).code,
     }
 
 

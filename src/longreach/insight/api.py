@@ -7,58 +7,16 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.geo import countries
-from longreach.insight import selectors
+from longreach.insight import queries, selectors
 from longreach.registry.api import ErrorOut, InvalidOut
-from longreach.registry.fields import FieldError, RecordInvalid
 
 router = Router(tags=["statistics"])
-OWN = {"group_by", "k"}
-
-
-def _slices(request: HttpRequest, groups: tuple[str, ...]) -> tuple[dict[str, Any], list[FieldError]]:
-    """The slices asked for: a value of a dimension that is not grouped by. Nothing else narrows the
-    counts, since two differently narrowed tables could be subtracted to find a withheld count."""
-    where: dict[str, Any] = {}
-    errors = []
-    for name in request.GET:
-        value = request.GET.get(name, "").strip()
-        if name in OWN:
-            continue
-        if name not in selectors.GROUPS:
-            errors.append(
-                FieldError(
-                    name[:40] or "(empty)",
-                    _(
-                        "is not a filter of the statistics: "
-                        "only origin_state, host_country, tactic_family and year"
-                    ),
-                )
-            )
-        elif name in groups:
-            errors.append(FieldError(name, _("is grouped by; it cannot also be a filter")))
-        elif name in ("origin_state", "host_country"):
-            if not countries.is_country(value):
-                errors.append(FieldError(name, _("is not a country code (two letters, e.g. CN)")))
-            else:
-                where[name] = value.upper()
-        elif name == "year":
-            if not value.isdigit() or not 1900 <= int(value) <= 2100:
-                errors.append(FieldError(name, _("is not a year")))
-            else:
-                where[name] = int(value)
-        elif not value.replace("_", "").isalnum() or len(value) > 64:
-            errors.append(FieldError(name, _("is not a code (letters, digits, '_' and '-', at most 64)")))
-        else:
-            where[name] = value
-    return where, errors
 
 
 class StatisticsOut(Schema):
@@ -87,42 +45,20 @@ def statistics(request: HttpRequest, group_by: str = "", k: int | None = None) -
     user = _user(request)
     if not allowed(user, "stats.view"):  # as for any page a role has no use of: not found
         raise Http404("not found")
-    errors = []
-    groups = tuple(g.strip() for g in group_by.split(",") if g.strip())
-    unknown = [g for g in groups if g not in selectors.GROUPS]
-    if unknown or not groups or len(set(groups)) != len(groups):
-        errors.append(
-            FieldError(
-                "group_by",
-                _("a comma-separated list of %(allowed)s, each once")
-                % {"allowed": ", ".join(selectors.GROUPS)},
-            )
-        )
-    floor = int(settings.STATISTICS_MIN_CELL)
-    threshold = floor if k is None else k
-    if threshold < floor or threshold > 1_000_000:
-        errors.append(
-            FieldError("k", _("at least %(k)d, the organisation's smallest published count") % {"k": floor})
-        )
-    where, more = _slices(request, groups)
-    errors += more
-    if errors:
-        raise RecordInvalid(errors)
-    found = selectors.statistics(user=user, group_by=groups, threshold=threshold, where=where)
+    asked = queries.statistics_query(request.GET, floor=int(settings.STATISTICS_MIN_CELL))
+    found = selectors.statistics(
+        user=user, group_by=asked.group_by, threshold=asked.threshold, where=asked.where
+    )
     audit_record(
         Event.STATISTICS_DOWNLOADED,
         actor=user,
         object_type="statistics",
-        object_code=":".join(groups),
-        detail={"format": "api", "k": threshold, "rows": len(found.rows)},
+        object_code=":".join(asked.group_by),
+        detail={"format": "api", "k": asked.threshold, "rows": len(found.rows)},
     )
     return {
         "group_by": list(found.group_by),
         "threshold": found.threshold,
-        "method": _(
-            "Counts below the threshold are withheld, and in every line of the table (cells that share all "
-            "groups but one) a second cell is withheld when one alone would be, so that no withheld count "
-            "can be worked out from a total."
-        ),
+        "method": queries.method(),
         "rows": found.rows,
     }

@@ -38,3 +38,31 @@ class SurgeAlert(models.Model):
                 name="one_alert_per_dyad_week",
             )
         ]
+
+
+def _query_code() -> str:
+    return new_ref("Q")
+
+
+class SavedQuery(models.Model):
+    """A view of the researcher's workspace kept under a name: which page, and its query string
+    (filters and groupings only, checked when saved and again when opened)."""
+
+    class Page(models.TextChoices):
+        DASHBOARD = "dashboard", "dashboard"
+        DATASET = "dataset", "dataset"
+        STATISTICS = "statistics", "statistics"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=16, unique=True, default=_query_code, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=16, choices=Page.choices)
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["page", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="one_query_name_per_page")
+        ]

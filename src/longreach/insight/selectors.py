@@ -10,7 +10,9 @@ Each chart is one GROUP BY over the incident list's own filters.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,16 +29,20 @@ from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.geo import countries
-from longreach.insight.models import SurgeAlert
+from longreach.insight import dataset as dataset_rows
+from longreach.insight import queries
+from longreach.insight.models import SavedQuery, SurgeAlert
 from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
 from longreach.registry import disclosure
 from longreach.registry import selectors as registry_selectors
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.filters import IncidentFilters
-from longreach.registry.models import Act, Incident, Relative
+from longreach.registry.models import Act, Confidence, Incident, Relative
+from longreach.registry.tabular import neutralise as inert
 from longreach.vocab import selectors as vocab_selectors
 
+CONFIDENCE_ORDER = list(Confidence.values)  # strongest first
 TOP = 15  # bars shown in a "top" chart; the CSV has them all
 
 
@@ -396,7 +402,7 @@ def _periods(
 
 # Published statistics -------------------------------------------------------------------------------
 
-GROUPS = ("origin_state", "host_country", "tactic_family", "year")
+GROUPS = queries.GROUPS
 
 
 @dataclass(frozen=True)
@@ -578,3 +584,181 @@ def surge_alerts(user: User, *, limit: int = 50) -> list[SurgeAlert]:
 
 def family_labels(language: str) -> dict[str, str]:
     return _labels("tactic_family", language)
+
+
+def dataset(*, user: User, threshold: int) -> dataset_rows.Release:
+    """Every incident the user's statistics count, one coded row each, released k-anonymous
+    (``insight.dataset``). Built from a handful of GROUP-free queries rather than prefetched objects:
+    at 100,000 incidents the objects would not fit a modest server's memory."""
+    incidents = registry_selectors.incidents_for_statistics(user=user).order_by()
+    rows: dict[Any, dict[str, Any]] = {}
+    for pk, origin, host, year, community in incidents.annotate(year=ExtractYear("date_start")).values_list(
+        "pk", "origin_state", "host_country", "year", "case__community"
+    ):
+        rows[pk] = {
+            "year": year,
+            "origin_state": origin,
+            "host_country": host,
+            "community": community or None,
+            **{c: set() for c in dataset_rows.LISTS},
+            "confidences": [],
+            "acts": 0,
+            "targets": set(),
+            "relatives": 0,
+            "relatives_minor": 0,
+        }
+    acts = Act.objects.filter(incident__in=incidents.values("pk")).order_by()
+    for incident, harm, executing, confidence in acts.values_list(
+        "incident_id", "harm_country", "executing_state", "origin_confidence"
+    ):
+        row = rows[incident]
+        row["acts"] += 1
+        row["harm_countries"].add(harm)
+        if executing:
+            row["executing_states"].add(executing)
+        row["confidences"].append(confidence)
+    for incident, code, family in acts.filter(tactics__isnull=False).values_list(
+        "incident_id", "tactics__code", "tactics__family"
+    ):
+        rows[incident]["tactics"].add(code)
+        if family:
+            rows[incident]["tactic_families"].add(family)
+    for column, path in (("demands", "demands__code"), ("channels", "channels__code")):
+        for incident, code in acts.filter(**{f"{path[:-6]}__isnull": False}).values_list("incident_id", path):
+            rows[incident][column].add(code)
+    for incident, kind in acts.filter(perpetrators__isnull=False).values_list(
+        "incident_id", "perpetrators__perpetrator_type"
+    ):
+        rows[incident]["perpetrator_types"].add(kind)
+    for incident, target in acts.filter(targets__isnull=False).values_list("incident_id", "targets"):
+        rows[incident]["targets"].add(target)
+    relatives = Relative.objects.filter(act__incident__in=incidents.values("pk")).order_by()
+    for incident, relationship, minor in relatives.values_list(
+        "act__incident_id", "relationship", "is_minor"
+    ):
+        rows[incident]["relatives"] += 1
+        rows[incident]["relatives_minor"] += int(minor)
+        rows[incident]["relationships"].add(relationship)
+    for incident, outcome in relatives.filter(outcomes__isnull=False).values_list(
+        "act__incident_id", "outcomes__code"
+    ):
+        rows[incident]["relative_outcomes"].add(outcome)
+    physical = vocab_selectors.physical_tactics()
+    flat = []
+    for row in rows.values():
+        confidences = row.pop("confidences") or ["UNKNOWN"]
+        row["attribution"] = min(confidences, key=CONFIDENCE_ORDER.index)
+        row["targets"] = len(row["targets"])
+        row["physical"] = bool(row["tactics"] & physical)
+        for column in dataset_rows.LISTS:
+            row[column] = sorted(row[column])
+        flat.append(row)
+    return dataset_rows.release(flat, threshold)
+
+
+def saved_queries(user: User, page: str) -> list[SavedQuery]:
+    return list(SavedQuery.objects.filter(user=user, page=page).order_by("name"))
+
+
+def statistics_csv(found: Statistics) -> str:
+    """The statistics table as CSV: the groups, the count (empty when withheld) and ``suppressed``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*found.group_by, "count", "suppressed"])
+    for row in found.rows:
+        writer.writerow(
+            [
+                *(inert(str(row[g])) for g in found.group_by),
+                "" if row["count"] is None else row["count"],
+                "true" if row["suppressed"] else "false",
+            ]
+        )
+    return out.getvalue()
+
+
+# Which vocabulary each column's codes come from (the codebook page lists them).
+COLUMN_VOCABULARIES = {
+    "community": "community",
+    "tactic_families": "tactic_family",
+    "tactics": "tactic",
+    "demands": "demand",
+    "channels": "channel",
+    "perpetrator_types": "perpetrator_type",
+    "attribution": "attribution",
+    "relationships": "relationship",
+    "relative_outcomes": "relative_outcome",
+}
+
+
+def dataset_columns() -> list[tuple[str, str, str]]:
+    """Each column of the dataset: its name, what it holds, and the vocabulary its codes come from."""
+    meaning = {
+        "row": _("The row's number in this release; not a record's code, and not kept between releases."),
+        "year": _("The year the incident began. Empty when withheld."),
+        "origin_state": _("The state behind the incident (ISO 3166-1 alpha-2)."),
+        "host_country": _(
+            "The country where the targeted person lives (ISO 3166-1 alpha-2). Empty when withheld."
+        ),
+        "community": _(
+            "The community of the case the incident belongs to. Empty when withheld or not coded."
+        ),
+        "harm_countries": _(
+            "The countries where harm landed (the origin state when relatives were targeted there). "
+            "Empty when the host country is withheld."
+        ),
+        "executing_states": _(
+            "States that detained, deported or extradited on the origin state's behalf. "
+            "Empty when the host country is withheld."
+        ),
+        "physical": _("true when any tactic is a direct attack (Freedom House's physical incidents)."),
+        "tactic_families": _("The families of the incident's tactics."),
+        "tactics": _("The tactics of the incident's acts."),
+        "demands": _("What the perpetrators demanded."),
+        "channels": _("How they reached the target."),
+        "perpetrator_types": _("The kinds of perpetrator named in the acts."),
+        "attribution": _("The strongest confidence any act gives that the origin state is behind it."),
+        "acts": _("The number of acts recorded in the incident."),
+        "targets": _("The number of people targeted."),
+        "relatives": _("The number of relatives used as leverage."),
+        "relatives_minor": _("How many of those relatives were minors."),
+        "relationships": _("How those relatives were related to the target."),
+        "relative_outcomes": _("What happened to them."),
+    }
+    return [(c, meaning[c], COLUMN_VOCABULARIES.get(c, "")) for c in dataset_rows.COLUMNS]
+
+
+@dataclass(frozen=True)
+class CodebookEntry:
+    code: str
+    label: str
+    definition: str
+    family: str
+    retired: bool
+
+
+def codebook(language: str) -> list[tuple[str, str, list[CodebookEntry]]]:
+    """The vocabularies the dataset uses: code, label in ``language``, definition, and their terms."""
+    titles = {
+        "community": _("Communities"),
+        "tactic_family": _("Tactic families"),
+        "tactic": _("Tactics"),
+        "demand": _("Demands"),
+        "channel": _("Channels"),
+        "perpetrator_type": _("Kinds of perpetrator"),
+        "attribution": _("Attribution"),
+        "relationship": _("Relationships"),
+        "relative_outcome": _("What happened to relatives"),
+    }
+    found = []
+    wanted = list(dict.fromkeys(COLUMN_VOCABULARIES.values()))
+    by_code = {v.code: v for v in vocab_selectors.vocabularies().filter(code__in=wanted)}
+    for code in wanted:
+        vocabulary = by_code.get(code)
+        if vocabulary is None:
+            continue
+        entries = [
+            CodebookEntry(t.code, t.display(language), t.definition, t.family, t.retired_at is not None)
+            for t in vocab_selectors.terms(vocabulary=code, include_retired=True)
+        ]
+        found.append((code, titles.get(code, vocabulary.label), entries))
+    return found

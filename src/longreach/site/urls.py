@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from longreach.accounts import views as accounts
 from longreach.insight import views as insight
+from longreach.insight import views_workspace as workspace
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
 from longreach.legal import views as legal
@@ -44,6 +45,15 @@ urlpatterns = [
     path("history/<str:kind>/<str:code>/", registry.history_view, name="history"),
     path("cases/<str:code>/legal/new/", legal.matter_new, name="legal_matter_new"),
     path("insight/", insight.dashboard, name="insight"),
+    path("insight/dataset/", workspace.dataset_page, name="insight_dataset"),
+    path("insight/dataset/download.<str:fmt>", workspace.dataset_download, name="insight_dataset_download"),
+    path("insight/statistics/", workspace.statistics_page, name="insight_statistics"),
+    path(
+        "insight/statistics/download.csv", workspace.statistics_download, name="insight_statistics_download"
+    ),
+    path("insight/codebook/", workspace.codebook_page, name="insight_codebook"),
+    path("insight/queries/", workspace.query_save, name="insight_query_save"),
+    path("insight/queries/<str:code>/delete/", workspace.query_delete, name="insight_query_delete"),
     path("insight/<str:name>.<str:fmt>", insight.chart_file, name="insight_chart"),
     path("legal/calendar.ics", legal.calendar_ics, name="legal_calendar"),
     path("legal/<str:code>/", legal.matter_detail, name="legal_matter"),

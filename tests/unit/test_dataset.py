@@ -1,0 +1,154 @@
+"""The researcher's dataset released k-anonymous on origin, host, year and community (pure Python)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from longreach.insight import dataset
+
+
+def row(
+    origin: str = "CN", host: str = "TR", year: int | None = 2024, community: str | None = "UY", **more: Any
+):
+    base: dict[str, Any] = {
+        "origin_state": origin,
+        "host_country": host,
+        "year": year,
+        "community": community,
+        "harm_countries": [host],
+        "executing_states": [],
+        "physical": False,
+        "tactic_families": ["COERCION_BY_PROXY"],
+        "tactics": ["FAMILY_THREAT"],
+        "demands": [],
+        "channels": ["WHATSAPP"],
+        "perpetrator_types": ["ORIGIN_POLICE"],
+        "attribution": "PROBABLE",
+        "acts": 1,
+        "targets": 1,
+        "relatives": 1,
+        "relatives_minor": 0,
+        "relationships": ["MOTHER"],
+        "relative_outcomes": ["DETAINED"],
+    }
+    base.update(more)
+    return base
+
+
+def classes(released: dataset.Release) -> Counter[tuple[Any, ...]]:
+    return Counter(tuple(r[q] for q in dataset.QUASI) for r in released.rows)
+
+
+def test_common_rows_are_released_as_they_are() -> None:
+    out = dataset.release([row() for _ in range(5)], k=5)
+    assert out.withheld == 0 and len(out.rows) == 5 and out.generalised == {}
+    assert [r["row"] for r in out.rows] == [1, 2, 3, 4, 5]
+    assert out.rows[0]["host_country"] == "TR" and out.rows[0]["harm_countries"] == ["TR"]
+
+
+def test_a_rare_host_is_withheld_with_the_columns_that_would_name_it_again() -> None:
+    rows = [row() for _ in range(5)] + [row(host="JP", executing_states=["JP"]) for _ in range(2)]
+    rows += [row(host="KZ") for _ in range(3)]
+    out = dataset.release(rows, k=5)
+    assert out.withheld == 0 and out.generalised == {"host_country": 5}
+    hidden = [r for r in out.rows if r["host_country"] is None]
+    assert len(hidden) == 5
+    assert all(r["harm_countries"] is None and r["executing_states"] is None for r in hidden)
+    assert "JP" not in repr(out.rows) and "KZ" not in repr(out.rows)
+
+
+def test_steps_go_host_then_community_then_year_and_the_rarest_are_left_out() -> None:
+    rows = [row(host=h, community=c) for h, c in [("JP", "UY"), ("KZ", "TB"), ("DE", "HK"), ("US", None)]]
+    rows += [row(year=y, host="NL", community="UY") for y in (2019, 2020, 2021, 2022)]
+    rows += [row(origin="RW", host="BE")]
+    out = dataset.release(rows, k=4)
+    assert out.withheld == 1  # the only incident from RW cannot hide among three others
+    assert all(r["origin_state"] == "CN" for r in out.rows)
+    by_step = Counter(
+        (r["host_country"] is None, r["community"] is None, r["year"] is None) for r in out.rows
+    )
+    assert by_step == {(True, True, False): 4, (True, True, True): 4}
+
+
+def test_every_released_combination_is_shared_by_k_rows_example() -> None:
+    rows = [
+        row(origin=o, host=h, year=y) for o in ("CN", "IR") for h in ("TR", "DE", "JP") for y in (2020, 2021)
+    ]
+    rows *= 2
+    out = dataset.release(rows, k=3)
+    assert all(n >= 3 for n in classes(out).values())
+    assert len(out.rows) + out.withheld == len(rows)
+
+
+quasi = st.fixed_dictionaries(
+    {
+        "origin": st.sampled_from(["CN", "IR", "RU", "EG"]),
+        "host": st.sampled_from(["TR", "DE", "JP", "US", "KZ"]),
+        "year": st.one_of(st.none(), st.integers(2015, 2024)),
+        "community": st.one_of(st.none(), st.sampled_from(["UY", "TB", "HK"])),
+    }
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(quasi, max_size=120), st.integers(1, 8))
+def test_every_released_combination_is_shared_by_at_least_k_rows(found: list[dict[str, Any]], k: int) -> None:
+    rows = [row(q["origin"], q["host"], q["year"], q["community"]) for q in found]
+    out = dataset.release(rows, k)
+    assert all(n >= k for n in classes(out).values())
+    assert len(out.rows) + out.withheld == len(rows)
+    # Nothing is withheld that did not need to be: a row at its first step is never generalised.
+    first = Counter((r["origin_state"], r["host_country"], r["year"], r["community"]) for r in rows)
+    assert sum(1 for r in out.rows if r["host_country"] is not None) == sum(
+        n for n in first.values() if n >= k
+    )
+    for r in out.rows:
+        if r["host_country"] is None:
+            assert r["harm_countries"] is None and r["executing_states"] is None
+    assert sorted(r["row"] for r in out.rows) == list(range(1, len(out.rows) + 1))
+
+
+def test_k_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        dataset.release([row()], 0)
+
+
+def test_select_places_only_what_it_can() -> None:
+    out = dataset.release([row(year=2020)] * 3 + [row(year=2022, host="DE")] * 3 + [row(host="JP")], 3)
+    rows = out.rows
+    assert len(dataset.select(rows, host_country="DE")) == 3
+    assert len(dataset.select(rows, year_from=2021)) == 3  # the withheld-year row is not placed
+    assert len(dataset.select(rows, tactic_family="COERCION_BY_PROXY")) == len(rows)
+    assert dataset.select(rows, origin_state="IR") == []
+
+
+def test_csv_has_the_columns_blank_where_withheld_and_lists_joined() -> None:
+    out = dataset.release([row(tactics=["A", "B"])] * 2 + [row(host="JP"), row(host="KZ")], 2)
+    text = dataset.to_csv(out.rows)
+    read = list(csv.DictReader(io.StringIO(text)))
+    assert list(read[0]) == list(dataset.COLUMNS)
+    assert {r["host_country"] for r in read} == {"TR", ""}
+    assert read[0]["tactics"] in ("A; B", "FAMILY_THREAT") and read[0]["physical"] == "false"
+
+
+def test_parquet_keeps_types_nulls_lists_and_metadata() -> None:
+    out = dataset.release([row()] * 2 + [row(host="JP"), row(host="KZ")], 2)
+    body = dataset.to_parquet(out.rows, metadata={"longreach.k": "2"})
+    table = pq.read_table(io.BytesIO(body))
+    assert table.column_names == list(dataset.COLUMNS)
+    assert table.schema.metadata[b"longreach.k"] == b"2"
+    data = table.to_pylist()
+    assert data[0]["tactics"] == ["FAMILY_THREAT"] and isinstance(data[0]["year"], int)
+    assert sum(r["host_country"] is None and r["harm_countries"] is None for r in data) == 2
+    assert (
+        dataset.to_parquet([], metadata={})
+        and pq.read_table(io.BytesIO(dataset.to_parquet([], metadata={}))).num_rows == 0
+    )
