@@ -338,6 +338,9 @@ VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_0
 VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
 # The smallest count a de-identified dashboard or the statistics API shows; smaller ones are withheld.
 STATISTICS_MIN_CELL = env_int("LONGREACH_STATISTICS_MIN_CELL", 5, 1)
+# Synthetic incidents in a new demo organisation (two thirds in demo-a): enough across a decade that
+# the researcher's statistics are not nearly all withheld. The browser tests ask for fewer.
+DEMO_INCIDENTS = env_int("LONGREACH_DEMO_INCIDENTS", 1500, 30)
 # Capture metadata and derivatives read the plaintext in memory, so only up to this size.
 VAULT_INSPECT_BYTES = env_int("LONGREACH_VAULT_INSPECT_MB", 64, 1) * 1_000_000
 

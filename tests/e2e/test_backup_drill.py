@@ -111,6 +111,7 @@ def env_for(var: Path, db: str = "") -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LONGREACH_", "DJANGO_"))}
     env.update(
         LONGREACH_MODE="demo",
+        LONGREACH_DEMO_INCIDENTS="300",
         LONGREACH_VAR_DIR=str(var),
         DJANGO_SETTINGS_MODULE="longreach.settings",
         PYTHONPATH=str(REPO),

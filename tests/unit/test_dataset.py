@@ -44,38 +44,50 @@ def row(
 
 
 def classes(released: dataset.Release) -> Counter[tuple[Any, ...]]:
-    return Counter(tuple(r[q] for q in dataset.QUASI) for r in released.rows)
+    keys = ("origin_state", "host_country", "year_from", "year_to", "community")
+    return Counter(tuple(r[q] for q in keys) for r in released.rows)
 
 
 def test_common_rows_are_released_as_they_are() -> None:
     out = dataset.release([row() for _ in range(5)], k=5)
     assert out.withheld == 0 and len(out.rows) == 5 and out.generalised == {}
     assert [r["row"] for r in out.rows] == [1, 2, 3, 4, 5]
-    assert out.rows[0]["host_country"] == "TR" and out.rows[0]["harm_countries"] == ["TR"]
+    first = out.rows[0]
+    assert first["host_country"] == "TR" and first["harm_countries"] == ["TR"] and first["community"] == "UY"
+    assert first["year_from"] == first["year_to"] == 2024 and "year" not in first
+
+
+def test_the_community_goes_first() -> None:
+    out = dataset.release([row(community=c) for c in ("UY", "UY", "KZ", "TB")], k=4)
+    assert out.withheld == 0 and out.generalised == {"community": 4}
+    assert {r["community"] for r in out.rows} == {None} and {r["host_country"] for r in out.rows} == {"TR"}
+
+
+def test_then_the_year_widens_to_a_band_of_three() -> None:
+    out = dataset.release([row(year=y) for y in (2017, 2018, 2019, 2019)], k=4)
+    assert {(r["year_from"], r["year_to"]) for r in out.rows} == {(2017, 2019)}  # bands from 1900
+    assert out.generalised == {"community": 4, "year_band": 4}
+    assert all(r["host_country"] == "TR" for r in out.rows)
 
 
 def test_a_rare_host_is_withheld_with_the_columns_that_would_name_it_again() -> None:
     rows = [row() for _ in range(5)] + [row(host="JP", executing_states=["JP"]) for _ in range(2)]
     rows += [row(host="KZ") for _ in range(3)]
     out = dataset.release(rows, k=5)
-    assert out.withheld == 0 and out.generalised == {"host_country": 5}
+    assert out.withheld == 0 and out.generalised["host_country"] == 5
     hidden = [r for r in out.rows if r["host_country"] is None]
-    assert len(hidden) == 5
+    assert len(hidden) == 5 and {r["year_from"] for r in hidden} == {2024}
     assert all(r["harm_countries"] is None and r["executing_states"] is None for r in hidden)
     assert "JP" not in repr(out.rows) and "KZ" not in repr(out.rows)
 
 
-def test_steps_go_host_then_community_then_year_and_the_rarest_are_left_out() -> None:
-    rows = [row(host=h, community=c) for h, c in [("JP", "UY"), ("KZ", "TB"), ("DE", "HK"), ("US", None)]]
-    rows += [row(year=y, host="NL", community="UY") for y in (2019, 2020, 2021, 2022)]
+def test_the_year_goes_last_and_the_rarest_are_left_out() -> None:
+    rows = [row(host=h, year=y) for h, y in [("JP", 2010), ("KZ", 2014), ("DE", 2019), ("US", 2024)]]
     rows += [row(origin="RW", host="BE")]
     out = dataset.release(rows, k=4)
     assert out.withheld == 1  # the only incident from RW cannot hide among three others
     assert all(r["origin_state"] == "CN" for r in out.rows)
-    by_step = Counter(
-        (r["host_country"] is None, r["community"] is None, r["year"] is None) for r in out.rows
-    )
-    assert by_step == {(True, True, False): 4, (True, True, True): 4}
+    assert {(r["host_country"], r["year_from"], r["community"]) for r in out.rows} == {(None, None, None)}
 
 
 def test_every_released_combination_is_shared_by_k_rows_example() -> None:
@@ -105,14 +117,16 @@ def test_every_released_combination_is_shared_by_at_least_k_rows(found: list[dic
     out = dataset.release(rows, k)
     assert all(n >= k for n in classes(out).values())
     assert len(out.rows) + out.withheld == len(rows)
-    # Nothing is withheld that did not need to be: a row at its first step is never generalised.
+    # Nothing is generalised that did not need to be: a row whose exact class is big enough stays exact.
     first = Counter((r["origin_state"], r["host_country"], r["year"], r["community"]) for r in rows)
-    assert sum(1 for r in out.rows if r["host_country"] is not None) == sum(
-        n for n in first.values() if n >= k
+    assert sum(1 for r in out.rows if r["community"] is not None) == sum(
+        n for key, n in first.items() if n >= k and key[3] is not None
     )
     for r in out.rows:
         if r["host_country"] is None:
             assert r["harm_countries"] is None and r["executing_states"] is None
+        if r["year_from"] is not None:
+            assert r["year_to"] - r["year_from"] in (0, dataset.BAND - 1)
     assert sorted(r["row"] for r in out.rows) == list(range(1, len(out.rows) + 1))
 
 
@@ -122,12 +136,17 @@ def test_k_below_one_is_refused() -> None:
 
 
 def test_select_places_only_what_it_can() -> None:
-    out = dataset.release([row(year=2020)] * 3 + [row(year=2022, host="DE")] * 3 + [row(host="JP")], 3)
-    rows = out.rows
+    rows = [row(year=2020)] * 3 + [row(year=2022, host="DE")] * 3
+    rows += [row(year=2023, host="JP"), row(year=2024, host="JP"), row(year=2025, host="JP")]
+    rows += [row(origin="IR", year=y) for y in (2010, 2016, 2024)]
+    rows = dataset.release(rows, 3).rows
     assert len(dataset.select(rows, host_country="DE")) == 3
-    assert len(dataset.select(rows, year_from=2021)) == 3  # the withheld-year row is not placed
+    assert len(dataset.select(rows, host_country="JP")) == 3  # banded 2023-2025
+    assert len(dataset.select(rows, year_from=2021)) == 6  # the band lies within; the withheld year not
+    assert len(dataset.select(rows, year_from=2024)) == 0  # 2023-2025 cannot be placed after 2024
     assert len(dataset.select(rows, tactic_family="COERCION_BY_PROXY")) == len(rows)
-    assert dataset.select(rows, origin_state="IR") == []
+    assert len(dataset.select(rows, origin_state="IR")) == 3
+    assert dataset.select(rows, origin_state="EG") == []
 
 
 def test_csv_has_the_columns_blank_where_withheld_and_lists_joined() -> None:
@@ -146,7 +165,7 @@ def test_parquet_keeps_types_nulls_lists_and_metadata() -> None:
     assert table.column_names == list(dataset.COLUMNS)
     assert table.schema.metadata[b"longreach.k"] == b"2"
     data = table.to_pylist()
-    assert data[0]["tactics"] == ["FAMILY_THREAT"] and isinstance(data[0]["year"], int)
+    assert data[0]["tactics"] == ["FAMILY_THREAT"] and isinstance(data[0]["year_from"], int)
     assert sum(r["host_country"] is None and r["harm_countries"] is None for r in data) == 2
     assert (
         dataset.to_parquet([], metadata={})

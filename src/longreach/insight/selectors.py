@@ -694,7 +694,11 @@ def dataset_columns() -> list[tuple[str, str, str]]:
     """Each column of the dataset: its name, what it holds, and the vocabulary its codes come from."""
     meaning = {
         "row": _("The row's number in this release; not a record's code, and not kept between releases."),
-        "year": _("The year the incident began. Empty when withheld."),
+        "year_from": _(
+            "The year the incident began, or the first year of a band of three when the exact year is "
+            "withheld. Empty when the year is withheld."
+        ),
+        "year_to": _("The same as year_from, or the last year of its band."),
         "origin_state": _("The state behind the incident (ISO 3166-1 alpha-2)."),
         "host_country": _(
             "The country where the targeted person lives (ISO 3166-1 alpha-2). Empty when withheld."

@@ -92,9 +92,10 @@ def demo_create() -> Path:
     intake_pepper.ensure()
     intake_services.route_set(compartment=demo_a, acting_user="demo-setup")
     demo_b = Compartment.objects.get(slug="demo-b")
+    in_a = settings.DEMO_INCIDENTS * 2 // 3
     for username, compartment, count, prefix in (
-        ("analyst", demo_a, 200, "A"),
-        ("analyst2", demo_b, 100, "B"),
+        ("analyst", demo_a, in_a, "A"),
+        ("analyst2", demo_b, settings.DEMO_INCIDENTS - in_a, "B"),
     ):
         with using_keyring(Keyring(users[username].pk, privates[username])):
             demo_fill(
