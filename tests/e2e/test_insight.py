@@ -31,3 +31,34 @@ def test_the_dashboard_draws_its_charts(
         page.wait_for_url("**/incidents/?origin_state=*")
     assert main
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ug"])
+def test_a_researcher_filters_the_dataset_saves_the_view_and_downloads_it(
+    server: Any, browser: Any, artifacts: Path, lang: str
+) -> None:
+    page = login(browser, server, "researcher", lang=lang)
+    page.goto(server.url + "/insight/dataset/")
+    assert page.locator("table.dataset tbody tr").count() > 10
+    assert "A-" not in page.locator("table.dataset").inner_text()  # no record codes
+    page.select_option("#d-origin", "CN")
+    page.fill("#d-from", "2018")
+    page.click("main form.filters button[type=submit]")
+    page.wait_for_url("**/insight/dataset/?*origin_state=CN*")
+    origins = page.locator("table.dataset tbody tr td:nth-child(4)").all_inner_texts()
+    assert origins and set(origins) == {"CN"}
+    # The table scrolls inside its box; the page itself does not grow sideways.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"] + 1
+    page.fill("#q-name", f"China since 2018 ({lang})")
+    page.click("section.saved button[type=submit]:not(.secondary)")
+    page.wait_for_load_state()
+    assert page.locator(f"section.saved a:has-text('China since 2018 ({lang})')").count() == 1
+    page.screenshot(path=str(artifacts / f"insight-dataset-{lang}.png"), full_page=False)
+    with page.expect_download() as download:
+        page.click("a[href*='download.parquet']")
+    assert download.value.suggested_filename.endswith(".parquet")
+    page.goto(server.url + "/insight/statistics/?group_by=origin_state&group_by=year")
+    assert page.locator("main table tbody tr").count() > 5
+    page.screenshot(path=str(artifacts / f"insight-statistics-{lang}.png"), full_page=False)
+    page.context.close()

@@ -123,7 +123,20 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     context = _context(request, SavedQuery.Page.STATISTICS)
     floor = int(settings.STATISTICS_MIN_CELL)
-    context.update({"groups": queries.GROUPS, "floor": floor, "method": queries.method()})
+    labels = {
+        "origin_state": _("Origin state"),
+        "host_country": _("Host country"),
+        "tactic_family": _("Tactic family"),
+        "year": _("Year"),
+    }
+    context.update(
+        {
+            "groups": [(g, labels[g]) for g in queries.GROUPS],
+            "labels": labels,
+            "floor": floor,
+            "method": queries.method(),
+        }
+    )
     if not request.GET:
         return render(request, "insight/statistics.html", context)
     try:
