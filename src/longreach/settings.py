@@ -338,6 +338,15 @@ VAULT_MAX_FILE_BYTES = env_int("LONGREACH_VAULT_MAX_FILE_MB", 4096, 1) * 1_000_0
 VAULT_MAX_FILES = env_int("LONGREACH_VAULT_MAX_FILES", 20, 1)  # per upload
 # The smallest count a de-identified dashboard or the statistics API shows; smaller ones are withheld.
 STATISTICS_MIN_CELL = env_int("LONGREACH_STATISTICS_MIN_CELL", 5, 1)
+# The public statistics page (/public/statistics/): off unless an organisation turns it on. Its
+# differentially private tables share one privacy budget for the organisation's lifetime.
+PUBLIC_STATISTICS = env_bool("LONGREACH_PUBLIC_STATISTICS", MODE == "demo")
+try:
+    PUBLIC_EPSILON_BUDGET = float(env("LONGREACH_PUBLIC_EPSILON_BUDGET", "3") or "")
+except ValueError:
+    raise ImproperlyConfigured("LONGREACH_PUBLIC_EPSILON_BUDGET must be a number, e.g. 3") from None
+if not 0 < PUBLIC_EPSILON_BUDGET <= 100:
+    raise ImproperlyConfigured("LONGREACH_PUBLIC_EPSILON_BUDGET must be above 0 and at most 100")
 # Synthetic incidents in a new demo organisation (two thirds in demo-a): enough across a decade that
 # the researcher's statistics are not nearly all withheld. The browser tests ask for fewer.
 DEMO_INCIDENTS = env_int("LONGREACH_DEMO_INCIDENTS", 1500, 30)

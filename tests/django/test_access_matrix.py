@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from longreach.insight.models import SavedQuery
+from longreach.insight.models import Publication, SavedQuery
 from longreach.intake import services as intake_services
 from longreach.intake.models import Report, ReportFile
 from longreach.messages.models import Alert, Campaign, Message
@@ -144,6 +144,12 @@ PAGES: dict[str, Route] = {
     "insight_statistics_download": Route(
         at("/insight/statistics/download.csv?group_by=origin_state"), READERS | {"admin", "researcher"}
     ),
+    "insight_publish": Route(at("/insight/publish/"), frozenset({"admin", "lead"})),
+    "insight_publish_withdraw": Route(
+        at("/insight/publish/{publication}/withdraw/"), frozenset({"admin", "lead"}), method="POST"
+    ),
+    # Off unless an organisation turns it on (tests/django/test_publication.py covers it on).
+    "public_statistics": Route(at("/public/statistics/"), NOBODY, anonymous=404),
     "insight_codebook": Route(at("/insight/codebook/"), READERS | {"admin", "researcher"}),
     "insight_query_save": Route(at("/insight/queries/"), READERS | {"admin", "researcher"}, method="POST"),
     "insight_query_delete": Route(
@@ -196,6 +202,7 @@ PUBLIC_PATHS = {
     "report_status_message": "/report/status/message/",
     "report_leave": "/report/leave/",
     "report_where": "/report/where/",
+    "public_statistics": "/public/statistics/",
 }
 # Mounted applications with their own checks: the API (tests/django/test_registry_api.py and the
 # API section below) and Django's language switch, which reads nothing of anyone's.
@@ -328,6 +335,16 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         "pending": pending.code,
         "token": token.split("_")[1],
         "source_type": source_type,
+        "publication": Publication.objects.create(
+            title="t",
+            note="n",
+            group_by=["year"],
+            method="suppression",
+            threshold=5,
+            rows=[],
+            published_by=cast.admin,
+            published_at=timezone.now(),
+        ).code,
         "saved_query": SavedQuery.objects.create(
             user=cast.analyst, page="dataset", name="kept", created_at=timezone.now()
         ).code,

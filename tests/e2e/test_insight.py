@@ -62,3 +62,19 @@ def test_a_researcher_filters_the_dataset_saves_the_view_and_downloads_it(
     assert page.locator("main table tbody tr").count() > 5
     page.screenshot(path=str(artifacts / f"insight-statistics-{lang}.png"), full_page=False)
     page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_public_statistics_page_needs_no_login_no_script_and_no_cookie(
+    server: Any, browser: Any, artifacts: Path, lang: str
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{server.url}/public/statistics/?lang={lang}")
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+    assert page.locator("section.publication").count() == 2  # the demo's two tables
+    assert page.locator("section.publication svg").count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    assert context.cookies() == []
+    page.screenshot(path=str(artifacts / f"public-statistics-{lang}.png"), full_page=True)
+    context.close()

@@ -41,6 +41,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "triage.decide": frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER}),
     "triage.open_case": frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER}),
     "stats.view": frozenset({Role.ADMIN, Role.LEAD, Role.ANALYST, Role.RESEARCHER}),
+    "stats.publish": frozenset({Role.ADMIN, Role.LEAD}),
     "audit.view": frozenset({Role.AUDITOR, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "vocab.manage": frozenset({Role.ADMIN}),

@@ -82,6 +82,8 @@ class Event(models.TextChoices):
     LEGAL_DOCUMENT_MADE = "legal.document_made", _("Legal document drafted")
     STATISTICS_DOWNLOADED = "statistics.downloaded", _("De-identified statistics downloaded")
     SURGE_DETECTED = "insight.surge", _("Surge of incidents detected")
+    STATISTICS_PUBLISHED = "statistics.published", _("Statistics published on the public page")
+    STATISTICS_WITHDRAWN = "statistics.withdrawn", _("Published statistics withdrawn")
     LEGAL_REFERRAL_REQUESTED = "legal.referral_requested", _("Referral packet naming the client requested")
     LEGAL_REFERRAL_APPROVED = "legal.referral_approved", _("Referral packet naming the client approved")
     LEGAL_REFERRAL_REJECTED = "legal.referral_rejected", _("Referral packet naming the client refused")

@@ -66,3 +66,34 @@ class SavedQuery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "page", "name"], name="one_query_name_per_page")
         ]
+
+
+def _publication_code() -> str:
+    return new_ref("U")
+
+
+class Publication(models.Model):
+    """A table put on the public statistics page: the numbers frozen when it was published, how they
+    were protected, and the words its publisher wrote for the public (title, method and coverage)."""
+
+    class Method(models.TextChoices):
+        SUPPRESSION = "suppression", "suppression"
+        DIFFERENTIAL_PRIVACY = "dp", "differential privacy"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    code = models.CharField(max_length=16, unique=True, default=_publication_code, editable=False)
+    title = models.CharField(max_length=200)
+    note = models.TextField(max_length=4000)  # method and coverage, as the publisher puts it
+    group_by = models.JSONField()  # list of insight.queries.GROUPS
+    method = models.CharField(max_length=16, choices=Method.choices)
+    threshold = models.PositiveIntegerField()  # suppression: the smallest count; dp: the smallest shown
+    epsilon = models.FloatField(null=True, blank=True)  # dp only: spent for good, even if withdrawn
+    scale = models.FloatField(null=True, blank=True)
+    years = models.JSONField(default=list, blank=True)  # dp: the span of years in the domain
+    rows = models.JSONField()  # [{group: value, ..., "count": n | None, "suppressed": bool}]
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]

@@ -30,8 +30,8 @@ from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.geo import countries
 from longreach.insight import dataset as dataset_rows
-from longreach.insight import queries
-from longreach.insight.models import SavedQuery, SurgeAlert
+from longreach.insight import publication, queries
+from longreach.insight.models import Publication, SavedQuery, SurgeAlert
 from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
 from longreach.registry import disclosure
@@ -766,3 +766,41 @@ def codebook(language: str) -> list[tuple[str, str, list[CodebookEntry]]]:
         ]
         found.append((code, titles.get(code, vocabulary.label), entries))
     return found
+
+
+def noisy_statistics(
+    *,
+    user: User,
+    group_by: tuple[str, ...],
+    epsilon: float,
+    shown_from: int,
+    years: tuple[int | None, int | None] | None,
+) -> publication.NoisyTable:
+    """Incidents grouped as asked, with OpenDP's noise on every cell of the domain: every country for
+    a country, every family for the family (an incident counts once in each of its families, so the
+    sensitivity is the number of families), every year of ``years`` for the year."""
+    families = sorted(_labels("tactic_family", "en"))
+    codes = countries.all_codes()
+    values: dict[str, list[Any]] = {"origin_state": codes, "host_country": codes, "tactic_family": families}
+    if "year" in group_by:
+        first, last = years or (None, None)
+        if first is None or last is None:
+            raise publication.PublicationError("give the span of years")
+        values["year"] = list(range(first, last + 1))
+    cells = publication.domain([values[g] for g in group_by])
+    at = [GROUPS.index(g) for g in group_by]
+    wanted = set(cells)
+    counts = {}
+    for key, n in levels(registry_selectors.incidents_for_statistics(user=user).order_by()).items():
+        if all((key[d] != disclosure.ALL) == (d in at) for d in range(len(GROUPS))):
+            cell = tuple(key[d] for d in at)
+            if cell in wanted:  # outside the span of years, or a code no longer a country
+                counts[cell] = n
+    sensitivity = max(len(families), 1) if "tactic_family" in group_by else 1
+    return publication.release(counts, cells, epsilon=epsilon, sensitivity=sensitivity, shown_from=shown_from)
+
+
+def publications(*, public: bool) -> list[Publication]:
+    """What the public page shows (not withdrawn), or every one for the publishers' page."""
+    found = Publication.objects.select_related("published_by")
+    return list(found.filter(withdrawn_at=None) if public else found)

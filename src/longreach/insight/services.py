@@ -22,8 +22,9 @@ from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
-from longreach.insight import queries, surges
-from longreach.insight.models import SavedQuery, SurgeAlert
+from longreach.insight import queries, selectors, surges
+from longreach.insight.models import Publication, SavedQuery, SurgeAlert
+from longreach.insight.publication import PublicationError
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.filters import incident_filters
 from longreach.registry.models import Act, Incident
@@ -174,3 +175,141 @@ def query_delete(*, user: User, code: str) -> None:
     deleted, _n = SavedQuery.objects.filter(user=user, code=code).delete()
     if not deleted:
         raise SavedQuery.DoesNotExist(code)
+
+
+# Publications -------------------------------------------------------------------------------
+
+
+def epsilon_spent() -> float:
+    """The privacy budget spent by every differentially private table ever published (a withdrawn
+    table was seen: its epsilon stays spent)."""
+    return float(sum(e or 0.0 for e in Publication.objects.values_list("epsilon", flat=True)))
+
+
+@dataclass(frozen=True)
+class PublicationInput:
+    title: str
+    note: str
+    group_by: tuple[str, ...]
+    method: str
+    threshold: int
+    epsilon: float | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+def _checked(data: PublicationInput) -> list[FieldError]:
+    errors = []
+    if not data.title.strip() or len(data.title) > 200:
+        errors.append(FieldError("title", _("give the table a title of at most 200 characters")))
+    if not data.note.strip() or len(data.note) > 4000:
+        errors.append(
+            FieldError(
+                "note", _("say how the numbers were gathered and what they cover (at most 4,000 characters)")
+            )
+        )
+    if (
+        not data.group_by
+        or any(g not in queries.GROUPS for g in data.group_by)
+        or len(set(data.group_by)) != len(data.group_by)
+    ):
+        errors.append(FieldError("group_by", _("choose what to count by")))
+    if data.method not in Publication.Method.values:
+        errors.append(FieldError("method", _("choose suppression or differential privacy")))
+    if data.threshold < int(settings.STATISTICS_MIN_CELL) or data.threshold > 1_000_000:
+        errors.append(
+            FieldError(
+                "threshold",
+                _("at least %(k)d, the organisation's smallest published count")
+                % {"k": settings.STATISTICS_MIN_CELL},
+            )
+        )
+    if data.method == Publication.Method.DIFFERENTIAL_PRIVACY:
+        left = settings.PUBLIC_EPSILON_BUDGET - epsilon_spent()
+        if data.epsilon is None or not 0 < data.epsilon <= 10:
+            errors.append(FieldError("epsilon", _("a number above 0 and at most 10")))
+        elif data.epsilon > left + 1e-9:
+            errors.append(
+                FieldError(
+                    "epsilon", _("only %(left).2f of the privacy budget is left") % {"left": max(left, 0)}
+                )
+            )
+        if "year" in data.group_by and (
+            data.year_from is None or data.year_to is None or not 0 <= data.year_to - data.year_from <= 50
+        ):
+            errors.append(FieldError("year_from", _("give the span of years to count (at most 50)")))
+    return errors
+
+
+@transaction.atomic
+def publication_create(*, user: User, data: PublicationInput) -> Publication:
+    """Freeze a table for the public page: suppressed as the statistics are, or with OpenDP's noise
+    over a fixed domain (spending ``epsilon`` of the organisation's budget). Counts what the publisher's
+    statistics count."""
+    if not allowed(user, "stats.publish"):
+        raise NotAllowed(_("only a lead or an administrator publishes statistics"))
+    if not settings.PUBLIC_STATISTICS:
+        raise NotAllowed(_("the public statistics page is turned off (LONGREACH_PUBLIC_STATISTICS)"))
+    # One publication at a time: two at once could both fit a budget only one of them fits.
+    list(Publication.objects.select_for_update().values_list("pk", flat=True))
+    errors = _checked(data)
+    if errors:
+        raise RecordInvalid(errors)
+    extra: dict[str, object] = {}
+    if data.method == Publication.Method.SUPPRESSION:
+        rows = selectors.statistics(user=user, group_by=data.group_by, threshold=data.threshold).rows
+    else:
+        try:
+            table = selectors.noisy_statistics(
+                user=user,
+                group_by=data.group_by,
+                epsilon=float(data.epsilon or 0),
+                shown_from=data.threshold,
+                years=(data.year_from, data.year_to) if "year" in data.group_by else None,
+            )
+        except PublicationError as exc:
+            raise RecordInvalid([FieldError("group_by", str(exc))]) from exc
+        rows = [
+            {**dict(zip(data.group_by, cell, strict=True)), "count": value, "suppressed": False}
+            for cell, value in table.rows
+        ]
+        extra = {"epsilon": data.epsilon, "scale": table.scale}
+        if "year" in data.group_by:
+            extra["years"] = [data.year_from, data.year_to]
+    publication = Publication.objects.create(
+        title=data.title.strip(),
+        note=data.note.strip(),
+        group_by=list(data.group_by),
+        method=data.method,
+        threshold=data.threshold,
+        rows=rows,
+        published_by=user,
+        published_at=timezone.now(),
+        **extra,
+    )
+    audit_record(
+        Event.STATISTICS_PUBLISHED,
+        actor=user,
+        object_type="publication",
+        object_code=publication.code,
+        detail={
+            "method": data.method,
+            "group_by": ":".join(data.group_by),
+            "epsilon_thousandths": round((data.epsilon or 0) * 1000),  # the audit holds whole numbers
+            "rows": len(rows),
+        },
+    )
+    return publication
+
+
+@transaction.atomic
+def publication_withdraw(*, user: User, code: str) -> Publication:
+    if not allowed(user, "stats.publish"):
+        raise NotAllowed(_("only a lead or an administrator publishes statistics"))
+    publication = Publication.objects.select_for_update().get(code=code, withdrawn_at=None)
+    publication.withdrawn_at = timezone.now()
+    publication.save(update_fields=["withdrawn_at"])
+    audit_record(
+        Event.STATISTICS_WITHDRAWN, actor=user, object_type="publication", object_code=publication.code
+    )
+    return publication

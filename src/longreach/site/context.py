@@ -29,4 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
         return {"nav": []}
-    return {"nav": [(name, label) for name, label, action in NAV if action is None or allowed(user, action)]}
+    return {
+        "nav": [(name, label) for name, label, action in NAV if action is None or allowed(user, action)],
+        "may_publish": allowed(user, "stats.publish"),  # the Insight tab that publishes statistics
+    }

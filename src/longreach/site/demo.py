@@ -18,6 +18,7 @@ from longreach.accounts import services
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import Role
 from longreach.audit.services import ledger_sign_head, write_signing_key
+from longreach.insight.demo import demo_publications
 from longreach.intake import pepper as intake_pepper
 from longreach.intake import services as intake_services
 from longreach.keys import services as key_services
@@ -109,6 +110,8 @@ def demo_create() -> Path:
             if prefix == "A":
                 demo_screening(user=users[username], compartment=compartment)
                 demo_legal(user=users[username], compartment=compartment)
+    if settings.PUBLIC_STATISTICS:
+        demo_publications(user=users["admin"])
     for username, _role in USERS:
         creds[username]["api_token"] = services.token_create(
             user=users[username], private_key=privates[username], name="demo"

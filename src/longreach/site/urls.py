@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from longreach.accounts import views as accounts
 from longreach.insight import views as insight
+from longreach.insight import views_publish as publish
 from longreach.insight import views_workspace as workspace
 from longreach.intake import views_public as report
 from longreach.intake import views_staff as triage
@@ -54,7 +55,10 @@ urlpatterns = [
     path("insight/codebook/", workspace.codebook_page, name="insight_codebook"),
     path("insight/queries/", workspace.query_save, name="insight_query_save"),
     path("insight/queries/<str:code>/delete/", workspace.query_delete, name="insight_query_delete"),
+    path("insight/publish/", publish.publish_page, name="insight_publish"),
+    path("insight/publish/<str:code>/withdraw/", publish.withdraw, name="insight_publish_withdraw"),
     path("insight/<str:name>.<str:fmt>", insight.chart_file, name="insight_chart"),
+    path("public/statistics/", publish.public_statistics, name="public_statistics"),
     path("legal/calendar.ics", legal.calendar_ics, name="legal_calendar"),
     path("legal/<str:code>/", legal.matter_detail, name="legal_matter"),
     path("legal/<str:code>/edit/", legal.matter_edit, name="legal_matter_edit"),

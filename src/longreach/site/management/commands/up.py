@@ -42,6 +42,11 @@ class Command(BaseCommand):
                     "",
                     f"  Open        http://127.0.0.1:{port}/",
                     f"  Report      http://127.0.0.1:{port}/report/   (the public reporting line, no login)",
+                    *(
+                        [f"  Statistics  http://127.0.0.1:{port}/public/statistics/   (published, no login)"]
+                        if settings.PUBLIC_STATISTICS
+                        else []
+                    ),
                     "  Users       admin lead analyst analyst2 volunteer researcher auditor",
                     f"  Credentials {cred}",
                     "  Log in as analyst: in another terminal, from this folder, run",
