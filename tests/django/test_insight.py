@@ -255,3 +255,11 @@ def test_the_surge_command_refuses_a_bad_window(cast: Any) -> None:
 
     with pytest.raises(CommandError, match="--weeks"):
         call_command("insight", "surges", "--weeks", "3")
+
+
+def test_charts_and_maps_download_as_png(client_for: Any, incidents: Any) -> None:
+    c = client_for("analyst")
+    for name in ("hosts", "over_time", "map-hosts"):
+        r = c.get(f"/insight/{name}.png?origin_state=CN")
+        assert r.status_code == 200 and r["Content-Type"] == "image/png" and r.content[:4] == b"\x89PNG"
+    assert c.get("/insight/hosts.gif").status_code == 404

@@ -149,3 +149,19 @@ def test_suppression_at_every_level_leaves_no_line_with_one_withheld_cell() -> N
             assert sum(shown[k] is None for k in line) != 1, (fixed, shown)
 
     check()
+
+
+def test_a_chart_becomes_a_png_with_its_arabic_script_labels_shaped() -> None:
+    import io
+
+    from PIL import Image
+
+    svg = charts.bars(
+        [charts.Bar("تۈركىيە", 30, ""), charts.Bar("中国", 7, "")], title="t", withheld="", rtl=True
+    )
+    body = charts.png(svg)
+    assert body.startswith(b"\x89PNG\r\n\x1a\n")
+    image = Image.open(io.BytesIO(body))
+    width = float(svg.split('width="', 1)[1].split('"', 1)[0])
+    assert image.size[0] == round(2 * width)
+    assert len(image.convert("L").getcolors(maxcolors=65536) or ()) > 10  # something was drawn, not a blank canvas

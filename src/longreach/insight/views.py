@@ -1,4 +1,4 @@
-"""The dashboard at /insight/ and each chart's data (CSV) and image (SVG), under the incident list's
+"""The dashboard at /insight/ and each chart's data (CSV) and image (SVG, PNG), under the incident list's
 filters (thin: filters in, selectors, charts out)."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def chart_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     """One chart's numbers as CSV (every row, withheld cells marked) or its image as SVG; audited for a
     de-identified dashboard, whose downloads leave as published numbers."""
     user = staff_user(request)
-    if fmt not in ("csv", "svg") or not name.replace("-", "_").isidentifier():
+    if fmt not in ("csv", "svg", "png") or not name.replace("-", "_").isidentifier():
         raise Http404("not found")
     filters, errors = _read(request)
     if errors:
@@ -102,16 +102,19 @@ def chart_file(request: HttpRequest, name: str, fmt: str) -> HttpResponse:
     except RecordInvalid as exc:
         message = "; ".join(f"{e.path}: {e.message}" for e in exc.errors)
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    if name in ("map-hosts", "map-origins") and fmt == "svg":
+    body: str | bytes
+    if name in ("map-hosts", "map-origins") and fmt != "csv":
         body, kind = _maps(dash, language, rtl)[name[4:]], "image/svg+xml"
     elif name in dash.charts:
         chart = dash.charts[name]
-        if fmt == "svg":
-            body, kind = _svg(dash, chart, rtl), "image/svg+xml"
-        else:
+        if fmt == "csv":
             body, kind = _csv(chart), "text/csv; charset=utf-8"
+        else:
+            body, kind = _svg(dash, chart, rtl), "image/svg+xml"
     else:
         raise Http404("not found")
+    if fmt == "png":
+        body, kind = charts.png(str(body)), "image/png"
     if not dash.identified:
         audit_record(
             Event.STATISTICS_DOWNLOADED,
