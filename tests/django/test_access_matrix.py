@@ -150,6 +150,7 @@ PAGES: dict[str, Route] = {
     ),
     # Off unless an organisation turns it on (tests/django/test_publication.py covers it on).
     "public_statistics": Route(at("/public/statistics/"), NOBODY, anonymous=404),
+    "insight_dyads": Route(at("/insight/dyads/"), READERS | {"admin", "researcher"}),
     "insight_codebook": Route(at("/insight/codebook/"), READERS | {"admin", "researcher"}),
     "insight_query_save": Route(at("/insight/queries/"), READERS | {"admin", "researcher"}, method="POST"),
     "insight_query_delete": Route(

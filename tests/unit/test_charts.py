@@ -164,4 +164,6 @@ def test_a_chart_becomes_a_png_with_its_arabic_script_labels_shaped() -> None:
     image = Image.open(io.BytesIO(body))
     width = float(svg.split('width="', 1)[1].split('"', 1)[0])
     assert image.size[0] == round(2 * width)
-    assert len(image.convert("L").getcolors(maxcolors=65536) or ()) > 10  # something was drawn, not a blank canvas
+    assert (
+        len(image.convert("L").getcolors(maxcolors=65536) or ()) > 10
+    )  # something was drawn, not a blank canvas

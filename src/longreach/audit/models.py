@@ -84,6 +84,7 @@ class Event(models.TextChoices):
     SURGE_DETECTED = "insight.surge", _("Surge of incidents detected")
     STATISTICS_PUBLISHED = "statistics.published", _("Statistics published on the public page")
     STATISTICS_WITHDRAWN = "statistics.withdrawn", _("Published statistics withdrawn")
+    FREEDOM_IMPORTED = "indicators.fiw_imported", _("Freedom in the World ratings imported")
     LEGAL_REFERRAL_REQUESTED = "legal.referral_requested", _("Referral packet naming the client requested")
     LEGAL_REFERRAL_APPROVED = "legal.referral_approved", _("Referral packet naming the client approved")
     LEGAL_REFERRAL_REJECTED = "legal.referral_rejected", _("Referral packet naming the client refused")

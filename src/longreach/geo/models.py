@@ -20,3 +20,19 @@ class RegionalMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "country", "start"], name="one_membership_period")
         ]
+
+
+class FreedomRating(models.Model):
+    """A country's Freedom in the World rating in one edition, as imported from Freedom House's file."""
+
+    country = models.CharField(max_length=2)
+    edition = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=2)  # F, PF, NF
+    political_rights = models.SmallIntegerField()  # -4..40
+    civil_liberties = models.PositiveSmallIntegerField()  # 0..60
+    source = models.CharField(max_length=255)  # the file's name
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["country", "edition"]
+        constraints = [models.UniqueConstraint(fields=["country", "edition"], name="one_rating_per_edition")]

@@ -7,7 +7,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from longreach.geo.countries import normalise
-from longreach.geo.models import RegionalMembership
+from longreach.geo.models import FreedomRating, RegionalMembership
 
 
 def _on(day: dt.date) -> Q:
@@ -31,3 +31,11 @@ def shared_bodies(*, origin: str, host: str, on: dt.date) -> list[str]:
     a = set(memberships_of(country=origin, on=on).values_list("organisation", flat=True))
     b = set(memberships_of(country=host, on=on).values_list("organisation", flat=True))
     return sorted(a & b)
+
+
+def freedom_ratings(*, until: int) -> dict[str, dict[int, FreedomRating]]:
+    """Each country's imported ratings up to the ``until`` edition, by edition."""
+    found: dict[str, dict[int, FreedomRating]] = {}
+    for rating in FreedomRating.objects.filter(edition__lte=until):
+        found.setdefault(rating.country, {})[rating.edition] = rating
+    return found

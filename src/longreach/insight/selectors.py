@@ -29,8 +29,9 @@ from longreach.accounts import access
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.geo import countries
+from longreach.geo import selectors as geo_selectors
 from longreach.insight import dataset as dataset_rows
-from longreach.insight import publication, queries
+from longreach.insight import dyads, publication, queries
 from longreach.insight.models import Publication, SavedQuery, SurgeAlert
 from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
@@ -804,3 +805,78 @@ def publications(*, public: bool) -> list[Publication]:
     """What the public page shows (not withdrawn), or every one for the publishers' page."""
     found = Publication.objects.select_related("published_by")
     return list(found.filter(withdrawn_at=None) if public else found)
+
+
+def dyad_facts(*, user: User, year: int) -> list[dyads.Facts]:
+    """What was known at the end of ``year - 1`` about every origin -> host pair the user's statistics
+    count: incidents of the three years before, legal matters before, the Freedom in the World
+    editions up to ``year`` (an edition rates the year before it) and the regional bodies shared on
+    1 January of ``year``."""
+    start = dt.date(year, 1, 1)
+    incidents = registry_selectors.incidents_for_statistics(user=user).order_by()
+    pairs: dict[tuple[str, str], int] = {}
+    for origin, host, first in incidents.filter(date_start__lt=start).values_list(
+        "origin_state", "host_country", "date_start"
+    ):
+        n = pairs.setdefault((origin, host), 0)
+        pairs[(origin, host)] = n + (1 if first.year >= year - 3 else 0)
+    legal = legal_selectors.matters_by_dyad(user, before=start)
+    for pair in legal:
+        pairs.setdefault(pair, 0)
+    ratings = geo_selectors.freedom_ratings(until=year)
+
+    def latest(country: str) -> tuple[Any, Any]:
+        held = ratings.get(country, {})
+        if not held:
+            return None, None
+        last = max(held)
+        return held[last], held.get(last - 3)
+
+    found = []
+    for (origin, host), recent in sorted(pairs.items()):
+        now, before = latest(origin)
+        host_now, _ = latest(host)
+        found.append(
+            dyads.Facts(
+                origin,
+                host,
+                origin_cl=now.civil_liberties if now else None,
+                origin_cl_before=before.civil_liberties if before else None,
+                host_status=host_now.status if host_now else None,
+                shared_bodies=tuple(geo_selectors.shared_bodies(origin=origin, host=host, on=start)),
+                incidents=recent,
+                legal=legal.get((origin, host), 0),
+            )
+        )
+    return found
+
+
+def incidents_in_year(*, user: User, year: int) -> dict[tuple[str, str], int]:
+    counts: dict[tuple[str, str], int] = {}
+    incidents = registry_selectors.incidents_for_statistics(user=user).order_by()
+    for origin, host in incidents.filter(date_start__year=year).values_list("origin_state", "host_country"):
+        counts[(origin, host)] = counts.get((origin, host), 0) + 1
+    return counts
+
+
+def dyad_watch(*, user: User, today: dt.date | None = None) -> list[dyads.Ranked]:
+    """The pairs ranked on what is known now (the coming year's view)."""
+    today = today or timezone.localdate()
+    return dyads.rank(dyad_facts(user=user, year=today.year + 1), dyads.load())
+
+
+def freedom_editions() -> list[int]:
+    """The Freedom in the World editions imported, oldest first."""
+    return sorted({e for held in geo_selectors.freedom_ratings(until=9999).values() for e in held})
+
+
+def predictor_labels() -> dict[str, str]:
+    """The predictors' names in the reader's language (their measures and sources stay as published)."""
+    return {
+        "origin_repression": _("Domestic repression in the origin state"),
+        "crackdown": _("A recent crackdown in the origin state"),
+        "autocratic_host": _("The host is not free"),
+        "shared_body": _("A regional body in common"),
+        "documented_incidents": _("Incidents already documented for this pair"),
+        "legal_requests": _("Legal requests from the origin that bite in the host"),
+    }

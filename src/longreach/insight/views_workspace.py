@@ -24,7 +24,7 @@ from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.geo import countries
 from longreach.insight import dataset as dataset_rows
-from longreach.insight import queries, selectors, services
+from longreach.insight import dyads, queries, selectors, services
 from longreach.insight.models import SavedQuery
 from longreach.registry.fields import RecordInvalid
 
@@ -235,3 +235,24 @@ def _url(page: str, query: str) -> str:
     except ValueError:
         safe = ""
     return reverse(_PAGES[page]) + (f"?{safe}" if safe else "")
+
+
+@require_GET
+@staff_view("stats.view")
+def dyads_page(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    ranked = selectors.dyad_watch(user=user)
+    return render(
+        request,
+        "insight/dyads.html",
+        {
+            "ranked": ranked[:100],
+            "total": len(ranked),
+            "predictors": dyads.load(),
+            "names": countries.names(get_language() or "en"),
+            "k": int(settings.STATISTICS_MIN_CELL),
+            "identified": not selectors.deidentified(user),
+            "rated": selectors.freedom_editions(),
+            "labels": selectors.predictor_labels(),
+        },
+    )

@@ -351,3 +351,18 @@ def referral_approvals(*, user: User, matter: LegalMatter) -> list[PendingAction
         ).order_by("-requested_at")[:20]
         if a.params.get("matter") == matter.code
     ]
+
+
+def matters_by_dyad(user: User, *, before: dt.date) -> dict[tuple[str, str], int]:
+    """Legal matters per requesting state and host country known before ``before`` (dated by when the
+    measure was issued, else when it was learned of), over the compartments whose statistics the user
+    may see: counts only, for the dyad watch."""
+    counts: dict[tuple[str, str], int] = {}
+    matters = LegalMatter.objects.filter(compartment__in=registry_selectors.stats_compartments(user))
+    for state, host, issued, learned in matters.exclude(host_country="").values_list(
+        "requesting_state", "host_country", "issued_on", "learned_on"
+    ):
+        day = issued or learned
+        if day is not None and day < before:
+            counts[(state, host)] = counts.get((state, host), 0) + 1
+    return counts

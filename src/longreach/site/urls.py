@@ -53,6 +53,7 @@ urlpatterns = [
         "insight/statistics/download.csv", workspace.statistics_download, name="insight_statistics_download"
     ),
     path("insight/codebook/", workspace.codebook_page, name="insight_codebook"),
+    path("insight/dyads/", workspace.dyads_page, name="insight_dyads"),
     path("insight/queries/", workspace.query_save, name="insight_query_save"),
     path("insight/queries/<str:code>/delete/", workspace.query_delete, name="insight_query_delete"),
     path("insight/publish/", publish.publish_page, name="insight_publish"),

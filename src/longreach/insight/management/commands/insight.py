@@ -4,7 +4,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from longreach.insight import services
+from longreach.accounts.models import User
+from longreach.accounts.roles import allowed
+from longreach.insight import dyads, selectors, services
+
+MIN_INCIDENTS = 20  # in a tested year: fewer, and precision at k says nothing
 
 
 class Command(BaseCommand):
@@ -12,15 +16,27 @@ class Command(BaseCommand):
         "Early warning. `surges`: count the organisation's incidents (dated to the day) per week for "
         "each origin state, host country and tactic family, judge each week against the weeks before "
         "it, and store and report new surges of the last four weeks for the leads of the compartments "
-        "involved. Run it from cron or a systemd timer, e.g. daily."
+        "involved. Run it from cron or a systemd timer, e.g. daily. `backtest`: rank origin -> host "
+        "pairs by the dyad watch's index on what was known at the end of each past year, and count how "
+        "many of the top k had an incident the next year, against ranking by past incidents alone."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         watch = sub.add_parser("surges", help="look for surges and store new ones")
         watch.add_argument("--weeks", type=int, default=156, help="weeks of history judged (default 156)")
+        back = sub.add_parser("backtest", help="test the dyad watch's index on the organisation's history")
+        back.add_argument("--user", required=True, help="whose statistics are counted (a researcher: all)")
+        back.add_argument(
+            "--from", dest="first", type=int, help="first year tested (default: five years ago)"
+        )
+        back.add_argument("--to", dest="last", type=int, help="last year tested (default: last year)")
+        back.add_argument("--k", type=int, default=10, help="the top pairs that count (default 10)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
+        if opts["action"] == "backtest":
+            self._backtest(opts)
+            return
         if opts["weeks"] < 12 or opts["weeks"] > 1040:
             raise CommandError("--weeks: between 12 and 1040")
         found = services.watch(weeks=opts["weeks"])
@@ -34,3 +50,43 @@ class Command(BaseCommand):
                 f" {alert.tactic_family or 'all tactics'}: {alert.observed} incidents, about"
                 f" {alert.expected:.1f} expected"
             )
+
+    def _backtest(self, opts: dict[str, Any]) -> None:
+        from django.utils import timezone
+
+        user = User.objects.filter(username=opts["user"], is_active=True).first()
+        if user is None or not allowed(user, "stats.view"):
+            raise CommandError(f"{opts['user']!r} is not an active user who may see statistics")
+        this_year = timezone.localdate().year
+        last = opts["last"] or this_year - 1
+        first = opts["first"] or last - 4
+        if not 1990 <= first <= last < this_year or last - first > 30:
+            raise CommandError(
+                f"--from and --to: past years, from 1990, at most 30 of them (not {first}-{last})"
+            )
+        if not 1 <= opts["k"] <= 100:
+            raise CommandError("--k: from 1 to 100")
+        years = list(range(first, last + 1))
+        happened = {y: selectors.incidents_in_year(user=user, year=y) for y in years}
+        thin = [y for y in years if sum(happened[y].values()) < MIN_INCIDENTS]
+        if len(thin) > len(years) // 2:
+            raise CommandError(
+                f"not enough history to backtest: {len(thin)} of {len(years)} years have fewer than "
+                f"{MIN_INCIDENTS} incidents ({', '.join(map(str, thin))}). Until they do, the dyad watch "
+                "is a transparent index, not a validated forecast."
+            )
+        result = dyads.backtest(
+            years,
+            lambda y: selectors.dyad_facts(user=user, year=y),
+            lambda y: happened[y],
+            dyads.load(),
+            k=opts["k"],
+        )
+        self.stdout.write(f"year\tpairs\twith incidents\tindex top {result.k}\tpast incidents top {result.k}")
+        for y in result.years:
+            self.stdout.write(f"{y.year}\t{y.pairs}\t{y.with_incidents}\t{y.index_hits}\t{y.baseline_hits}")
+        self.stdout.write(
+            f"precision at {result.k}: index {result.index_precision:.2f}, past incidents alone "
+            f"{result.baseline_precision:.2f}"
+            + (f" ({len(thin)} thin year(s): {', '.join(map(str, thin))})" if thin else "")
+        )

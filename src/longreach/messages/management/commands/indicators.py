@@ -10,6 +10,8 @@ from django.db.models import Count
 
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.geo import freedom
+from longreach.geo import services as geo_services
 from longreach.messages import links, services
 from longreach.messages.models import Indicator
 
@@ -19,7 +21,10 @@ class Command(BaseCommand):
         "Indicators that links in messages are checked against. `import FILE` loads a STIX 2 bundle "
         "(as Amnesty Tech and the Mobile Verification Toolkit publish) or a plain list (one URL, domain, "
         "e-mail or IP address per line); `list` shows what is loaded, by file; `remove FILE` drops one "
-        "file's indicators. None is bundled. Messages read later are checked against them."
+        "file's indicators. None is bundled. Messages read later are checked against them. "
+        "`import-fiw FILE.xlsx` loads Freedom House's Freedom in the World ratings (the 'All data' "
+        "workbook, downloaded by hand: nothing is fetched) for the dyad watch; all or nothing, "
+        "--dry-run checks the file and writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,12 +34,39 @@ class Command(BaseCommand):
         load.add_argument(
             "--lenient", action="store_true", help="skip lines that are not indicators, and count them"
         )
+        fiw = sub.add_parser(
+            "import-fiw", help="load Freedom in the World ratings from Freedom House's .xlsx"
+        )
+        fiw.add_argument("file", type=Path)
+        fiw.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+        fiw.add_argument(
+            "--skip-unknown", action="store_true", help="leave out names that match no ISO 3166 country"
+        )
         sub.add_parser("list", help="what is loaded, by file")
         drop = sub.add_parser("remove", help="drop the indicators one file brought")
         drop.add_argument("source", help="the file's name as `list` shows it")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        getattr(self, "_" + opts["action"])(opts)
+        getattr(self, "_" + opts["action"].replace("-", "_"))(opts)
+
+    def _import_fiw(self, opts: dict[str, Any]) -> None:
+        path: Path = opts["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        try:
+            done = geo_services.freedom_import(
+                path=path, actor="cli", skip_unknown=opts["skip_unknown"], dry_run=opts["dry_run"]
+            )
+        except freedom.FreedomFileError as exc:
+            raise CommandError(f"{exc}; nothing was imported") from None
+        verb = "would import" if opts["dry_run"] else "imported"
+        self.stdout.write(
+            f"{path.name}: {verb} {done.ratings:,} ratings of {done.countries} countries, editions "
+            f"{done.editions[0]}-{done.editions[-1]} ({done.replaced:,} replace ratings already held); "
+            f"{done.territories} territories left out"
+        )
+        for line, name in done.skipped:
+            self.stdout.write(f"  row {line}: {name!r} matches no ISO 3166 country; left out")
 
     def _import(self, opts: dict[str, Any]) -> None:
         path: Path = opts["file"]
