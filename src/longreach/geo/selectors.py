@@ -26,6 +26,16 @@ def members_of(*, organisation: str, on: dt.date) -> list[str]:
     )
 
 
+def bodies_on(day: dt.date) -> dict[str, set[str]]:
+    """Every country's regional bodies on ``day``, in one query (for many pairs at once)."""
+    found: dict[str, set[str]] = {}
+    for country, organisation in RegionalMembership.objects.filter(_on(day)).values_list(
+        "country", "organisation"
+    ):
+        found.setdefault(country, set()).add(organisation)
+    return found
+
+
 def shared_bodies(*, origin: str, host: str, on: dt.date) -> list[str]:
     """Bodies both countries belonged to on ``on``: a risk flag for co-opting tactics."""
     a = set(memberships_of(country=origin, on=on).values_list("organisation", flat=True))
@@ -39,3 +49,8 @@ def freedom_ratings(*, until: int) -> dict[str, dict[int, FreedomRating]]:
     for rating in FreedomRating.objects.filter(edition__lte=until):
         found.setdefault(rating.country, {})[rating.edition] = rating
     return found
+
+
+def freedom_editions() -> list[int]:
+    """The Freedom in the World editions imported, oldest first."""
+    return sorted(set(FreedomRating.objects.values_list("edition", flat=True).distinct()))

@@ -11,9 +11,7 @@ from ninja import Field, Router, Schema
 
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
-from longreach.insight import queries, selectors
+from longreach.insight import queries, selectors, services
 from longreach.registry.api import ErrorOut, InvalidOut
 
 router = Router(tags=["statistics"])
@@ -49,13 +47,7 @@ def statistics(request: HttpRequest, group_by: str = "", k: int | None = None) -
     found = selectors.statistics(
         user=user, group_by=asked.group_by, threshold=asked.threshold, where=asked.where
     )
-    audit_record(
-        Event.STATISTICS_DOWNLOADED,
-        actor=user,
-        object_type="statistics",
-        object_code=":".join(asked.group_by),
-        detail={"format": "api", "k": asked.threshold, "rows": len(found.rows)},
-    )
+    services.statistics_given(user=user, asked=asked, rows=len(found.rows), fmt="api")
     return {
         "group_by": list(found.group_by),
         "threshold": found.threshold,

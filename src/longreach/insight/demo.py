@@ -11,25 +11,17 @@ NOTE = (
 )
 
 
+TABLES = (
+    ("Incidents by origin state", ("origin_state",), "suppression", None),
+    ("Incidents by host country", ("host_country",), "dp", 1.0),
+)
+
+
 def demo_publications(*, user: User) -> None:
-    services.publication_create(
-        user=user,
-        data=services.PublicationInput(
-            title="Incidents by origin state",
-            note=NOTE,
-            group_by=("origin_state",),
-            method="suppression",
-            threshold=5,
-        ),
-    )
-    services.publication_create(
-        user=user,
-        data=services.PublicationInput(
-            title="Incidents by host country",
-            note=NOTE,
-            group_by=("host_country",),
-            method="dp",
-            threshold=5,
-            epsilon=1.0,
-        ),
-    )
+    for title, group_by, method, epsilon in TABLES:
+        services.publication_create(
+            user=user,
+            data=services.PublicationInput(
+                title=title, note=NOTE, group_by=group_by, method=method, threshold=5, epsilon=epsilon
+            ),
+        )

@@ -75,6 +75,16 @@ def _unknown(params: Params, known: set[str], errors: list[FieldError], what: st
             errors.append(FieldError(name[:40] or "(empty)", what))
 
 
+def group_labels() -> dict[str, str]:
+    """Each grouping's name in the reader's language, for pages and tables."""
+    return {
+        "origin_state": _("Origin state"),
+        "host_country": _("Host country"),
+        "tactic_family": _("Tactic family"),
+        "year": _("Year"),
+    }
+
+
 def method() -> str:
     return _(
         "Counts below the threshold are withheld, and in every line of the table (cells that share all "

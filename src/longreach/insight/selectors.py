@@ -35,15 +35,14 @@ from longreach.insight import dyads, publication, queries
 from longreach.insight.models import Publication, SavedQuery, SurgeAlert
 from longreach.legal import selectors as legal_selectors
 from longreach.messages import selectors as message_selectors
-from longreach.registry import disclosure
+from longreach.registry import disclosure, exchange
 from longreach.registry import selectors as registry_selectors
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.filters import IncidentFilters
-from longreach.registry.models import Act, Confidence, Incident, Relative
+from longreach.registry.models import Act, Incident, Relative
 from longreach.registry.tabular import neutralise as inert
 from longreach.vocab import selectors as vocab_selectors
 
-CONFIDENCE_ORDER = list(Confidence.values)  # strongest first
 TOP = 15  # bars shown in a "top" chart; the CSV has them all
 
 
@@ -648,7 +647,7 @@ def dataset(*, user: User, threshold: int) -> dataset_rows.Release:
     flat = []
     for row in rows.values():
         confidences = row.pop("confidences") or ["UNKNOWN"]
-        row["attribution"] = min(confidences, key=CONFIDENCE_ORDER.index)
+        row["attribution"] = min(confidences, key=exchange.CONFIDENCE_ORDER.index)
         row["targets"] = len(row["targets"])
         row["physical"] = bool(row["tactics"] & physical)
         for column in dataset_rows.LISTS:
@@ -824,6 +823,7 @@ def dyad_facts(*, user: User, year: int) -> list[dyads.Facts]:
     for pair in legal:
         pairs.setdefault(pair, 0)
     ratings = geo_selectors.freedom_ratings(until=year)
+    bodies = geo_selectors.bodies_on(start)  # once, not two queries per pair
 
     def latest(country: str) -> tuple[Any, Any]:
         held = ratings.get(country, {})
@@ -843,7 +843,7 @@ def dyad_facts(*, user: User, year: int) -> list[dyads.Facts]:
                 origin_cl=now.civil_liberties if now else None,
                 origin_cl_before=before.civil_liberties if before else None,
                 host_status=host_now.status if host_now else None,
-                shared_bodies=tuple(geo_selectors.shared_bodies(origin=origin, host=host, on=start)),
+                shared_bodies=tuple(sorted(bodies.get(origin, set()) & bodies.get(host, set()))),
                 incidents=recent,
                 legal=legal.get((origin, host), 0),
             )
@@ -867,7 +867,7 @@ def dyad_watch(*, user: User, today: dt.date | None = None) -> list[dyads.Ranked
 
 def freedom_editions() -> list[int]:
     """The Freedom in the World editions imported, oldest first."""
-    return sorted({e for held in geo_selectors.freedom_ratings(until=9999).values() for e in held})
+    return geo_selectors.freedom_editions()
 
 
 def predictor_labels() -> dict[str, str]:
@@ -880,3 +880,9 @@ def predictor_labels() -> dict[str, str]:
         "documented_incidents": _("Incidents already documented for this pair"),
         "legal_requests": _("Legal requests from the origin that bite in the host"),
     }
+
+
+def epsilon_spent() -> float:
+    """The privacy budget spent by every differentially private table ever published (a withdrawn
+    table was seen: its epsilon stays spent)."""
+    return float(sum(e or 0.0 for e in Publication.objects.values_list("epsilon", flat=True)))

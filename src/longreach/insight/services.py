@@ -180,10 +180,26 @@ def query_delete(*, user: User, code: str) -> None:
 # Publications -------------------------------------------------------------------------------
 
 
-def epsilon_spent() -> float:
-    """The privacy budget spent by every differentially private table ever published (a withdrawn
-    table was seen: its epsilon stays spent)."""
-    return float(sum(e or 0.0 for e in Publication.objects.values_list("epsilon", flat=True)))
+def dataset_given(*, user: User, fmt: str, rows: int, k: int, filters: int) -> None:
+    """Audit the de-identified dataset leaving as a file: format, rows, threshold, filters used."""
+    audit_record(
+        Event.STATISTICS_DOWNLOADED,
+        actor=user,
+        object_type="dataset",
+        object_code=fmt,
+        detail={"format": fmt, "rows": rows, "k": k, "filters": filters},
+    )
+
+
+def statistics_given(*, user: User, asked: queries.StatisticsQuery, rows: int, fmt: str) -> None:
+    """Audit a statistics table leaving, by the API or as a file: grouping, threshold, rows."""
+    audit_record(
+        Event.STATISTICS_DOWNLOADED,
+        actor=user,
+        object_type="statistics",
+        object_code=":".join(asked.group_by),
+        detail={"format": fmt, "k": asked.threshold, "rows": rows},
+    )
 
 
 @dataclass(frozen=True)
@@ -225,7 +241,7 @@ def _checked(data: PublicationInput) -> list[FieldError]:
             )
         )
     if data.method == Publication.Method.DIFFERENTIAL_PRIVACY:
-        left = settings.PUBLIC_EPSILON_BUDGET - epsilon_spent()
+        left = settings.PUBLIC_EPSILON_BUDGET - selectors.epsilon_spent()
         if data.epsilon is None or not 0 < data.epsilon <= 10:
             errors.append(FieldError("epsilon", _("a number above 0 and at most 10")))
         elif data.epsilon > left + 1e-9:

@@ -40,15 +40,6 @@ def _float(value: str) -> float | None:
         return None
 
 
-def _labels() -> dict[str, str]:
-    return {
-        "origin_state": _("Origin state"),
-        "host_country": _("Host country"),
-        "tactic_family": _("Tactic family"),
-        "year": _("Year"),
-    }
-
-
 @require_http_methods(["GET", "POST"])
 @staff_view("stats.publish")
 def publish_page(request: HttpRequest) -> HttpResponse:
@@ -79,15 +70,15 @@ def publish_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Published: %(title)s") % {"title": made.title})
             return redirect("insight_publish")
-    spent = services.epsilon_spent()
+    spent = selectors.epsilon_spent()
     return render(
         request,
         "insight/publish.html",
         {
             "enabled": settings.PUBLIC_STATISTICS,
             "publications": selectors.publications(public=False),
-            "groups": list(_labels().items()),
-            "labels": _labels(),
+            "groups": list(queries.group_labels().items()),
+            "labels": queries.group_labels(),
             "floor": settings.STATISTICS_MIN_CELL,
             "budget": settings.PUBLIC_EPSILON_BUDGET,
             "spent": spent,
@@ -148,10 +139,10 @@ def public_statistics(request: HttpRequest) -> HttpResponse:
         "public/statistics.html",
         {
             "tables": tables,
-            "labels": _labels(),
+            "labels": queries.group_labels(),
             "languages": settings.LANGUAGES,
             "budget": settings.PUBLIC_EPSILON_BUDGET,
-            "spent": services.epsilon_spent(),
+            "spent": selectors.epsilon_spent(),
             "method": queries.method(),
         },
     )

@@ -20,8 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import NotAllowed
-from longreach.audit.models import Event
-from longreach.audit.services import audit_record
 from longreach.geo import countries
 from longreach.insight import dataset as dataset_rows
 from longreach.insight import dyads, queries, selectors, services
@@ -104,13 +102,7 @@ def dataset_download(request: HttpRequest, fmt: str) -> HttpResponse:
             },
         )
         kind = "application/vnd.apache.parquet"
-    audit_record(
-        Event.STATISTICS_DOWNLOADED,
-        actor=user,
-        object_type="dataset",
-        object_code=fmt,
-        detail={"format": fmt, "rows": len(rows), "k": release.k, "filters": len(asked.as_filters())},
-    )
+    services.dataset_given(user=user, fmt=fmt, rows=len(rows), k=release.k, filters=len(asked.as_filters()))
     response = HttpResponse(body, content_type=kind)
     day = dt.date.today().isoformat()
     response["Content-Disposition"] = f'attachment; filename="longreach-dataset-{day}.{fmt}"'
@@ -123,12 +115,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     context = _context(request, SavedQuery.Page.STATISTICS)
     floor = int(settings.STATISTICS_MIN_CELL)
-    labels = {
-        "origin_state": _("Origin state"),
-        "host_country": _("Host country"),
-        "tactic_family": _("Tactic family"),
-        "year": _("Year"),
-    }
+    labels = queries.group_labels()
     context.update(
         {
             "groups": [(g, labels[g]) for g in queries.GROUPS],
@@ -162,13 +149,7 @@ def statistics_download(request: HttpRequest) -> HttpResponse:
     found = selectors.statistics(
         user=user, group_by=asked.group_by, threshold=asked.threshold, where=asked.where
     )
-    audit_record(
-        Event.STATISTICS_DOWNLOADED,
-        actor=user,
-        object_type="statistics",
-        object_code=":".join(asked.group_by),
-        detail={"format": "csv", "k": asked.threshold, "rows": len(found.rows)},
-    )
+    services.statistics_given(user=user, asked=asked, rows=len(found.rows), fmt="csv")
     response = HttpResponse(selectors.statistics_csv(found), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="longreach-statistics.csv"'
     return response

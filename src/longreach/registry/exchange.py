@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from longreach.registry import serialise, tabular
-from longreach.registry.models import Incident, Organisation, Person
+from longreach.registry.models import Confidence, Incident, Organisation, Person
 
 FORMAT = "longreach-registry/1"
 MAX_JSON_BYTES = 200 * 1024 * 1024
@@ -313,7 +313,7 @@ FLAT_COLUMNS = [
     "relatives_minor", "case_state", "case_urgency", "community",
 ]  # fmt: skip
 
-_CONFIDENCE_ORDER = ["CONFIRMED", "PROBABLE", "POSSIBLE", "UNKNOWN"]
+CONFIDENCE_ORDER = list(Confidence.values)  # strongest first
 
 
 def flat_rows(incidents: Iterable[Any], families: dict[str, str]) -> Iterator[dict[str, str]]:
@@ -345,7 +345,7 @@ def flat_rows(incidents: Iterable[Any], families: dict[str, str]) -> Iterator[di
             "perpetrator_types": _cell(
                 sorted({p.perpetrator_type for a in acts for p in a.perpetrators.all()})
             ),
-            "attribution": min(confidences, key=_CONFIDENCE_ORDER.index),
+            "attribution": min(confidences, key=CONFIDENCE_ORDER.index),
             "acts": str(len(acts)),
             "targets": str(len({t.pk for a in acts for t in a.targets.all()})),
             "relatives": str(sum(len(a.relatives.all()) for a in acts)),
@@ -455,7 +455,7 @@ def fh_rows(incidents: Iterable[Any]) -> Iterator[dict[str, str]]:
             "host_collaboration": _cell(bool(codes & FH_HOST_ACTS)),
             "interpol": _cell(any(c.startswith("INTERPOL_") for c in codes)),
             "mass_event": _cell(len(targets) >= 3),
-            "attribution": min(confidences, key=_CONFIDENCE_ORDER.index),
+            "attribution": min(confidences, key=CONFIDENCE_ORDER.index),
         }
 
 
