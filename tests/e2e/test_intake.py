@@ -73,7 +73,10 @@ def file_report(page: Any, server: Any, artifacts: Path, lang: str, marker: str,
     assert marker in page.inner_text("dl.summary")
     shot(page, artifacts, "8-send", lang)
     next_step(page)
+    # The click returns once the next page starts loading; under load its body may not be there yet.
+    page.wait_for_selector("p.receipt span, main h1")
     groups = page.locator("p.receipt span").all_inner_texts()
+    assert groups, page.locator("main").inner_text()[:500]
     assert len(groups) == 5 and all(re.fullmatch(r"\d{4}", g) for g in groups)
     assert "receipt" not in page.url
     shot(page, artifacts, "9-receipt", lang)
@@ -134,6 +137,7 @@ def test_report_receipt_reply_and_message_without_javascript(
     back.fill("#id_message", "Yes. ھەئە، بىخەتەرمەن.")
     back.set_input_files("#id_files", str(upload))
     back.click("form[action$='/message/'] button.primary")
+    back.wait_for_selector("p.ok")
     assert back.locator("p.ok").count() == 1
     shot(back, artifacts, "12-status", lang)
     back.context.close()

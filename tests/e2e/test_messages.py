@@ -39,6 +39,7 @@ def test_read_a_whatsapp_export_filter_it_and_open_a_message(
 ) -> None:
     page = login(browser, server, "analyst")
     page.click("nav >> text=Cases")
+    page.wait_for_url("**/cases/")
     # A case whose messages are not yet read (the demo reads synthetic chats into a few).
     hrefs = page.locator("a[href^='/cases/C-']").evaluate_all("links => links.map(a => a.href)")
     case_url = ""

@@ -25,7 +25,7 @@ def test_analyst_logs_in_with_password_and_code(server: Any, browser: Any, artif
     assert "Demo A (synthetic)" in page.content()
     page.screenshot(path=str(artifacts / "home-analyst.png"), full_page=True)
     page.click("text=Demo A (synthetic)")
-    assert "volunteer" in page.content()
+    page.wait_for_selector("text=volunteer")
     page.click("text=Log out")
     page.wait_for_url("**/login/")
     page.goto(server.url + "/compartments/")
