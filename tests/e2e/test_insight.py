@@ -78,3 +78,63 @@ def test_the_public_statistics_page_needs_no_login_no_script_and_no_cookie(
     assert context.cookies() == []
     page.screenshot(path=str(artifacts / f"public-statistics-{lang}.png"), full_page=True)
     context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ug"])
+def test_a_lead_is_told_of_the_demos_wave_and_follows_it_to_the_incidents(
+    server: Any, browser: Any, artifacts: Path, lang: str
+) -> None:
+    page = login(browser, server, "lead", lang=lang)
+    table = page.locator("table.surges")
+    assert table.count() == 1
+    page.screenshot(path=str(artifacts / f"home-surges-{lang}.png"), full_page=True)
+    table.locator("a").first.click()
+    page.wait_for_url("**/incidents/?origin_state=CN*")
+    assert page.locator("main table tbody tr").count() >= 9  # the wave the demo recorded
+    page.context.close()
+
+
+# Ratings made up for the test, in the shape of Freedom House's workbook: not its figures.
+RATINGS = [
+    ("China", "NF", 7, 6, -2, 11),
+    ("Russia", "NF", 7, 6, 3, 10),
+    ("Iran", "NF", 6, 6, 4, 7),
+    ("Egypt", "NF", 6, 6, 6, 12),
+    ("Rwanda", "NF", 6, 6, 8, 13),
+    ("Tajikistan", "NF", 7, 6, 2, 6),
+    ("Türkiye", "NF", 5, 5, 16, 17),
+    ("Kazakhstan", "NF", 6, 5, 5, 18),
+    ("Germany", "F", 1, 1, 39, 55),
+    ("Netherlands", "F", 1, 1, 40, 57),
+    ("United Kingdom", "F", 1, 1, 39, 54),
+    ("Thailand", "NF", 6, 5, 6, 23),
+    ("United Arab Emirates", "NF", 7, 6, 5, 13),
+    ("United States", "F", 2, 2, 33, 50),
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ug"])
+def test_the_dyad_watch_ranks_pairs_with_imported_ratings(
+    server: Any, browser: Any, artifacts: Path, tmp_path: Path, lang: str
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Freedom in the World 2025 Raw Data"])
+    sheet.append(
+        ["Country/Territory", "Region", "C/T", "Edition", "Status", "PR rating", "CL rating", "PR", "CL"]
+    )
+    for edition, fall in ((2022, 2), (2025, 0)):
+        for name, status, pr_rating, cl_rating, pr, cl in RATINGS:
+            sheet.append([name, "", "c", edition, status, pr_rating, cl_rating, pr, cl + fall])
+    path = tmp_path / "All_data_FIW_2022-2025.xlsx"
+    book.save(path)
+    assert "ratings" in server.cli("indicators", "import-fiw", str(path))
+    page = login(browser, server, "researcher", lang=lang)
+    page.goto(server.url + "/insight/dyads/")
+    rows = page.locator("main table.list tbody tr")
+    assert rows.count() >= 5
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ug" else "ltr")
+    page.screenshot(path=str(artifacts / f"insight-dyads-{lang}.png"), full_page=False)
+    page.context.close()

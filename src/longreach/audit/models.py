@@ -81,7 +81,7 @@ class Event(models.TextChoices):
     VAULT_DELETE_REJECTED = "vault.delete_rejected", _("Evidence deletion refused")
     LEGAL_DOCUMENT_MADE = "legal.document_made", _("Legal document drafted")
     STATISTICS_DOWNLOADED = "statistics.downloaded", _("De-identified statistics downloaded")
-    SURGE_DETECTED = "insight.surge", _("Surge of incidents detected")
+    SURGE_DETECTED = "insight.surge", _("Surge detected")
     STATISTICS_PUBLISHED = "statistics.published", _("Statistics published on the public page")
     STATISTICS_WITHDRAWN = "statistics.withdrawn", _("Published statistics withdrawn")
     FREEDOM_IMPORTED = "indicators.fiw_imported", _("Freedom in the World ratings imported")

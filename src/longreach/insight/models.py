@@ -1,8 +1,10 @@
-"""Surge alerts: a week in which incidents for one origin state, host country and tactic family rose
-beyond what the weeks before predicted (``surges``). Coded fields and counts only."""
+"""Surge alerts: a week in which one watched count rose beyond what the weeks before predicted
+(``surges``): incidents for one origin state, host country and tactic family; new reports to one
+compartment (of one suggested urgency or all); or one campaign's messages. Coded fields and counts only."""
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -16,16 +18,31 @@ def _alert_code() -> str:
 
 
 class SurgeAlert(models.Model):
+    class Stream(models.TextChoices):
+        INCIDENTS = "incidents", "incidents"
+        # Reports are sealed on arrival: only the compartment they were routed to and the suggested
+        # urgency are in the clear, so that is all a surge of reports can be counted by.
+        REPORTS = "reports", "reports"
+        CAMPAIGN = "campaign", "campaign"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     code = models.CharField(max_length=16, unique=True, default=_alert_code, editable=False)
-    origin_state = models.CharField(max_length=2)
-    host_country = models.CharField(max_length=2)
+    stream = models.CharField(max_length=10, choices=Stream.choices, default=Stream.INCIDENTS)
+    origin_state = models.CharField(max_length=2, blank=True)
+    host_country = models.CharField(max_length=2, blank=True)
     tactic_family = models.CharField(max_length=64, blank=True)  # blank: every family together
+    urgency = models.CharField(max_length=2, blank=True)  # reports: blank for every urgency together
+    # Campaigns are rebuilt after each import but keep their code while their first message stays.
+    campaign_code = models.CharField(max_length=16, blank=True)
+    # Reports: the compartment whose line they reached (each organisation's leads watch their own).
+    compartment = models.ForeignKey(
+        "accounts.Compartment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     week = models.DateField()  # the Monday of the week that rose
     observed = models.PositiveIntegerField()
     expected = models.FloatField()
     chance = models.FloatField()  # of a count this high under the baseline
-    # The compartments whose incidents made the week: their leads are told (counts only).
+    # The compartments whose records made the week: their leads are told (counts only).
     compartments = models.ManyToManyField("accounts.Compartment", related_name="+")
     created_at = models.DateTimeField()
     seen_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
@@ -34,10 +51,21 @@ class SurgeAlert(models.Model):
         ordering = ["-week", "origin_state", "host_country", "tactic_family"]
         constraints = [
             models.UniqueConstraint(
-                fields=["origin_state", "host_country", "tactic_family", "week"],
-                name="one_alert_per_dyad_week",
-            )
+                fields=["stream", "origin_state", "host_country", "tactic_family", "campaign_code", "week"],
+                condition=~models.Q(stream="reports"),
+                name="one_alert_per_series_week",
+            ),
+            # A separate rule for reports: a unique constraint treats a missing compartment as distinct.
+            models.UniqueConstraint(
+                fields=["compartment", "urgency", "week"],
+                condition=models.Q(stream="reports"),
+                name="one_report_alert_per_compartment_week",
+            ),
         ]
+
+    @property
+    def week_end(self) -> datetime.date:
+        return self.week + datetime.timedelta(days=6)
 
 
 def _query_code() -> str:

@@ -573,13 +573,14 @@ def _public_dashboard(user: User, filters: IncidentFilters, language: str, thres
     )
 
 
-def surge_alerts(user: User, *, limit: int = 50) -> list[SurgeAlert]:
-    """Surges whose incidents came (at least in part) from a compartment the user leads: counts only,
-    whichever compartments they came from."""
+def surge_alerts(user: User, *, limit: int = 50, days: int | None = None) -> list[SurgeAlert]:
+    """Surges whose records came (at least in part) from a compartment the user leads: counts only,
+    whichever compartments they came from. ``days``: only those found in the last so many days."""
     leading = access.compartments(user, "export.approve")
-    return list(
-        SurgeAlert.objects.filter(compartments__in=leading).distinct().order_by("-week", "-observed")[:limit]
-    )
+    alerts = SurgeAlert.objects.filter(compartments__in=leading)
+    if days is not None:
+        alerts = alerts.filter(created_at__gte=timezone.now() - dt.timedelta(days=days))
+    return list(alerts.select_related("compartment").distinct().order_by("-week", "-observed")[:limit])
 
 
 def family_labels(language: str) -> dict[str, str]:

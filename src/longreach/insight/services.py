@@ -1,8 +1,9 @@
 """Watching for surges, and the researcher's saved queries.
 
-Watching for surges: weekly counts of incidents per origin state × host country × tactic family
-(and all families together) over the whole organisation, each judged by ``surges.detect``; a new
-alarm is stored once and told to the leads of the compartments whose incidents made it."""
+Watching for surges: weekly counts over the whole organisation (``weekly_counts``: incidents by
+origin × host × tactic family, new reports by compartment and urgency, each campaign's messages), each
+judged by ``surges.detect``; a new alarm is stored once and told to the leads of the compartments whose
+records made it (counts only: a lead learns nothing of the other compartments' records)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -25,11 +27,28 @@ from longreach.audit.services import audit_record
 from longreach.insight import queries, selectors, surges
 from longreach.insight.models import Publication, SavedQuery, SurgeAlert
 from longreach.insight.publication import PublicationError
+from longreach.intake import selectors as intake_selectors
+from longreach.messages import selectors as message_selectors
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.filters import incident_filters
 from longreach.registry.models import Act, Incident
 
-Dyad = tuple[str, str, str]  # origin, host, tactic family ("" for every family)
+
+@dataclass(frozen=True)
+class Series:
+    """What one weekly count is of: the fields of ``SurgeAlert`` that name it."""
+
+    stream: str
+    origin_state: str = ""
+    host_country: str = ""
+    tactic_family: str = ""  # incidents: "" for every family together
+    urgency: str = ""  # reports: "" for every urgency together
+    campaign_code: str = ""
+    compartment: uuid.UUID | None = None  # reports: the compartment whose line they reached
+
+
+Counts = dict[Series, dict[dt.date, int]]
+Sources = dict[tuple[Series, dt.date], set[uuid.UUID]]  # the compartments each count came from
 
 
 def monday(day: dt.date) -> dt.date:
@@ -38,19 +57,29 @@ def monday(day: dt.date) -> dt.date:
 
 @dataclass(frozen=True)
 class Watched:
-    series: int  # dyads watched
+    series: int  # watched
     weeks: int
     alarms: int  # in the weeks looked at
     new: list[SurgeAlert]
 
 
-def weekly_counts(
-    since: dt.date, until: dt.date
-) -> tuple[dict[Dyad, dict[dt.date, int]], dict[tuple[Dyad, dt.date], set[uuid.UUID]]]:
-    """Incidents dated to the day (a month or a year cannot be placed in a week) per dyad and week, and
-    the compartments each count came from."""
-    counts: dict[Dyad, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
-    where: dict[tuple[Dyad, dt.date], set[uuid.UUID]] = defaultdict(set)
+def _count(counts: Counts, where: Sources, series: Series, day: dt.date, compartment: uuid.UUID) -> None:
+    week = monday(day)
+    counts[series][week] += 1
+    where[(series, week)].add(compartment)
+
+
+def weekly_counts(since: dt.date, until: dt.date) -> tuple[Counts, Sources]:
+    """Every watched series' count per week from ``since`` to ``until`` (inclusive):
+
+    - incidents dated to the day (a month or a year cannot be placed in a week) per origin state ×
+      host country × tactic family, and per origin × host for every family together;
+    - new reports per compartment they were routed to, all together and per suggested urgency (the
+      rest of a report is sealed, so it cannot be counted by more);
+    - each campaign's messages by the day they were sent (a new script sent to many people at once).
+    """
+    counts: Counts = defaultdict(lambda: defaultdict(int))
+    where: Sources = defaultdict(set)
     incidents = Incident.objects.filter(date_precision="day", date_start__gte=since, date_start__lte=until)
     families: dict[object, set[str]] = defaultdict(set)
     for incident_id, family in Act.objects.filter(
@@ -60,17 +89,24 @@ def weekly_counts(
     for pk, origin, host, day, compartment in incidents.values_list(
         "pk", "origin_state", "host_country", "date_start", "compartment_id"
     ):
-        week = monday(day)
         for family in {"", *families[pk]}:
-            dyad = (origin, host, family)
-            counts[dyad][week] += 1
-            where[(dyad, week)].add(compartment)
+            _count(counts, where, Series(SurgeAlert.Stream.INCIDENTS, origin, host, family), day, compartment)
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+    for compartment, urgency, received in intake_selectors.arrivals(start, end):
+        day = received.astimezone(dt.UTC).date()
+        for level in {"", urgency}:
+            series = Series(SurgeAlert.Stream.REPORTS, urgency=level, compartment=compartment)
+            _count(counts, where, series, day, compartment)
+    for campaign, compartment, sent in message_selectors.campaign_arrivals(start, end):
+        day = sent.astimezone(dt.UTC).date()
+        _count(counts, where, Series(SurgeAlert.Stream.CAMPAIGN, campaign_code=campaign), day, compartment)
     return counts, where
 
 
 @transaction.atomic
 def watch(*, weeks: int = 156, today: dt.date | None = None, recent: int = 4) -> Watched:
-    """Judge every dyad's last ``weeks`` weeks; store the alarms of the last ``recent`` weeks that are
+    """Judge every series' last ``weeks`` weeks; store the alarms of the last ``recent`` weeks that are
     not stored yet (older ones are history, not news)."""
     today = today or timezone.localdate()
     last = monday(today)
@@ -79,17 +115,23 @@ def watch(*, weeks: int = 156, today: dt.date | None = None, recent: int = 4) ->
     calendar = [first + dt.timedelta(weeks=k) for k in range(weeks)]
     new: list[SurgeAlert] = []
     alarms = 0
-    for dyad, by_week in counts.items():
-        series = [by_week.get(week, 0) for week in calendar]
-        for alarm in surges.detect(series):
+    for series, by_week in counts.items():
+        for alarm in surges.detect([by_week.get(week, 0) for week in calendar]):
             alarms += 1
             week = calendar[alarm.week]
             if week < last - dt.timedelta(weeks=recent - 1):
                 continue
+            named: dict[str, Any] = {
+                "stream": series.stream,
+                "origin_state": series.origin_state,
+                "host_country": series.host_country,
+                "tactic_family": series.tactic_family,
+                "urgency": series.urgency,
+                "campaign_code": series.campaign_code,
+                "compartment_id": series.compartment,
+            }
             alert, created = SurgeAlert.objects.get_or_create(
-                origin_state=dyad[0],
-                host_country=dyad[1],
-                tactic_family=dyad[2],
+                **named,
                 week=week,
                 defaults={
                     "observed": alarm.observed,
@@ -99,14 +141,19 @@ def watch(*, weeks: int = 156, today: dt.date | None = None, recent: int = 4) ->
                 },
             )
             if created:
-                alert.compartments.set(Compartment.objects.filter(pk__in=where[(dyad, week)]))
+                sources = where[(series, week)]
+                alert.compartments.set(Compartment.objects.filter(pk__in=sources))
                 new.append(alert)
                 audit_record(
                     Event.SURGE_DETECTED,
                     actor="system",
                     object_type="surge",
                     object_code=alert.code,
-                    detail={"observed": alarm.observed, "compartments": len(where[(dyad, week)])},
+                    detail={
+                        "stream": series.stream,
+                        "observed": alarm.observed,
+                        "compartments": len(sources),
+                    },
                 )
     return Watched(len(counts), weeks, alarms, new)
 

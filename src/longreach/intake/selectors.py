@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 from django.db.models import Count, Q, QuerySet
 
 from longreach.accounts import access
@@ -32,4 +35,14 @@ def report_for_user(*, user: User, code: str) -> Report:
 def report_file_for_user(*, user: User, code: str) -> ReportFile:
     return access.record_for_user(
         ReportFile, user=user, code=code, action="triage.view", kind="report-file", via="report__compartment"
+    )
+
+
+def arrivals(since: dt.datetime, until: dt.datetime) -> list[tuple[uuid.UUID, str, dt.datetime]]:
+    """(compartment, suggested urgency, received at) of every report received in the span: what the
+    surge watch counts. Everything else about a report is sealed."""
+    return list(
+        Report.objects.filter(received_at__gte=since, received_at__lt=until).values_list(
+            "compartment_id", "suggested_urgency", "received_at"
+        )
     )

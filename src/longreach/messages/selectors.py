@@ -8,6 +8,7 @@ cases or messages.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from longreach.messages import learning
 from longreach.messages.models import (
     Alert,
     Campaign,
+    CampaignMember,
     ChatImport,
     Message,
     MessageIdentifier,
@@ -313,3 +315,13 @@ def tag_model_summary(*, user: User, compartment_id: Any) -> TagModelSummary:
     model = TagModel.objects.filter(compartment_id=compartment_id).first()
     scores = [learning.CodeScore(**s) for s in (model.scores or {}).values()] if model is not None else []
     return TagModelSummary(model, sorted(scores, key=lambda s: s.code))
+
+
+def campaign_arrivals(since: dt.datetime, until: dt.datetime) -> list[tuple[str, uuid.UUID, dt.datetime]]:
+    """(campaign code, compartment, sent at) of every campaign message sent in the span: what the
+    surge watch counts, for every compartment (the watch tells each lead counts only)."""
+    return list(
+        CampaignMember.objects.filter(message__sent_at__gte=since, message__sent_at__lt=until).values_list(
+            "campaign__code", "message__compartment_id", "message__sent_at"
+        )
+    )

@@ -64,3 +64,44 @@ def demo_fill(*, user: User, compartment: Compartment, incidents: int, seed: int
                 },
             )
     return incidents
+
+
+WAVE_DAYS = (0, 1, 1, 2, 3, 3, 4, 5, 6)  # days into the week before this one
+
+
+def demo_wave(*, user: User, compartment: Compartment, today: dt.date | None = None) -> int:
+    """A wave the surge watch should find: a week in which nine exiles in Türkiye learn that their
+    relatives in Xinjiang were detained, against years of scattered incidents. It falls in the last
+    full week, so the watch that runs when the demo is built has something to tell the lead."""
+    today = today or timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday() + 7)
+    for n, offset in enumerate(WAVE_DAYS):
+        given = synthetic.GIVEN_NAMES[n % len(synthetic.GIVEN_NAMES)]
+        services.incident_create(
+            user=user,
+            compartment=compartment,
+            data={
+                "title": "Relatives detained after a call from the police",
+                "narrative": "Synthetic: the caller said the family would go free if the client came home.",
+                "origin_state": "CN",
+                "host_country": "TR",
+                "date": (monday + dt.timedelta(days=offset)).isoformat(),
+                "acts": [
+                    {
+                        "tactics": ["FAMILY_THREAT", "RETURN_PRESSURE"],
+                        "demands": ["RETURN_HOME"],
+                        "channels": ["WECHAT"],
+                        "origin_confidence": "PROBABLE",
+                        "targets": [{"new_person": {"name": f"{given} W. (synthetic)"}}],
+                        "relatives": [
+                            {
+                                "new_person": {"name": f"Father of {given} W. (synthetic)"},
+                                "relationship": "FATHER",
+                                "outcomes": ["DETAINED"],
+                            }
+                        ],
+                    }
+                ],
+            },
+        )
+    return len(WAVE_DAYS)

@@ -18,6 +18,7 @@ from longreach.accounts import services
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import Role
 from longreach.audit.services import ledger_sign_head, write_signing_key
+from longreach.insight import services as insight_services
 from longreach.insight.demo import demo_publications
 from longreach.intake import pepper as intake_pepper
 from longreach.intake import services as intake_services
@@ -26,7 +27,7 @@ from longreach.keys.context import using_keyring
 from longreach.keys.keyring import Keyring
 from longreach.legal.demo import demo_legal
 from longreach.messages.demo import demo_chats
-from longreach.registry.demo import demo_fill
+from longreach.registry.demo import demo_fill, demo_wave
 from longreach.screening.demo import demo_screening
 
 USERS = [
@@ -110,6 +111,8 @@ def demo_create() -> Path:
             if prefix == "A":
                 demo_screening(user=users[username], compartment=compartment)
                 demo_legal(user=users[username], compartment=compartment)
+                demo_wave(user=users[username], compartment=compartment)
+    insight_services.watch()  # the lead of demo A is told of the wave on their home page
     if settings.PUBLIC_STATISTICS:
         demo_publications(user=users["admin"])
     for username, _role in USERS:

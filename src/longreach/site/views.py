@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
@@ -12,12 +13,16 @@ from longreach.accounts.roles import allowed
 from longreach.audit import selectors as audit_selectors
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.geo import countries
+from longreach.insight import selectors as insight_selectors
 from longreach.legal import selectors as legal_selectors
 
 
 @staff_view()
 def home(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
+    language = get_language() or "en"
+    surges = insight_selectors.surge_alerts(user, limit=10, days=28)
     return render(
         request,
         "site/home.html",
@@ -25,6 +30,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "compartments": account_selectors.compartments_for_user(user=user),
             "pending": account_selectors.pending_for_user(user=user)[:10],
             "deadlines": legal_selectors.deadlines_for_user(user)[:20] if allowed(user, "case.read") else [],
+            "surges": surges,
+            "names": countries.names(language) if surges else {},
+            "families": insight_selectors.family_labels(language) if surges else {},
         },
     )
 

@@ -7,16 +7,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.insight import dyads, selectors, services
+from longreach.insight.models import SurgeAlert
 
 MIN_INCIDENTS = 20  # in a tested year: fewer, and precision at k says nothing
 
 
 class Command(BaseCommand):
     help = (
-        "Early warning. `surges`: count the organisation's incidents (dated to the day) per week for "
-        "each origin state, host country and tactic family, judge each week against the weeks before "
-        "it, and store and report new surges of the last four weeks for the leads of the compartments "
-        "involved. Run it from cron or a systemd timer, e.g. daily. `backtest`: rank origin -> host "
+        "Early warning. `surges`: count per week the organisation's incidents (dated to the day) for "
+        "each origin state, host country and tactic family, new reports for each compartment and "
+        "suggested urgency, and each campaign's messages; judge each week against the weeks before it, "
+        "and store and report new surges of the last four weeks for the leads of the compartments "
+        "involved. `longreach up` runs it once a day by itself (LONGREACH_SURGE_WATCH_HOURS); run it "
+        "from cron instead when the server is not started with `up`. `backtest`: rank origin -> host "
         "pairs by the dyad watch's index on what was known at the end of each past year, and count how "
         "many of the top k had an incident the next year, against ranking by past incidents alone."
     )
@@ -46,9 +49,7 @@ class Command(BaseCommand):
         )
         for alert in found.new:
             self.stdout.write(
-                f"  {alert.code} week of {alert.week}: {alert.origin_state} -> {alert.host_country}"
-                f" {alert.tactic_family or 'all tactics'}: {alert.observed} incidents, about"
-                f" {alert.expected:.1f} expected"
+                f"  {alert.code} week of {alert.week}: {_what(alert)}, about {alert.expected:.1f} expected"
             )
 
     def _backtest(self, opts: dict[str, Any]) -> None:
@@ -90,3 +91,15 @@ class Command(BaseCommand):
             f"{result.baseline_precision:.2f}"
             + (f" ({len(thin)} thin year(s): {', '.join(map(str, thin))})" if thin else "")
         )
+
+
+def _what(alert: SurgeAlert) -> str:
+    if alert.stream == SurgeAlert.Stream.REPORTS:
+        level = f" of urgency {alert.urgency}" if alert.urgency else ""
+        return (
+            f"{alert.observed} new reports{level} to {alert.compartment.slug if alert.compartment else '?'}"
+        )
+    if alert.stream == SurgeAlert.Stream.CAMPAIGN:
+        return f"{alert.observed} messages of campaign {alert.campaign_code}"
+    family = alert.tactic_family or "all tactics"
+    return f"{alert.observed} incidents {alert.origin_state} -> {alert.host_country} {family}"

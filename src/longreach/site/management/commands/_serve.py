@@ -1,5 +1,6 @@
 """Running the real WSGI server (waitress) with two threads beside it: housekeeping (signing
-tree heads, dropping rate-limit counters of windows long past) and the job worker.
+tree heads, dropping rate-limit counters of windows long past, removing abandoned uploads, watching
+for surges once a day) and the job worker.
 
 The job worker runs in the server's process on purpose: a job is handed its
 file key sealed to a key pair that exists only in this process's memory
@@ -7,9 +8,11 @@ file key sealed to a key pair that exists only in this process's memory
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +24,13 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
 
     from longreach.audit.models import LedgerState, TreeHead
     from longreach.audit.services import ledger_sign_head
+    from longreach.insight import services as insight
     from longreach.intake import reconcile as intake_files
     from longreach.intake import throttle
     from longreach.vault import reconcile as vault_files
 
+    watch_every = float(settings.SURGE_WATCH_HOURS) * 3600
+    watched = -math.inf
     while not stop.wait(every):
         try:
             close_old_connections()
@@ -33,11 +39,16 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
             if last is None or size > last + 1:  # +1: signing itself adds an entry
                 ledger_sign_head()
             throttle.prune()
+            if watch_every and time.monotonic() - watched >= watch_every:
+                watched = time.monotonic()
+                found = insight.watch()
+                if found.new:
+                    out.write(f"surge watch: {len(found.new)} new surge(s) for the leads\n")
             for source in (intake_files, vault_files):
                 for removed in source.sweep(settings.TEMP_UPLOAD_MAX_AGE_SECONDS):
                     out.write(f"{removed.kind}\t{removed.name}\t{removed.detail}\n")
         except Exception as exc:  # keep serving; the failure is printed for the operator
-            out.write(f"tree head signing failed: {exc}\n")
+            out.write(f"housekeeping failed: {exc}\n")
         finally:
             close_old_connections()
 
