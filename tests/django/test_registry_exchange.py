@@ -189,6 +189,22 @@ def test_the_freedom_house_mapping_covers_every_direct_attack_tactic() -> None:
     assert set(exchange.FH_TACTICS.values()) == set(exchange.FH_ORDER)
 
 
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        ({"ABDUCTION"}, ["disappearance"]),  # seized abroad, not known to be returned
+        ({"ABDUCTION", "RENDITION"}, ["rendition"]),  # seized and returned: one rendition
+        ({"DETENTION_HOST", "EXTRADITION"}, ["unlawful deportation", "detention"]),
+        ({"ASSAULT", "ASSASSINATION", "FAMILY_THREAT"}, ["assassination", "assault"]),
+        ({"FAMILY_THREAT", "INTERPOL_RED_NOTICE"}, []),  # not a physical incident
+    ],
+)
+def test_codebook_tactics_become_freedom_house_tactics(codes: set[str], expected: list[str]) -> None:
+    from longreach.registry import exchange
+
+    assert exchange.fh_tactics(codes) == expected
+
+
 def test_import_is_all_or_nothing_and_names_file_line_column(
     filled: Any, monkeypatch: Any, tmp_path: Path
 ) -> None:

@@ -399,9 +399,11 @@ def ftm_entities(
 # them) physically reached a person abroad (Out of Sight, Not Out of Reach, 2021, and its yearly
 # updates). Its published tables count incidents by origin government, host country, year and tactic;
 # the tactics it names are assassination (including attempts), assault (including physical
-# intimidation), detention, unlawful deportation and rendition (abduction and forcible return). The
-# codebook's direct-attack tactics map onto them below. No incident-level file or codebook is
-# published, so the other columns are those its aggregates imply.
+# intimidation), detention, unlawful deportation and rendition (abduction and forcible return), and
+# disappearance. The codebook's direct-attack tactics map onto them below. The codebook's abduction
+# covers kidnapping and enforced disappearance abroad: with a rendition in the same incident the person
+# was seized and returned (rendition); without one, seized and not known to be returned (disappearance).
+# No incident-level file or codebook is published, so the other columns are those its aggregates imply.
 
 FH_TACTICS = {
     "ASSASSINATION": "assassination",
@@ -410,10 +412,20 @@ FH_TACTICS = {
     "DEPORTATION": "unlawful deportation",
     "EXTRADITION": "unlawful deportation",
     "RENDITION": "rendition",
-    "ABDUCTION": "rendition",
+    "ABDUCTION": "disappearance",
 }
 # The most serious first: an incident's tactic in the one-tactic-per-incident tables.
-FH_ORDER = ("assassination", "rendition", "unlawful deportation", "detention", "assault")
+FH_ORDER = ("assassination", "rendition", "disappearance", "unlawful deportation", "detention", "assault")
+
+
+def fh_tactics(codes: set[str]) -> list[str]:
+    """An incident's codebook tactics in Freedom House's terms, the most serious first."""
+    tactics = {FH_TACTICS[c] for c in codes if c in FH_TACTICS}
+    if "rendition" in tactics:
+        tactics.discard("disappearance")  # seized and returned: one rendition
+    return [t for t in FH_ORDER if t in tactics]
+
+
 FH_TARGETS = {
     "ACTIVIST": "activist",
     "POLITICAL_OPPOSITION": "activist",
@@ -436,7 +448,7 @@ def fh_rows(incidents: Iterable[Any]) -> Iterator[dict[str, str]]:
     for i in incidents:
         acts = list(i.acts.all())
         codes = {t.code for a in acts for t in a.tactics.all()}
-        tactics = {FH_TACTICS[c] for c in codes if c in FH_TACTICS}
+        tactics = fh_tactics(codes)
         if not tactics:
             continue
         targets = {p.pk: p for a in acts for p in a.targets.all()}
@@ -449,8 +461,8 @@ def fh_rows(incidents: Iterable[Any]) -> Iterator[dict[str, str]]:
             "year": str(i.date_start.year),
             "origin_state": i.origin_state,
             "host_country": i.host_country,
-            "tactic": next(t for t in FH_ORDER if t in tactics),
-            "tactics": _cell([t for t in FH_ORDER if t in tactics]),
+            "tactic": tactics[0],
+            "tactics": _cell(tactics),
             "target_category": _cell(categories or ["unknown"]),
             "host_collaboration": _cell(bool(codes & FH_HOST_ACTS)),
             "interpol": _cell(any(c.startswith("INTERPOL_") for c in codes)),
