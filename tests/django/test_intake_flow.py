@@ -114,11 +114,18 @@ def test_report_with_file_then_status_reply_and_case(routed: Any, client_for: An
 
     volunteer.post(f"/triage/{report.code}/urgency/", {"level": "P1"})
     volunteer.post(f"/triage/{report.code}/vet/", {"outcome": "genuine", "notes": "consistent account"})
-    r = volunteer.post(f"/triage/{report.code}/open-case/")
-    assert r.status_code == 302
+    r = volunteer.post(f"/triage/{report.code}/open-case/", follow=True)
     report.refresh_from_db()
     assert report.case is not None and report.status == "case_opened"
     case = report.case
+    # The volunteer cannot work cases: it goes to the compartment's lead, and the volunteer is told so
+    # on the report's page (no link to a page they cannot open).
+    assert [u.username for u in case.assigned.all()] == ["lead"]
+    body = r.content.decode()
+    assert r.redirect_chain[-1][0] == f"/triage/{report.code}/"
+    assert f"Case {case.code} opened and given to lead" in body
+    assert f'href="/cases/{case.code}/"' not in body
+    assert client_for("lead").get(f"/cases/{case.code}/").status_code == 200
     assert case.urgency == "P1" and case.state == "TRIAGED" and case.origin_state == "CN"
     with using_keyring(routed.keyring("lead")):
         assert case.client.name == "Nur (synthetic)"
@@ -126,6 +133,15 @@ def test_report_with_file_then_status_reply_and_case(routed: Any, client_for: An
         act = incident.acts.get()
         assert sorted(t.code for t in act.tactics.all()) == ["FAMILY_THREAT", "INFO_OTHERS"]
         assert act.relatives.get().relationship == "MOTHER"
+        # The exact words are the incident's statement, cited from the report as testimony.
+        citation = incident.citations.get()
+        assert citation.statement == ANSWERS["wording"] and citation.source.source_type == "VICTIM_TESTIMONY"
+        assert citation.source.reference == report.code
+        # What has no field of its own is in the summary, in the questions' words.
+        assert case.summary.startswith("They called three times.")
+        assert "not yet placed in the records" in case.summary
+        assert "Are you in danger right now?: No" in case.summary
+        assert "Relative 1: who?: Mother: Detained, In the last two weeks" in case.summary
         assert sorted(c.purpose for c in case.consents.all()) == ["STATISTICS", "SUPPORT"]
         assert sorted(r.referral_type for r in case.referrals.all()) == [
             "DIGITAL_SECURITY",

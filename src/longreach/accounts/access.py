@@ -10,6 +10,7 @@ Apps never repeat these checks. They ask this module for:
 
 * ``compartments(user, action)`` - where the user may do the action (for lists);
 * ``may`` / ``require`` - a yes/no, or a ``NotAllowed`` with a safe message;
+* ``members_who_may`` - who in a compartment could take on a piece of work;
 * ``record_for_user`` - one record by its code, or the same Http404 whether it
   is absent or out of reach; a refusal is audited;
 * ``staff_view`` / ``staff_user`` - the gate in front of every staff page.
@@ -66,6 +67,12 @@ ROLE_REFUSALS = {
     "triage.view": _("your role cannot do this with reports"),
     "triage.decide": _("your role cannot do this with reports"),
 }
+
+
+def members_who_may(compartment: Compartment, action: str) -> list[User]:
+    """The active members of ``compartment`` whose role allows ``action``, by username."""
+    members = User.objects.filter(memberships__compartment=compartment, is_active=True).order_by("username")
+    return [u for u in members if allowed(u, action)]
 
 
 def require(user: Any, action: str, compartment: Compartment | Any) -> None:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from longreach.accounts import access
 from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import ServiceError
 from longreach.audit.services import record_viewed
@@ -51,6 +52,7 @@ def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
             "modifiers": [(m, questions.REASONS[m]) for m in sorted(urgency.MODIFIERS)],
             "vetting_choices": [c for c in Triage.Vetting.choices if c[0] != Triage.Vetting.PENDING],
             "lines": where.for_country(answers.get("host_country", "")),
+            "case_readable": access.may(user, "case.read", report.compartment),
             "unmoved": report.case_id is not None and any(not f.evidence for f in opened.files),
             "can_open": opened.triage is not None
             and opened.triage.vetting == Triage.Vetting.GENUINE
@@ -87,8 +89,18 @@ def triage_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             messages.success(request, _("Reply sent. The reporter reads it with their receipt."))
         elif action == "open-case":
             opened = services.case_open(user=user, report=report)
+            if access.may(user, "case.read", report.compartment):
+                messages.success(
+                    request, _("Case %(code)s opened from this report.") % {"code": opened.case.code}
+                )
+                return redirect("case_detail", code=opened.case.code)
             messages.success(
-                request, _("Case %(code)s opened from this report.") % {"code": opened.case.code}
+                request,
+                _("Case %(code)s opened and given to %(who)s, who will work it from here.")
+                % {
+                    "code": opened.case.code,
+                    "who": ", ".join(u.username for u in opened.case.assigned.all()) or "-",
+                },
             )
             return redirect("triage_detail", code=report.code)
         elif action == "to-vault" and report.case is not None:

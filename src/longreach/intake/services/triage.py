@@ -25,7 +25,7 @@ from longreach.audit.models import Event
 from longreach.core.uploads import check_cipher
 from longreach.crypto import as_bytes
 from longreach.crypto import keys as ck
-from longreach.intake import filestore, questions, urgency
+from longreach.intake import filestore, placing, questions, urgency
 from longreach.intake.models import Report, ReportFile, ReportMessage, Triage
 from longreach.intake.services.sealing import (
     _answers,
@@ -38,7 +38,6 @@ from longreach.intake.services.sealing import (
 from longreach.keys.context import current_keyring
 from longreach.keys.services import open_intake_private
 from longreach.registry import services as registry
-from longreach.registry.dates import PartialDate
 from longreach.vault import services as vault
 from longreach.vault.models import EvidenceItem
 
@@ -207,48 +206,6 @@ def file_read(*, user: User, row: ReportFile) -> FileDownload:
     )
 
 
-def _incident_from(answers: dict[str, Any], received: dt.date) -> dict[str, Any] | None:
-    tactics = answers.get("tactics") or []
-    if not tactics:
-        return None
-    year, month, day = answers.get("year"), answers.get("month"), answers.get("day")
-    if year:
-        date = str(
-            PartialDate.parse(
-                f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
-            )
-        )
-    else:
-        date = received.strftime("%Y-%m")
-    narrative = "\n\n".join(
-        part
-        for part in (answers.get("story", ""), answers.get("wording", ""), answers.get("knew", ""))
-        if part
-    )
-    return {
-        "origin_state": answers["origin_state"],
-        "host_country": answers["host_country"],
-        "date": date,
-        "title": _("Reported through the intake"),
-        "narrative": narrative,
-        "acts": [
-            {
-                "tactics": tactics,
-                "demands": answers.get("demands") or [],
-                "channels": answers.get("channels") or [],
-                "relatives": [
-                    {
-                        "new_person": {"name": ""},
-                        "relationship": r["relationship"],
-                        "outcomes": r.get("outcomes", []),
-                    }
-                    for r in answers.get("relatives", [])
-                ],
-            }
-        ],
-    }
-
-
 @transaction.atomic
 def case_open(*, user: User, report: Report) -> registry.OpenedCase:
     """Case, client and incident from a vetted report: nothing is typed again."""
@@ -263,35 +220,16 @@ def case_open(*, user: User, report: Report) -> registry.OpenedCase:
         raise ServiceError(_("confirm the urgency before opening a case"))
     private = _intake_private(report)
     answers = _answers(report, private)
-    contact = answers.get("contact_channel", "")
-    client = {
-        "name": answers.get("name", ""),
-        "residence_country": answers["host_country"],
-        "community": answers.get("community", ""),
-        "immigration_status": answers.get("immigration_status", ""),
-        "is_minor": False,
-        "notes": "\n".join(
-            x
-            for x in (
-                _("Safe contact: %(c)s") % {"c": contact} if contact else "",
-                _("Times: %(t)s") % {"t": answers["contact_times"]} if answers.get("contact_times") else "",
-            )
-            if x
-        ),
-    }
+    placed = placing.place(
+        answers, received=report.received_at.date(), report_code=report.code, urgency=triage.urgency
+    )
     opened = registry.case_open_from_intake(
         user=user,
         compartment=report.compartment,
-        case={
-            "state": "TRIAGED",
-            "urgency": triage.urgency,
-            "origin_state": answers["origin_state"],
-            "host_country": answers["host_country"],
-            "community": answers.get("community", ""),
-            "summary": answers.get("story", ""),
-        },
-        client=client,
-        incident=_incident_from(answers, report.received_at.date()),
+        case=placed.case,
+        client=placed.client,
+        incident=placed.incident,
+        source=placed.source,
         consents=answers.get("consents") or [],
         referrals=answers.get("help") or [],
     )

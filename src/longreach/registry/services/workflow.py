@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
+from longreach.accounts.roles import Role
 from longreach.audit.models import Event
 from longreach.registry import serialise, validation
 from longreach.registry.fields import FieldError, RecordInvalid, Vocabularies
@@ -34,6 +35,7 @@ from longreach.registry.services.writing import (
     _version,
     _write_case,
     _write_incident,
+    _write_source,
     _Writer,
 )
 
@@ -124,8 +126,10 @@ def case_open_from_intake(
     incident: Mapping[str, Any] | None,
     consents: Iterable[str],
     referrals: Iterable[str],
+    source: Mapping[str, Any] | None = None,
 ) -> OpenedCase:
-    """Case, client, incident, consents and planned referrals from a vetted report, in one go.
+    """Case, client, incident, consents and planned referrals from a vetted report, in one go;
+    ``source`` (the report as testimony) is written with its citations of the incident.
 
     Intake volunteers may do this (``triage.open_case``) although they cannot
     edit case records afterwards; the data is the reporter's, checked by the
@@ -138,6 +142,11 @@ def case_open_from_intake(
     new_case = _write_case(
         writer, validation.clean(validation.CaseInput, {**case, "client": person.code}, vocab=vocab)
     )
+    if not access.may(user, "case.write", compartment):
+        # An intake volunteer opens cases but cannot work them: the case goes to the compartment's
+        # leads, or with none to everyone there who can work it, never to nobody who can read it.
+        workers = access.members_who_may(compartment, "case.write")
+        new_case.assigned.set([u for u in workers if u.role == Role.LEAD] or workers)
     written = None
     if incident is not None:
         data = dict(incident)
@@ -154,6 +163,11 @@ def case_open_from_intake(
             validation.clean(
                 validation.IncidentInput, {**data, "case": new_case.code, "acts": acts}, vocab=vocab
             ),
+        )
+    if source is not None and written is not None:
+        cited = [{**c, "incident": written.code} for c in source.get("citations", [])]
+        _write_source(
+            writer, validation.clean(validation.SourceInput, {**source, "citations": cited}, vocab=vocab)
         )
     chosen = validation.clean(
         validation.IntakeChoicesInput, {"consents": list(consents), "referrals": list(referrals)}, vocab=vocab
