@@ -180,7 +180,11 @@ def test_case_workflow_and_origin_state_enquiry(as_analyst: Any) -> None:
     data = serialise.case_dict(case)
     with pytest.raises(RecordInvalid) as err:
         services.case_update(user=user, case=case, data={**data, "state": "MONITORING"})
-    assert "cannot move from NEW to MONITORING" in err.value.by_path()["state"]
+    # In words, not codes: the states' labels, and where it can go instead.
+    assert (
+        "cannot move from New to Monitoring; next can be: Closed, Triaged, Vetting"
+        in err.value.by_path()["state"]
+    )
     with pytest.raises(RecordInvalid):
         services.case_update(user=user, case=case, data={**data, "state": "CLOSED"})
     case = services.case_update(user=user, case=case, data={**data, "state": "CLOSED", "closure": "RESOLVED"})
@@ -221,3 +225,46 @@ def test_first_version_from_memory_equals_what_the_database_holds(as_analyst: An
     incident = create(as_analyst)
     snapshot = Version.objects.get(object_id=incident.pk).snapshot
     assert snapshot == serialise.incident_dict(IncidentModel.objects.get(pk=incident.pk))
+
+
+def test_a_case_moves_by_its_buttons_and_says_in_words_where_it_cannot(
+    as_analyst: Any, client_for: Any
+) -> None:
+    from longreach.audit.models import AuditEntry
+
+    user, comp = as_analyst.analyst, as_analyst.compartments["demo-a"]
+    case = services.case_create(user=user, compartment=comp, data={"origin_state": "CN"})
+    services.consent_record(user=user, case=case, data={"purpose": "SUPPORT"})
+    services.consent_record(user=user, case=case, data={"purpose": "STATISTICS"})
+    for kind in ("DIGITAL_SECURITY", "LEGAL_IMMIGRATION", "PSYCHOSOCIAL"):
+        services.referral_save(user=user, case=case, data={"referral_type": kind})
+    c = client_for("analyst")
+    page = c.get(f"/cases/{case.code}/").content.decode()
+    # One line for the consents and one for the planned referrals, not one per box ticked.
+    assert page.count('class="t-consents"') == 1 and page.count('class="t-planned_referrals"') == 1
+    assert "3 referrals planned" in page and "2 consents given" in page
+    # The allowed next states as buttons with words; closing asks for a closure code.
+    assert 'name="state" value="VETTING"' in page and 'name="state" value="MONITORING"' not in page
+    assert "Close the case" in page
+    r = c.post(f"/cases/{case.code}/do/move/", {"state": "VETTING"}, follow=True)
+    case.refresh_from_db()
+    assert case.state == "VETTING" and "Case state changed." in r.content.decode()
+    r = c.post(f"/cases/{case.code}/do/move/", {"state": "MONITORING"}, follow=True)
+    case.refresh_from_db()
+    assert case.state == "VETTING"
+    assert "cannot move from Vetting to Monitoring; next can be: Closed, Triaged" in r.content.decode()
+    r = c.post(f"/cases/{case.code}/do/move/", {"state": "CLOSED"}, follow=True)
+    assert "a closed case needs a closure code" in r.content.decode()
+    c.post(f"/cases/{case.code}/do/move/", {"state": "CLOSED", "closure": "RESOLVED"})
+    case.refresh_from_db()
+    assert case.state == "CLOSED" and case.closure == "RESOLVED" and case.closed_on is not None
+    assert AuditEntry.objects.filter(event="record.updated", object_code=case.code).count() == 2
+    for hostile in ("\x00", "x" * 10_000, "<script>"):
+        r = c.post(f"/cases/{case.code}/do/move/", {"state": hostile}, follow=True)
+        assert r.status_code == 200
+    # A volunteer cannot move cases (they cannot even read them).
+    assert (
+        client_for("volunteer").post(f"/cases/{case.code}/do/move/", {"state": "REOPENED"}).status_code == 404
+    )
+    case.refresh_from_db()
+    assert case.state == "CLOSED"

@@ -29,9 +29,11 @@ from longreach.registry.models import (
     Act,
     Case,
     CompartmentRecord,
+    Consent,
     Incident,
     Organisation,
     Person,
+    Referral,
     SameJudgement,
     Source,
     Task,
@@ -298,12 +300,21 @@ def case_timeline(*, case: Case) -> list[TimelineEntry]:
         entries.append(TimelineEntry(i.date_start, "incident", i))
     for s in Source.objects.filter(citations__incident__case=case).distinct():
         entries.append(TimelineEntry(s.date_start or s.created_at.date(), "source", s))
+    # Consents given on one day, and referrals planned on one day, are one line each: a report that
+    # ticked every box would otherwise flood the timeline with one line per box.
+    planned: dict[dt.date, list[Referral]] = {}
     for r in case.referrals.all():
-        entries.append(TimelineEntry(r.made_on or r.created_at.date(), "referral", r))
+        if r.status == Referral.Status.PLANNED:
+            planned.setdefault(r.created_at.date(), []).append(r)
+        else:
+            entries.append(TimelineEntry(r.made_on or r.created_at.date(), "referral", r))
+    entries += [TimelineEntry(day, "planned_referrals", group) for day, group in planned.items()]
     for t in case.tasks.select_related("assigned_to"):
         entries.append(TimelineEntry(t.due_on, "task", t))
+    given: dict[dt.date, list[Consent]] = {}
     for c in case.consents.all():
-        entries.append(TimelineEntry(c.given_on, "consent", c))
+        given.setdefault(c.given_on, []).append(c)
+    entries += [TimelineEntry(day, "consents", group) for day, group in given.items()]
     return sorted(entries, key=lambda e: (e.when, e.kind))
 
 

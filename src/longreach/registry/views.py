@@ -466,6 +466,14 @@ def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         elif action == "task":
             services.task_add(user=user, case=case, data=data)
             messages.success(request, _("Task added."))
+        elif action == "move":
+            services.case_move(
+                user=user,
+                case=case,
+                state=str(request.POST.get("state", ""))[:64],
+                closure=str(request.POST.get("closure", ""))[:64],
+            )
+            messages.success(request, _("Case state changed."))
         elif action == "assign":
             codes = request.POST.getlist("assigned")[:50]
             services.case_assign(

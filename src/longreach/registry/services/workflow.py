@@ -38,6 +38,7 @@ from longreach.registry.services.writing import (
     _write_source,
     _Writer,
 )
+from longreach.vocab.selectors import catalogue
 
 # Case workflow (docs/codebook.md §8): where each state may go next.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -59,19 +60,41 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def _check_transition(before: str, after: str) -> None:
     if before != after and after not in TRANSITIONS.get(before, frozenset()):
+        words = catalogue().labels.get("case_state", {})
         raise RecordInvalid(
             [
                 FieldError(
                     "state",
-                    _("a case cannot move from %(before)s to %(after)s; next can be %(next)s")
+                    _("a case cannot move from %(before)s to %(after)s; next can be: %(next)s")
                     % {
-                        "before": before,
-                        "after": after,
-                        "next": ", ".join(sorted(TRANSITIONS.get(before, ()))) or "-",
+                        "before": words.get(before, before),
+                        "after": words.get(after, after),
+                        "next": ", ".join(str(words.get(s, s)) for s in sorted(TRANSITIONS.get(before, ())))
+                        or "-",
                     },
                 )
             ]
         )
+
+
+@transaction.atomic
+def case_move(*, user: User, case: Case, state: str, closure: str = "") -> Case:
+    """Move a case to one of the states allowed next (closing it needs a closure code)."""
+    access.require(user, "case.write", case.compartment)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_transition(case.state, state)
+    if state == case.state:
+        return case
+    closures = catalogue().labels.get("closure", {})
+    if state == "CLOSED" and closure not in closures:
+        raise RecordInvalid([FieldError("closure", _("a closed case needs a closure code"))])
+    before = serialise.case_dict(case)
+    case.state, case.closure = state, closure if state == "CLOSED" else ""
+    case.closed_on = timezone.localdate() if state == "CLOSED" else None
+    case.save(update_fields=["state", "closure", "closed_on"])
+    _version(case, "case", before, user)
+    _audit(Event.RECORD_UPDATED, user, case.compartment, "case", case.code, state=case.state)
+    return case
 
 
 @transaction.atomic
