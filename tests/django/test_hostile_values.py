@@ -80,8 +80,20 @@ def test_every_api_filter_answers_hostile_values_with_a_named_422(
 def test_the_page_and_the_api_refuse_the_same_filters(cast: Any, api: Any, client_for: Any) -> None:
     auth = api("analyst")
     analyst = client_for("analyst")
-    for query in ("date_from=garbage", "origin_state=ZZ", "state=%00", "tactic=a%20b", "physical=maybe"):
-        target = "cases" if query.startswith("state") else "incidents"
+    queries = (
+        "date_from=garbage",
+        "origin_state=ZZ",
+        "state=%00",
+        "tactic=a%20b",
+        "physical=maybe",
+        # Well-formed codes that are not in their list: refused, not an empty list that looks like "none".
+        "state=NOPE",
+        "urgency=P9",
+        "tactic=NOT_A_TACTIC",
+        "status=NOPE",
+    )
+    for query in queries:
+        target = "cases" if query.startswith(("state", "urgency")) else "incidents"
         page = analyst.get(f"/{target}/?{query}")
         answer = Client().get(f"/api/v1/{target}?{query}", **auth)
         field = query.split("=")[0]

@@ -192,6 +192,38 @@ def test_case_pages_and_enquiry_rule(cast: Any, client_for: Any) -> None:
     assert code in client_for("lead").get("/cases/?mine=1").content.decode()
 
 
+def test_the_case_list_opens_on_open_cases_and_shows_closed_ones_on_request(
+    cast: Any, client_for: Any, api: Any
+) -> None:
+    from django.test import Client
+
+    from longreach.keys.context import using_keyring
+    from longreach.registry import services
+
+    with using_keyring(cast.keyring("analyst")):
+        closed = services.case_create(
+            user=cast.analyst,
+            compartment=cast.compartments["demo-a"],
+            data={"origin_state": "CN", "urgency": "P0", "state": "CLOSED", "closure": "RESOLVED"},
+        )
+        open_ = services.case_create(
+            user=cast.analyst,
+            compartment=cast.compartments["demo-a"],
+            data={"origin_state": "CN", "urgency": "P0"},
+        )
+    c = client_for("analyst")
+    first = c.get("/cases/").content.decode()
+    assert open_.code in first and closed.code not in first
+    assert 'name="open" value="1" checked' in first
+    everything = c.get("/cases/?shown=1").content.decode()  # "Open only" unticked, then Filter
+    assert open_.code in everything and closed.code in everything
+    assert closed.code not in c.get("/cases/?shown=1&open=1").content.decode()
+    assert closed.code in c.get("/cases/?shown=1&state=CLOSED").content.decode()
+    # The API keeps its meaning: no filter, every case.
+    listed = Client().get("/api/v1/cases", **api("analyst")).json()
+    assert closed.code in {row["code"] for row in listed["results"]}
+
+
 def test_add_a_source_with_admiralty_grades(recorded: Incident, client_for: Any) -> None:
     c = client_for("analyst")
     act = recorded.acts.first()

@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from longreach.geo import countries
 from longreach.registry.fields import FieldError, RecordInvalid
+from longreach.vocab.selectors import catalogue
 
 CODE = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 YES_NO = {"yes": True, "no": False, "true": True, "false": False}
@@ -173,6 +174,31 @@ CaseQuery = _as_query(CaseListFilters, "CaseQuery")
 F = TypeVar("F", bound=_Filters)
 
 
+# Filters whose codes come from a vocabulary: a code that is well formed but not in it (state=NOPE)
+# is refused like a bad date, not answered with an empty list that looks like "no such cases".
+VOCABULARY_OF = {
+    "tactic": "tactic",
+    "tactic_family": "tactic_family",
+    "demand": "demand",
+    "channel": "channel",
+    "community": "community",
+    "profile": "profile",
+    "status": "case_state",
+    "state": "case_state",
+    "urgency": "urgency",
+    "confidence": "attribution",
+}
+
+
+def _unknown_codes(chosen: _Filters) -> list[FieldError]:
+    errors = []
+    for name, vocabulary in VOCABULARY_OF.items():
+        value = getattr(chosen, name, "")
+        if value and value not in catalogue().labels.get(vocabulary, {}):
+            errors.append(FieldError(name, _("%(code)s is not one of this list's codes") % {"code": value}))
+    return errors
+
+
 def _read(model: type[F], params: Mapping[str, str], names: set[str], strict: bool, **extra: Any) -> F:
     """``model`` from query parameters; RecordInvalid names every bad one (and, if ``strict``,
     every parameter that is not a filter of the list)."""
@@ -180,6 +206,7 @@ def _read(model: type[F], params: Mapping[str, str], names: set[str], strict: bo
     values = {name: params.get(name, "") for name in names if name in params}
     try:
         chosen = model.model_validate({**values, **extra})
+        errors += _unknown_codes(chosen)
     except ValidationError as exc:
         errors += [FieldError(str(e["loc"][0]), e["msg"]) for e in exc.errors()]
     if strict:

@@ -332,6 +332,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         chosen = list_filters.case_filters(get, strict=False)
     except RecordInvalid as exc:
         chosen, problems = list_filters.CaseFilters(), exc.by_path()
+    if not set(get) - {"page"}:
+        # A first visit lists the open cases: a closed P0 is not work to do. The form sends
+        # "shown", so unticking "Open only" and filtering lists the closed ones too.
+        chosen = chosen.model_copy(update={"open_only": True})
     qs = selectors.cases_for_user(user=user, filters=chosen)
     if problems:
         qs = qs.none()
