@@ -247,3 +247,24 @@ def test_add_a_source_with_admiralty_grades(recorded: Incident, client_for: Any)
     assert client_for("lead").post(
         f"/incidents/{recorded.code}/", {"source_type": "WITNESS"}
     ).status_code in (200, 302)
+
+
+def test_the_incident_list_shows_each_tactic_once_however_many_acts_share_it(
+    cast: Any, client_for: Any
+) -> None:
+    from longreach.keys.context import using_keyring
+    from longreach.registry import services
+    from longreach.vocab.selectors import catalogue
+    from tests.django.registry_data import incident_input
+
+    data = incident_input()
+    data["acts"] = [{"tactics": ["FAMILY_THREAT"]}, {"tactics": ["FAMILY_THREAT", "SILENCE"]}]
+    with using_keyring(cast.keyring("analyst")):
+        incident = services.incident_create(
+            user=cast.analyst, compartment=cast.compartments["demo-a"], data=data
+        )
+    page = client_for("analyst").get("/incidents/").content.decode()
+    row = page[page.index(incident.code) :].split("</tr>", 1)[0]
+    label = catalogue().labels["tactic"]["FAMILY_THREAT"]
+    assert row.count(f'<span class="tag">{label}</span>') == 1
+    assert row.count('<span class="tag">') == 2

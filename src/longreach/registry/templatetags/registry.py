@@ -34,6 +34,12 @@ def codes_of(manager: Any) -> list[str]:
 
 
 @register.filter
+def tactic_codes(incident: Any) -> list[str]:
+    """An incident's tactics over all its acts, each once, in the order first met (prefetched acts)."""
+    return list(dict.fromkeys(t.code for a in incident.acts.all() for t in a.tactics.all()))
+
+
+@register.filter
 def contains(values: Any, value: Any) -> bool:
     return isinstance(values, list | tuple | set) and value in values
 
