@@ -162,6 +162,10 @@ def _phone(rng: random.Random, region: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def _most_serious(acts: list[dict[str, Any]]) -> str:
+    return min((t for a in acts for t in a["tactics"]), key=ALL_TACTICS.index)
+
+
 def _date(rng: random.Random, today: dt.date) -> tuple[str, dt.date]:
     day = today - dt.timedelta(days=rng.randrange(30, 365 * 9))
     shape = rng.random()
@@ -304,7 +308,9 @@ def generate(*, incidents: int, seed: int, prefix: str, today: dt.date | None = 
                 {
                     "code": incident_code,
                     "case": case_code,
-                    "title": f"{acts[0]['tactics'][0].replace('_', ' ').capitalize()} ({origin} → {host})",
+                    # Named after its most serious tactic (direct attacks first), so a title never
+                    # understates an act further down the incident.
+                    "title": f"{_most_serious(acts).replace('_', ' ').capitalize()} ({origin} → {host})",
                     "narrative": rng.choice(NARRATIVES).format(months=rng.randint(2, 14), agency=agency),
                     "origin_state": origin,
                     "host_country": host,
