@@ -85,9 +85,17 @@ def test_report_with_file_then_status_reply_and_case(routed: Any, client_for: An
     volunteer = client_for("volunteer")
     queue = volunteer.get("/triage/")
     assert report.code.encode() in queue.content
+    # The list shows where from and to, the reporter's language and the first words (one audit entry).
+    listed = queue.content.decode()
+    assert "China → United Kingdom" in listed and "English" in listed
+    assert "They called three times." in listed
+    from longreach.audit.models import AuditEntry
+
+    assert AuditEntry.objects.filter(event="intake.list_read").count() == 1
     page = volunteer.get(f"/triage/{report.code}/")
     assert page.status_code == 200
     assert "ئائىلەڭنى ئويلا".encode() in page.content
+    assert b"written in English" in page.content
     assert b"threat.png" in page.content
     row = ReportFile.objects.get()
     download = volunteer.get(f"/triage/files/{row.code}/")
@@ -129,6 +137,7 @@ def test_report_with_file_then_status_reply_and_case(routed: Any, client_for: An
     assert case.urgency == "P1" and case.state == "TRIAGED" and case.origin_state == "CN"
     with using_keyring(routed.keyring("lead")):
         assert case.client.name == "Nur (synthetic)"
+        assert "Wrote the report in English" in case.client.notes
         incident = case.incidents.get()
         act = incident.acts.get()
         assert sorted(t.code for t in act.tactics.all()) == ["FAMILY_THREAT", "INFO_OTHERS"]

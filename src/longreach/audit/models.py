@@ -56,6 +56,7 @@ class Event(models.TextChoices):
     INTAKE_RECEIVED = "intake.received", _("Report received")
     INTAKE_MESSAGE = "intake.message", _("Reporter sent a message")
     INTAKE_READ = "intake.read", _("Report read")
+    INTAKE_LIST_READ = "intake.list_read", _("Triage list read (origin, host, language, first words)")
     INTAKE_TRIAGED = "intake.triaged", _("Report urgency confirmed")
     INTAKE_VETTED = "intake.vetted", _("Report vetted")
     INTAKE_REPLIED = "intake.replied", _("Reply sent to a reporter")

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from longreach.intake import questions
@@ -43,6 +44,7 @@ PLACED = frozenset(
         "help",
         "consents",
         "relatives",
+        "language",
     }
 )
 
@@ -73,6 +75,13 @@ class Placed:
     unplaced: list[str] = field(default_factory=list)  # lines the caseworker reads in the summary
 
 
+def _language(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+
+
 def _date(answers: dict[str, Any], received: dt.date) -> str:
     year, month, day = answers.get("year"), answers.get("month"), answers.get("day")
     if not year:
@@ -98,9 +107,11 @@ def derived_tactics(relatives: list[dict[str, Any]]) -> list[str]:
 
 def place(answers: dict[str, Any], *, received: dt.date, report_code: str, urgency: str) -> Placed:
     contact = answers.get("contact_channel", "")
+    language = answers.get("language", "")
     notes = [
         _("Safe contact: %(c)s") % {"c": contact} if contact else "",
         _("Times: %(t)s") % {"t": answers["contact_times"]} if answers.get("contact_times") else "",
+        _("Wrote the report in %(language)s") % {"language": _language(language)} if language else "",
     ]
     client = {
         "name": answers.get("name", ""),

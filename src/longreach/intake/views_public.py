@@ -145,6 +145,7 @@ def _report_post(request: HttpRequest, handler: EncryptingUploadHandler) -> Http
             400,
         )
     answers = questions.answers(form.cleaned_data)
+    answers["language"] = get_language() or ""  # sealed with the rest; the volunteer replies in it
     try:
         submitted = services.report_submit(
             answers=answers,

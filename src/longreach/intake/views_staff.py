@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,9 +17,24 @@ from longreach.accounts.errors import ServiceError
 from longreach.audit.services import record_viewed
 from longreach.core.downloads import attachment
 from longreach.crypto import CryptoError
+from longreach.geo import countries
 from longreach.intake import questions, selectors, services, urgency, where
 from longreach.intake.models import Triage
 from longreach.registry.fields import RecordInvalid
+
+PER_LIST = 500
+
+
+def language_name(code: str) -> str:
+    """A reporter's language in the reader's language, with its own name beside it."""
+    if code not in dict(settings.LANGUAGES):
+        return ""
+    info = get_language_info(code)
+    return (
+        f"{info['name_translated']} ({info['name_local']})"
+        if code != get_language()
+        else str(info["name_translated"])
+    )
 
 
 @staff_view("triage.view")
@@ -27,8 +44,18 @@ def triage_list(request: HttpRequest) -> HttpResponse:
     queue = request.GET.get("queue", "open")
     if queue not in selectors.QUEUES:
         queue = "open"
-    reports = selectors.triage_queue(user, queue)[:500]
-    return render(request, "intake/triage_list.html", {"reports": reports, "queue": queue})
+    reports = list(selectors.triage_queue(user, queue)[:PER_LIST])
+    glances = services.report_glances(user=user, reports=reports)
+    return render(
+        request,
+        "intake/triage_list.html",
+        {
+            "rows": [(r, glances[r.id]) for r in reports],
+            "queue": queue,
+            "names": countries.names(get_language() or "en"),
+            "languages": {code: language_name(code) for code, _name in settings.LANGUAGES},
+        },
+    )
 
 
 @staff_view("triage.view")
@@ -52,6 +79,7 @@ def triage_detail(request: HttpRequest, code: str) -> HttpResponse:
             "modifiers": [(m, questions.REASONS[m]) for m in sorted(urgency.MODIFIERS)],
             "vetting_choices": [c for c in Triage.Vetting.choices if c[0] != Triage.Vetting.PENDING],
             "lines": where.for_country(answers.get("host_country", "")),
+            "language": language_name(answers.get("language", "")),
             "case_readable": access.may(user, "case.read", report.compartment),
             "unmoved": report.case_id is not None and any(not f.evidence for f in opened.files),
             "can_open": opened.triage is not None

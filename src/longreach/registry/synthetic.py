@@ -163,7 +163,7 @@ def _phone(rng: random.Random, region: str) -> str:
 
 
 def _most_serious(acts: list[dict[str, Any]]) -> str:
-    return min((t for a in acts for t in a["tactics"]), key=ALL_TACTICS.index)
+    return str(min((t for a in acts for t in a["tactics"]), key=ALL_TACTICS.index))
 
 
 def _date(rng: random.Random, today: dt.date) -> tuple[str, dt.date]:

@@ -22,6 +22,7 @@ from longreach.accounts import access
 from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import User
 from longreach.audit.models import Event
+from longreach.audit.services import audit_record
 from longreach.core.uploads import check_cipher
 from longreach.crypto import as_bytes
 from longreach.crypto import keys as ck
@@ -80,6 +81,41 @@ class OpenReport:
 def _file_meta(row: ReportFile, private: bytes) -> dict[str, Any]:
     meta: dict[str, Any] = json.loads(ck.open_sealed_to(private, bytes(row.sealed), _file_context(row.id)))
     return meta
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the triage list shows of a report: where from and to, in which language, its first words."""
+
+    origin_state: str
+    host_country: str
+    language: str
+    summary: str
+
+
+GLANCE_CHARS = 140
+
+
+def report_glances(*, user: User, reports: list[Report]) -> dict[uuid.UUID, Glance]:
+    """Open each report of a triage list just enough to show it; one audit entry for the list."""
+    glances: dict[uuid.UUID, Glance] = {}
+    keys: dict[uuid.UUID, bytes] = {}
+    for report in reports:
+        if report.compartment_id not in keys:
+            access.require(user, "triage.view", report.compartment)
+            keys[report.compartment_id] = _intake_private(report)
+        answers = _answers(report, keys[report.compartment_id])
+        words = " ".join(str(answers.get(k, "")) for k in ("story", "wording", "knew")).split()
+        text = " ".join(words)
+        glances[report.id] = Glance(
+            answers.get("origin_state", ""),
+            answers.get("host_country", ""),
+            answers.get("language", ""),
+            text if len(text) <= GLANCE_CHARS else text[: GLANCE_CHARS - 1] + "…",
+        )
+    if glances:
+        audit_record(Event.INTAKE_LIST_READ, actor=user, detail={"reports": len(glances)})
+    return glances
 
 
 def report_read(*, user: User, report: Report) -> OpenReport:
