@@ -13,8 +13,16 @@ from longreach.intake import where
 def test_shipped_table_is_sourced_and_dated() -> None:
     table = where.parse(where.DEFAULT_FILE.read_text(encoding="utf-8"))
     assert table["GB"].emergency == "999" and table["AU"].emergency == "000"
-    assert table["DE"].emergency == "112"  # from the EU group
+    assert table["AT"].emergency == "112"  # from the EU group
+    assert table["DE"].emergency == "110 · 112"  # its own entry replaces the group's
+    # The main host countries of the communities Longreach serves all have an entry of their own.
+    hosts = ["TR", "KZ", "KG", "DE", "NL", "SE", "NO", "FR", "JP", "AU", "CA", "US", "GB"]
+    for code in hosts:
+        assert table[code].emergency and table[code].sources, code
     assert all(lines.sources and lines.checked for lines in table.values())
+    # Numbers only in the number fields: the words around them are translated, words here would not be.
+    for code in hosts:
+        assert not any(c.isalpha() for c in table[code].emergency + table[code].police), code
 
 
 def doc(**countries: Any) -> str:
