@@ -89,7 +89,7 @@ def test_list_filters_and_lookup_find_it(recorded: Incident, client_for: Any) ->
     assert recorded.code not in c.get("/incidents/?tactic=SMEAR").content.decode()
     page = c.get("/incidents/?date_from=nonsense").content.decode()
     assert "YYYY-MM-DD" in page
-    page = c.get("/search/", {"kind": "phone", "value": "+90 532 111 2233"}).content.decode()
+    page = c.get("/search/", {"q": "+90 532 111 2233"}).content.decode()
     assert recorded.code in page
 
 

@@ -265,24 +265,41 @@ def incidents_involving(*, user: User, people: Iterable[Person]) -> QuerySet[Inc
     )
 
 
-def incidents_text_search(*, user: User, query: str, limit: int = 100) -> list[Incident]:
-    """Incidents whose title or narrative contains ``query`` (case-insensitive).
+def _sealed_search(qs: QuerySet[M], fields: tuple[str, ...], query: str, limit: int) -> list[M]:
+    """Rows of ``qs`` (newest first) whose sealed ``fields`` contain ``query``, case-insensitive.
 
-    Sealed text cannot be searched by the database, so this opens the titles
-    and narratives of the newest ``TEXT_SEARCH_WINDOW`` incidents in the
-    user's compartments, in this request, and keeps nothing.
+    Sealed text cannot be searched by the database, so this opens the newest
+    ``TEXT_SEARCH_WINDOW`` rows the user may read, in this request, and keeps nothing.
     """
     needle = query.casefold().strip()
     if not needle or len(needle) > 200:
         return []
-    hits: list[Incident] = []
-    window = _scoped(Incident, user).order_by("-date_start", "code")[:TEXT_SEARCH_WINDOW]
-    for incident in window.iterator(chunk_size=500):
-        if needle in (incident.title or "").casefold() or needle in (incident.narrative or "").casefold():
-            hits.append(incident)
+    hits: list[M] = []
+    for row in qs[:TEXT_SEARCH_WINDOW].iterator(chunk_size=500):
+        if any(needle in str(getattr(row, f) or "").casefold() for f in fields):
+            hits.append(row)
             if len(hits) >= limit:
                 break
     return hits
+
+
+def incidents_text_search(*, user: User, query: str, limit: int = 100) -> list[Incident]:
+    """Incidents whose title or narrative contains ``query``."""
+    return _sealed_search(
+        _scoped(Incident, user).order_by("-date_start", "code"), ("title", "narrative"), query, limit
+    )
+
+
+def cases_text_search(*, user: User, query: str, limit: int = 100) -> list[Case]:
+    """Cases whose summary contains ``query``."""
+    return _sealed_search(_scoped(Case, user).order_by("-opened_on", "code"), ("summary",), query, limit)
+
+
+def sources_text_search(*, user: User, query: str, limit: int = 100) -> list[Source]:
+    """Sources whose title, reference or notes contain ``query``."""
+    return _sealed_search(
+        _scoped(Source, user).order_by("-created_at", "code"), ("title", "reference", "notes"), query, limit
+    )
 
 
 @dataclass

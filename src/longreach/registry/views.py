@@ -32,7 +32,7 @@ from longreach.geo import countries
 from longreach.registry import filters as list_filters
 from longreach.registry import forms, sections, selectors, serialise, services
 from longreach.registry.fields import RecordInvalid
-from longreach.registry.models import Case, Consent, Incident, Person, Referral, SameJudgement
+from longreach.registry.models import Case, Consent, Incident, Referral, SameJudgement
 from longreach.vocab.selectors import catalogue
 
 PER_PAGE = 25
@@ -594,41 +594,6 @@ def person_same(request: HttpRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("Your judgement is saved; nothing was merged."))
     return redirect(reverse("person_detail", args=[person.code]) + "#same")
-
-
-@staff_view("case.read")
-def search_view(request: HttpRequest) -> HttpResponse:
-    user = staff_user(request)
-    kind = request.GET.get("kind", "phone")
-    value = request.GET.get("value", "").strip()[:300]
-    text = request.GET.get("q", "").strip()[:200]
-    people: list[Person] = []
-    incidents: list[Incident] = []
-    if value:
-        people = selectors.people_by_identifier(user=user, kind=kind, value=value)
-        incidents = list(selectors.incidents_involving(user=user, people=people)[:200])
-    text_hits = selectors.incidents_text_search(user=user, query=text) if text else []
-    return render(
-        request,
-        "registry/search.html",
-        {
-            "kind": kind,
-            "value": value,
-            "q": text,
-            "kinds": [
-                ("phone", _("Phone number")),
-                ("email", _("E-mail")),
-                ("handle", _("Handle")),
-                ("name", _("Name")),
-            ],
-            "people": people,
-            "incidents": incidents,
-            "text_hits": text_hits,
-            "window": selectors.TEXT_SEARCH_WINDOW,
-            "searched": bool(value or text),
-            "names": _country_names(),
-        },
-    )
 
 
 HISTORY_KINDS = {

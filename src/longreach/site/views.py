@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
@@ -16,6 +17,8 @@ from longreach.audit.services import audit_record
 from longreach.geo import countries
 from longreach.insight import selectors as insight_selectors
 from longreach.legal import selectors as legal_selectors
+from longreach.registry import selectors as registry_selectors
+from longreach.site import search
 
 
 @staff_view()
@@ -48,4 +51,32 @@ def audit_view(request: HttpRequest) -> HttpResponse:
         request,
         "audit/audit.html",
         {"page": page, "events": Event.choices, "event": event, "head": audit_selectors.latest_head()},
+    )
+
+
+@staff_view("case.read")
+def search_view(request: HttpRequest) -> HttpResponse:
+    """One box: a code, a phone number, e-mail, handle or name, or words; results grouped by kind."""
+    user = staff_user(request)
+    query = request.GET.get("q", "")
+    if len(query) > search.MAX_QUERY:
+        return render(
+            request,
+            "site/search.html",
+            {
+                "q": query[: search.MAX_QUERY],
+                "error": _("Search for at most %(n)d characters.") % {"n": search.MAX_QUERY},
+            },
+            status=400,
+        )
+    found = search.find(user=user, query=query)
+    return render(
+        request,
+        "site/search.html",
+        {
+            "q": found.query,
+            "found": found,
+            "searched": bool(found.query),
+            "window": registry_selectors.TEXT_SEARCH_WINDOW,
+        },
     )

@@ -179,3 +179,26 @@ def export_for_user(*, user: User, code: str) -> PendingAction:
     if action is None:
         raise Http404("not found")
     return action
+
+
+SEARCH_WINDOW = 5000
+
+
+def items_text_search(*, user: User, query: str, limit: int = 100) -> list[EvidenceItem]:
+    """Evidence whose file name or a link's note ("what it shows") contains ``query``; opens the newest
+    ``SEARCH_WINDOW`` items the user may read, in this request only."""
+    needle = query.casefold().strip()
+    if not needle or len(needle) > 200:
+        return []
+    window = list(items_for_user(user).order_by("-acquired_at")[:SEARCH_WINDOW])
+    notes: dict[Any, list[str]] = {}
+    for link in EvidenceLink.objects.filter(item__in=[i.pk for i in window]):
+        notes.setdefault(link.item_id, []).append(link.note or "")
+    hits = []
+    for item in window:
+        texts = [str((item.sealed or {}).get("name", "")), *notes.get(item.pk, [])]
+        if any(needle in t.casefold() for t in texts):
+            hits.append(item)
+            if len(hits) >= limit:
+                break
+    return hits

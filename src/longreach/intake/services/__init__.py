@@ -40,6 +40,7 @@ from longreach.intake.services.triage import (
     reply_send,
     report_glances,
     report_read,
+    reports_text_search,
     triage_confirm,
     triage_vet,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "reply_send",
     "report_glances",
     "report_read",
+    "reports_text_search",
     "report_submit",
     "reporter_message",
     "route_for",

@@ -118,6 +118,29 @@ def report_glances(*, user: User, reports: list[Report]) -> dict[uuid.UUID, Glan
     return glances
 
 
+SEARCH_WINDOW = 2000
+
+
+def reports_text_search(*, user: User, query: str, limit: int = 100) -> list[Report]:
+    """Reports in the user's triage compartments whose story, exact words or "what they knew" contain
+    ``query``; opens the newest ``SEARCH_WINDOW`` of them in this request only."""
+    needle = query.casefold().strip()
+    if not needle or len(needle) > 200:
+        return []
+    keys: dict[uuid.UUID, bytes] = {}
+    hits = []
+    window = access.scoped(Report, user, "triage.view").select_related("compartment").order_by("-received_at")
+    for report in window[:SEARCH_WINDOW]:
+        if report.compartment_id not in keys:
+            keys[report.compartment_id] = _intake_private(report)
+        answers = _answers(report, keys[report.compartment_id])
+        if any(needle in str(answers.get(k, "")).casefold() for k in ("story", "wording", "knew")):
+            hits.append(report)
+            if len(hits) >= limit:
+                break
+    return hits
+
+
 def report_read(*, user: User, report: Report) -> OpenReport:
     """Decrypt a report, its files' names and its messages, in this request only."""
     access.require(user, "triage.view", report.compartment)
