@@ -57,3 +57,13 @@ def token_of(*, user: User, prefix: str) -> ApiToken:
     if token is None:
         raise Http404("not found")
     return token
+
+
+def compartment_names() -> dict[str, str]:
+    """Compartment codes to names (for those whose role lists compartments)."""
+    return dict(Compartment.objects.values_list("code", "name"))
+
+
+def user_names() -> dict[str, str]:
+    """User codes to usernames, for reading the audit trail."""
+    return dict(User.objects.values_list("code", "username"))

@@ -40,17 +40,40 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Who acts when no user does: the server itself, the command line, setup and recovery, the public line.
+ACTOR_LABELS = ("system", "cli", "setup", "demo-setup", "recovery-key", "public", "anonymous")
+
+
 @staff_view("audit.view")
 def audit_view(request: HttpRequest) -> HttpResponse:
-    event = request.GET.get("event", "")
-    if event not in Event.values:
-        event = ""
-    page = Paginator(audit_selectors.audit_entries(event=event), 50).get_page(request.GET.get("page"))
-    audit_record(Event.AUDIT_VIEWED, actor=request.user, detail={"event": event} if event else {})
+    user = staff_user(request)
+    filters, problems = audit_selectors.audit_filters(request.GET)
+    entries = audit_selectors.audit_entries(filters)
+    if problems:
+        entries = entries.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    audit_record(
+        Event.AUDIT_VIEWED,
+        actor=request.user,
+        detail={k: v for k, v in (("event", filters.event), ("filtered", bool(filters.query_string()))) if v},
+    )
+    # Compartments by name for those who may list them; everyone else sees their codes.
+    names = account_selectors.compartment_names() if allowed(user, "compartment.list") else {}
     return render(
         request,
         "audit/audit.html",
-        {"page": page, "events": Event.choices, "event": event, "head": audit_selectors.latest_head()},
+        {
+            "page": page,
+            "events": Event.choices,
+            "f": filters,
+            "problems": problems,
+            "query": filters.query_string(),
+            "head": audit_selectors.latest_head(),
+            "actors": account_selectors.user_names(),
+            "labels": ACTOR_LABELS,
+            "compartments": names,
+        },
+        status=400 if problems else 200,
     )
 
 
