@@ -1,0 +1,110 @@
+"""Daily work in the browser: a volunteer opens a case from a report and is told who has it; the lead
+moves the case with its buttons; the one search box; every staff page fits a phone (390 px) without
+sideways scrolling and the bar stays on one line at 1,280 px. Screenshots in English and Uyghur."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_intake import file_report, reporter
+from tests.e2e.test_registry import login
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_volunteer_opens_a_case_the_lead_works_it(
+    server: Any, browser: Any, artifacts: Path, tmp_path: Path
+) -> None:
+    upload = tmp_path / "note.txt"
+    upload.write_text("synthetic", encoding="utf-8")
+    page = reporter(browser, "en")
+    marker = "daily work: the police visited my uncle"
+    file_report(page, server, artifacts, "en", marker, upload)
+    page.context.close()
+
+    volunteer = login(browser, server, "volunteer")
+    volunteer.goto(server.url + "/triage/")
+    # The list says where from and to, in which language, and the first words.
+    row = volunteer.locator("table.list tbody tr", has_text="daily work").first
+    assert "China → United Kingdom" in row.inner_text() and "English" in row.inner_text()
+    row.locator("a").first.click()
+    volunteer.wait_for_url(re.compile(r".*/triage/R-[^/]+/$"))
+    volunteer.click("form[action$='/urgency/'] button[type=submit]")
+    volunteer.wait_for_load_state()
+    volunteer.check("input[name=outcome][value=genuine]")
+    volunteer.click("form[action$='/vet/'] button[type=submit]")
+    volunteer.wait_for_load_state()
+    volunteer.click("form[action$='/open-case/'] button[type=submit]")
+    volunteer.wait_for_selector("ul.messages")
+    said = volunteer.locator("ul.messages").inner_text()
+    case_code = re.search(r"C-[0-9A-Z]{8}", said).group(0)  # type: ignore[union-attr]
+    assert "given to lead" in said
+    assert volunteer.locator(f"a[href='/cases/{case_code}/']").count() == 0  # no link to a 404
+    volunteer.context.close()
+
+    for lang in ("en", "ug"):
+        lead = login(browser, server, "lead", lang=lang)
+        lead.goto(f"{server.url}/cases/{case_code}/")
+        assert "From the report" in lead.locator("main").inner_text() or lang == "ug"
+        if lang == "en":
+            lead.click("div.moves button:has-text('Assessment')")
+            lead.wait_for_selector("ul.messages")
+            assert "Case state changed." in lead.locator("ul.messages").inner_text()
+        lead.screenshot(path=str(artifacts / f"daily-case-{lang}.png"), full_page=True)
+        lead.context.close()
+
+
+PAGES = [
+    "/",
+    "/triage/",
+    "/cases/",
+    "/incidents/",
+    "/search/?q=family",
+    "/tasks/",
+    "/insight/",
+    "/campaigns/",
+]
+
+
+@pytest.mark.parametrize("lang", ["en", "ug"])
+def test_staff_pages_fit_a_phone_and_the_bar_one_line(
+    server: Any, browser: Any, artifacts: Path, lang: str
+) -> None:
+    wide = login(browser, server, "lead", lang=lang)
+    tops = wide.locator("header.top nav > a, header.top nav > details").evaluate_all(
+        "items => items.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops  # one line at 1,280 px
+    wide.goto(server.url + "/cases/")
+    case_url = wide.locator("table a[href^='/cases/C-']").first.get_attribute("href")
+    for name, path in (
+        ("home", "/"),
+        ("triage", "/triage/"),
+        ("case", case_url),
+        ("incidents", "/incidents/"),
+        ("search", "/search/?q=family"),
+    ):
+        wide.goto(server.url + path)
+        wide.screenshot(path=str(artifacts / f"daily-{name}-1280-{lang}.png"), full_page=False)
+    wide.context.close()
+    phone = login(browser, server, "lead", lang=lang)
+    phone.set_viewport_size({"width": 390, "height": 844})
+    for path in [*PAGES, case_url]:
+        phone.goto(server.url + path)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 391, (path, width)
+        assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ug" else "ltr")
+    for name, path in (
+        ("home", "/"),
+        ("triage", "/triage/"),
+        ("case", case_url),
+        ("incidents", "/incidents/"),
+        ("search", "/search/?q=family"),
+    ):
+        phone.goto(server.url + path)
+        phone.screenshot(path=str(artifacts / f"daily-{name}-390-{lang}.png"), full_page=False)
+    phone.context.close()
