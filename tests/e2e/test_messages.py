@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_registry import login
+from tests.e2e.test_registry import go, login
 
 pytestmark = pytest.mark.e2e
 
@@ -38,7 +38,7 @@ def test_read_a_whatsapp_export_filter_it_and_open_a_message(
     server: Any, browser: Any, artifacts: Path
 ) -> None:
     page = login(browser, server, "analyst")
-    page.click("nav >> text=Cases")
+    go(page, "Cases")
     page.wait_for_url("**/cases/")
     # A case whose messages are not yet read (the demo reads synthetic chats into a few).
     hrefs = page.locator("a[href^='/cases/C-']").evaluate_all("links => links.map(a => a.href)")
@@ -118,7 +118,7 @@ def test_the_demo_campaign_spans_both_compartments_and_hides_the_other(
     server: Any, browser: Any, artifacts: Path
 ) -> None:
     page = login(browser, server, "analyst")
-    page.click("nav >> text=Campaigns")
+    go(page, "Campaigns")
     page.locator("main table a[href^='/campaigns/']").first.click()
     page.wait_for_url(re.compile(r".*/campaigns/[A-Za-z0-9_-]+/$"))
     body = page.locator("main").inner_text()

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_registry import login
+from tests.e2e.test_registry import go, login
 
 pytestmark = pytest.mark.e2e
 
@@ -30,7 +30,7 @@ def test_a_list_is_imported_a_batch_screened_a_hit_reviewed_and_exported(
     server: Any, analyst: Any, artifacts: Any
 ) -> None:
     page = analyst
-    page.click("nav >> text=Screening")
+    go(page, "Screening")
     page.click("text=Import a list")
     page.fill("#w-title", "Browser test list")
     page.set_input_files("#w-file", files=[{"name": "list.csv", "mimeType": "text/csv", "buffer": LIST}])
@@ -39,7 +39,7 @@ def test_a_list_is_imported_a_batch_screened_a_hit_reviewed_and_exported(
     page.wait_for_url(re.compile(r".*/screening/lists/[^/]+/$"))
     assert "Imported: 3 names of 2 people" in page.locator("main").inner_text()
 
-    page.click("nav >> text=Screening")
+    go(page, "Screening")
     page.fill("#s-names", "Кадыров Рамзан\n陈全国\nJane Doe")
     page.locator("label", has_text="Browser test list").locator("input").check()
     page.click("#new button[type=submit]")
@@ -79,7 +79,7 @@ def test_a_person_recorded_again_in_another_script_is_flagged(server: Any, analy
     page = analyst
     codes = []
     for name in ("Ilham Tohti", "ئىلھام توختى"):
-        page.click("nav >> text=Incidents")
+        go(page, "Incidents")
         page.click("text=Record an incident in Demo A (synthetic)")
         page.fill("#f-title", "Browser test: a name in two scripts")
         page.fill("#f-date", "2025-11-02")

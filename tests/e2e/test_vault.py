@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from tests.e2e.test_registry import login
+from tests.e2e.test_registry import go, login
 
 pytestmark = pytest.mark.e2e
 
@@ -53,7 +53,7 @@ def test_upload_custody_package_and_offline_check(
 ) -> None:
     analyst = login(browser, server, "analyst")
     page = analyst
-    page.click("nav >> text=Incidents")
+    go(page, "Incidents")
     page.locator("table.list a[href^='/incidents/I-']").first.click()
     page.wait_for_url(re.compile(r".*/incidents/I-[0-9A-Z]{8}/$"))
     incident_url = page.url
@@ -102,7 +102,7 @@ def test_upload_custody_package_and_offline_check(
     request_code = page.locator("main table tbody tr td bdi").first.inner_text()
 
     lead = login(browser, server, "lead")
-    lead.click("nav >> text=Approvals")
+    go(lead, "Approvals")
     row = lead.locator("tr", has_text=request_code)
     assert "analyst" in row.inner_text()
     row.locator("text=Approve").click()

@@ -35,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (name, label, bar) for name, label, action, bar in NAV if action is None or allowed(user, action)
     ]
     bar = [(name, label) for name, label, in_bar in shown if in_bar][:IN_BAR]
+    # A role with few everyday pages (an administrator, an auditor) keeps its own pages in the bar.
+    bar += [(name, label) for name, label, in_bar in shown if not in_bar][: max(0, IN_BAR - len(bar))]
     return {
         "nav": bar,
         "nav_more": [(name, label) for name, label, _in_bar in shown if (name, label) not in bar],
