@@ -105,8 +105,15 @@ class _OneTick:
         return self.ticks > 1
 
 
-def test_the_servers_housekeeping_watches_for_surges(routed: Any, settings: Any) -> None:
+def test_the_servers_housekeeping_watches_for_surges(
+    routed: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from longreach.site.management.commands import _serve
     from longreach.site.management.commands._serve import _signer
+
+    # The server's thread drops its connection between ticks; here the tick runs in the test's own
+    # transaction, whose connection PostgreSQL would lose.
+    monkeypatch.setattr(_serve, "close_old_connections", lambda: None)
 
     settings.SURGE_WATCH_HOURS = 24
     submit(6)
