@@ -82,13 +82,14 @@ def test_staff_pages_fit_a_phone_and_the_bar_one_line(
     assert len(set(tops)) == 1, tops  # one line at 1,280 px
     wide.goto(server.url + "/cases/")
     case_url = wide.locator("table a[href^='/cases/C-']").first.get_attribute("href")
-    for name, path in (
+    shots = (
         ("home", "/"),
         ("triage", "/triage/"),
         ("case", case_url),
         ("incidents", "/incidents/"),
         ("search", "/search/?q=family"),
-    ):
+    )
+    for name, path in shots:
         wide.goto(server.url + path)
         wide.screenshot(path=str(artifacts / f"daily-{name}-1280-{lang}.png"), full_page=False)
     phone = wide  # the same session on a phone's width
@@ -98,13 +99,7 @@ def test_staff_pages_fit_a_phone_and_the_bar_one_line(
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 391, (path, width)
         assert phone.locator("html").get_attribute("dir") == ("rtl" if lang == "ug" else "ltr")
-    for name, path in (
-        ("home", "/"),
-        ("triage", "/triage/"),
-        ("case", case_url),
-        ("incidents", "/incidents/"),
-        ("search", "/search/?q=family"),
-    ):
+    for name, path in shots:
         phone.goto(server.url + path)
         phone.screenshot(path=str(artifacts / f"daily-{name}-390-{lang}.png"), full_page=False)
     phone.context.close()

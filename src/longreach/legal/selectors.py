@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from longreach.accounts import access, approvals
+from longreach.accounts import selectors as account_selectors
 from longreach.accounts.models import PendingAction, User
 from longreach.geo import countries
 from longreach.legal import deadlines, documents, review
@@ -202,7 +203,7 @@ def _exhibits(user: User, matter: LegalMatter) -> tuple[list[documents.Exhibit],
     items = items[: documents.MAX_EXHIBITS]
     custody = vault_selectors.custody_of_items(items)
     targets = vault_selectors.link_targets(items)
-    names = vault_selectors.actor_names()
+    names = account_selectors.user_names()
     exhibits = []
     for number, item in enumerate(items, start=1):
         steps = tuple(

@@ -30,6 +30,7 @@ from longreach.messages.models import (
     TagJudgement,
     TagModel,
 )
+from longreach.registry import selectors as registry_selectors
 from longreach.registry.models import Case
 
 PAGE = 200  # messages on one page of a timeline
@@ -327,20 +328,8 @@ def campaign_arrivals(since: dt.datetime, until: dt.datetime) -> list[tuple[str,
     )
 
 
-SEARCH_WINDOW = 5000
-
-
 def messages_text_search(*, user: User, query: str, limit: int = 100) -> list[Message]:
-    """Messages whose text or sender contains ``query``; opens the newest ``SEARCH_WINDOW`` messages
-    the user may read, in this request only."""
-    needle = query.casefold().strip()
-    if not needle or len(needle) > 200:
-        return []
-    hits = []
+    """Messages whose text or sender contains ``query`` (the newest the user may read, opened in the
+    request only)."""
     window = access.scoped(Message, user, "case.read").select_related("case").order_by("-sent_at")
-    for m in window[:SEARCH_WINDOW].iterator(chunk_size=500):
-        if needle in m.text.casefold() or needle in m.sender.casefold():
-            hits.append(m)
-            if len(hits) >= limit:
-                break
-    return hits
+    return registry_selectors.sealed_search(window, ("text", "sender"), query, limit)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +41,7 @@ from longreach.registry.models import (
 )
 
 M = TypeVar("M", bound=CompartmentRecord)
+R = TypeVar("R", bound=Model)  # any row with sealed fields
 
 # Text search opens sealed text in the web process; it looks at this many of
 # the newest incidents the user can read (docs/user-guide.md says so).
@@ -265,7 +266,7 @@ def incidents_involving(*, user: User, people: Iterable[Person]) -> QuerySet[Inc
     )
 
 
-def _sealed_search(qs: QuerySet[M], fields: tuple[str, ...], query: str, limit: int) -> list[M]:
+def sealed_search(qs: QuerySet[R], fields: tuple[str, ...], query: str, limit: int) -> list[R]:
     """Rows of ``qs`` (newest first) whose sealed ``fields`` contain ``query``, case-insensitive.
 
     Sealed text cannot be searched by the database, so this opens the newest
@@ -274,7 +275,7 @@ def _sealed_search(qs: QuerySet[M], fields: tuple[str, ...], query: str, limit: 
     needle = query.casefold().strip()
     if not needle or len(needle) > 200:
         return []
-    hits: list[M] = []
+    hits: list[R] = []
     for row in qs[:TEXT_SEARCH_WINDOW].iterator(chunk_size=500):
         if any(needle in str(getattr(row, f) or "").casefold() for f in fields):
             hits.append(row)
@@ -285,19 +286,19 @@ def _sealed_search(qs: QuerySet[M], fields: tuple[str, ...], query: str, limit: 
 
 def incidents_text_search(*, user: User, query: str, limit: int = 100) -> list[Incident]:
     """Incidents whose title or narrative contains ``query``."""
-    return _sealed_search(
+    return sealed_search(
         _scoped(Incident, user).order_by("-date_start", "code"), ("title", "narrative"), query, limit
     )
 
 
 def cases_text_search(*, user: User, query: str, limit: int = 100) -> list[Case]:
     """Cases whose summary contains ``query``."""
-    return _sealed_search(_scoped(Case, user).order_by("-opened_on", "code"), ("summary",), query, limit)
+    return sealed_search(_scoped(Case, user).order_by("-opened_on", "code"), ("summary",), query, limit)
 
 
 def sources_text_search(*, user: User, query: str, limit: int = 100) -> list[Source]:
     """Sources whose title, reference or notes contain ``query``."""
-    return _sealed_search(
+    return sealed_search(
         _scoped(Source, user).order_by("-created_at", "code"), ("title", "reference", "notes"), query, limit
     )
 

@@ -42,16 +42,6 @@ FORM_VOCABS = (
     "tactic", "demand", "channel", "perpetrator_type", "relationship", "relative_outcome",
     "community", "case_state", "urgency", "closure", "profile", "immigration_status",
 )  # fmt: skip
-FILTER_VOCABS = {
-    "tactic": "tactic",
-    "tactic_family": "tactic_family",
-    "demand": "demand",
-    "channel": "channel",
-    "community": "community",
-    "profile": "profile",
-    "status": "case_state",
-    "urgency": "urgency",
-}
 
 
 def _vocab(*names: str) -> tuple[dict[str, dict[str, str]], dict[str, list[tuple[str, str]]]]:
@@ -102,7 +92,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.incident_page(page.object_list)  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
-    labels, vocab = _vocab(*FILTER_VOCABS.values())
+    labels, vocab = _vocab(*sorted(set(list_filters.VOCABULARY_OF.values())))
     return render(
         request,
         "registry/incident_list.html",

@@ -17,7 +17,7 @@ from longreach.audit.services import DbNodeStore, as_head, canonical_leaf
 from longreach.core.codes import is_code
 from longreach.ledger import merkle
 from longreach.registry.models import Act
-from longreach.registry.selectors import case_for_user, incident_for_user, source_for_user
+from longreach.registry.selectors import TEXT_SEARCH_WINDOW, case_for_user, incident_for_user, source_for_user
 from longreach.vault.models import EvidenceItem, EvidenceLink
 
 
@@ -159,13 +159,6 @@ def integrity_failures(item: EvidenceItem) -> list[AuditEntry]:
     )
 
 
-def actor_names() -> dict[str, str]:
-    """Ledger actor codes to user names, for showing custody to staff."""
-    from longreach.accounts.models import User as UserModel
-
-    return dict(UserModel.objects.values_list("code", "username"))
-
-
 def exports_for_user(user: User) -> QuerySet[PendingAction]:
     from longreach.accounts import approvals
 
@@ -181,16 +174,13 @@ def export_for_user(*, user: User, code: str) -> PendingAction:
     return action
 
 
-SEARCH_WINDOW = 5000
-
-
 def items_text_search(*, user: User, query: str, limit: int = 100) -> list[EvidenceItem]:
     """Evidence whose file name or a link's note ("what it shows") contains ``query``; opens the newest
-    ``SEARCH_WINDOW`` items the user may read, in this request only."""
+    ``TEXT_SEARCH_WINDOW`` items the user may read, in this request only."""
     needle = query.casefold().strip()
     if not needle or len(needle) > 200:
         return []
-    window = list(items_for_user(user).order_by("-acquired_at")[:SEARCH_WINDOW])
+    window = list(items_for_user(user).order_by("-acquired_at")[:TEXT_SEARCH_WINDOW])
     notes: dict[Any, list[str]] = {}
     for link in EvidenceLink.objects.filter(item__in=[i.pk for i in window]):
         notes.setdefault(link.item_id, []).append(link.note or "")

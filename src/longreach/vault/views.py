@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import ServiceError
 from longreach.accounts.roles import allowed
@@ -132,7 +133,7 @@ def item_detail(request: HttpRequest, code: str) -> HttpResponse:
             "links": item.links.select_related("case", "incident", "act__incident", "source", "created_by"),
             "custody": selectors.custody_with_proofs(item, head),
             "failures": selectors.integrity_failures(item),
-            "people": selectors.actor_names(),
+            "people": account_selectors.user_names(),
             "head": head,
             "head_ok": head_ok,
             "writable": allowed(user, "evidence.write"),

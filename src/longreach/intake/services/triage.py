@@ -83,6 +83,16 @@ def _file_meta(row: ReportFile, private: bytes) -> dict[str, Any]:
     return meta
 
 
+def _opened(user: User, reports: Iterable[Report]) -> Iterator[tuple[Report, dict[str, Any]]]:
+    """Each report with its answers, the compartment's intake key opened once per compartment."""
+    keys: dict[uuid.UUID, bytes] = {}
+    for report in reports:
+        if report.compartment_id not in keys:
+            access.require(user, "triage.view", report.compartment)
+            keys[report.compartment_id] = _intake_private(report)
+        yield report, _answers(report, keys[report.compartment_id])
+
+
 @dataclass(frozen=True)
 class Glance:
     """What the triage list shows of a report: where from and to, in which language, its first words."""
@@ -99,12 +109,7 @@ GLANCE_CHARS = 140
 def report_glances(*, user: User, reports: list[Report]) -> dict[uuid.UUID, Glance]:
     """Open each report of a triage list just enough to show it; one audit entry for the list."""
     glances: dict[uuid.UUID, Glance] = {}
-    keys: dict[uuid.UUID, bytes] = {}
-    for report in reports:
-        if report.compartment_id not in keys:
-            access.require(user, "triage.view", report.compartment)
-            keys[report.compartment_id] = _intake_private(report)
-        answers = _answers(report, keys[report.compartment_id])
+    for report, answers in _opened(user, reports):
         words = " ".join(str(answers.get(k, "")) for k in ("story", "wording", "knew")).split()
         text = " ".join(words)
         glances[report.id] = Glance(
@@ -127,13 +132,9 @@ def reports_text_search(*, user: User, query: str, limit: int = 100) -> list[Rep
     needle = query.casefold().strip()
     if not needle or len(needle) > 200:
         return []
-    keys: dict[uuid.UUID, bytes] = {}
     hits = []
     window = access.scoped(Report, user, "triage.view").select_related("compartment").order_by("-received_at")
-    for report in window[:SEARCH_WINDOW]:
-        if report.compartment_id not in keys:
-            keys[report.compartment_id] = _intake_private(report)
-        answers = _answers(report, keys[report.compartment_id])
+    for report, answers in _opened(user, window[:SEARCH_WINDOW]):
         if any(needle in str(answers.get(k, "")).casefold() for k in ("story", "wording", "knew")):
             hits.append(report)
             if len(hits) >= limit:
