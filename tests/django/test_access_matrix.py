@@ -76,6 +76,13 @@ PAGES: dict[str, Route] = {
     "account": Route(at("/account/"), frozenset(USERS)),
     "token_create": Route(at("/account/tokens/"), frozenset(USERS) - {"volunteer"}, method="POST"),
     "token_revoke": Route(at("/account/tokens/{token}/revoke/"), frozenset({"analyst"}), None, "POST"),
+    "users": Route(at("/users/"), frozenset({"admin"})),
+    "user": Route(at("/users/{member}/"), frozenset({"admin"})),
+    "user_action": Route(at("/users/{member}/do/deactivate/"), frozenset({"admin"}), None, "POST"),
+    "user_token_revoke": Route(
+        at("/users/{token_holder}/tokens/{token}/revoke/"), frozenset({"admin"}), None, "POST"
+    ),
+    "compartment_new": Route(at("/compartments/new/"), frozenset({"admin"})),
     "compartments": Route(at("/compartments/"), frozenset({"admin", *A_TRIAGE, "analyst2"})),
     "compartment": Route(at("/compartments/{comp}/"), A_TRIAGE | {"admin"}, frozenset({"admin", "analyst2"})),
     "member_revoke": Route(
@@ -335,6 +342,7 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         "alert": {s: Alert.objects.filter(compartment=c).first().code for s, c in comps.items()},
         "pending": pending.code,
         "token": token.split("_")[1],
+        "token_holder": cast.analyst.code,
         "source_type": source_type,
         "publication": Publication.objects.create(
             title="t",

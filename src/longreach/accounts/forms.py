@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
-from django import forms
+from longreach.accounts.roles import Role
 
 
 class LoginForm(forms.Form):
@@ -53,3 +55,37 @@ class MemberRequestForm(forms.Form):
     def __init__(self, *args: object, candidates: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["username"].choices = [(u, u) for u in candidates]  # type: ignore[attr-defined]
+
+
+class NewUserForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @ . + - _ only; not the person's real name if that would endanger them."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("New role"), choices=Role.choices)
+
+
+class ConfirmForm(forms.Form):
+    """A deliberate tick before an action that ends someone's sessions."""
+
+    confirm = forms.BooleanField(label=_("Yes, I have checked this is the right person"))
+
+
+class CompartmentForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    slug = forms.SlugField(
+        label=_("Short name"),
+        max_length=50,
+        help_text=_("Lower-case letters, digits and hyphens, used in commands (for example uyghur-turkey)."),
+    )
+    lead = forms.ChoiceField(label=_("First member (holds the key and proposes the others)"))
+
+    def __init__(self, *args: object, candidates: list[str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["lead"].choices = [(u, u) for u in candidates]  # type: ignore[attr-defined]

@@ -5,8 +5,9 @@ Who may see what is decided in ``accounts.access``; these are the queries.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from longreach.accounts import access
 from longreach.accounts.models import ApiToken, Compartment, PendingAction, User
@@ -67,3 +68,37 @@ def compartment_names() -> dict[str, str]:
 def user_names() -> dict[str, str]:
     """User codes to usernames, for reading the audit trail."""
     return dict(User.objects.values_list("code", "username"))
+
+
+def users_overview(*, role: str = "") -> QuerySet[User]:
+    """Every staff user with their live tokens and memberships counted, active ones first."""
+    users = User.objects.annotate(
+        live_tokens=Count("api_tokens", filter=Q(api_tokens__revoked_at__isnull=True), distinct=True),
+        compartment_count=Count("memberships", distinct=True),
+    ).order_by("-is_active", "username")
+    return users.filter(role=role) if role else users
+
+
+def user_by_code(*, code: str) -> User:
+    """A staff user by code, or the 404 of a missing page."""
+    found = User.objects.filter(code=code).first() if is_code(code) else None
+    if found is None:
+        raise Http404("not found")
+    return found
+
+
+def compartments_of(*, user: User) -> QuerySet[Compartment]:
+    return Compartment.objects.filter(memberships__user=user).order_by("name")
+
+
+def live_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+
+
+def has_factor(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def first_member_candidates() -> QuerySet[User]:
+    """Who can be a new compartment's first member (it holds the key): active leads and analysts."""
+    return User.objects.filter(is_active=True, role__in=(Role.LEAD, Role.ANALYST)).order_by("username")

@@ -36,6 +36,10 @@ from longreach.keys.context import compartment_key_context, current_keyring
 from longreach.keys.keyring import Keyring
 
 
+# The roles that work inside compartments (administrators and auditors never do).
+MEMBER_ROLES = frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER})
+
+
 def kdf_params() -> ck.KdfParams:
     return ck.KDF_TEST if settings.KDF_PROFILE == "test" else ck.KDF_INTERACTIVE
 
@@ -132,6 +136,12 @@ def _revoke_tokens(*, user: User, acting_user: User | str) -> int:
 
 
 @transaction.atomic
+def user_revoke_tokens(*, user: User, acting_user: User | str) -> int:
+    """Revoke every live API token of ``user`` (a lost laptop, a leaked script); the number revoked."""
+    return _revoke_tokens(user=user, acting_user=acting_user)
+
+
+@transaction.atomic
 def user_change_password(*, user: User, old_password: str, new_password: str) -> int:
     """Re-wrap the private key under the new password, end every session and revoke every API
     token (a password is changed when it may be known to someone else; a token made with it
@@ -150,12 +160,70 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     return _revoke_tokens(user=user, acting_user=user)
 
 
+def _refuse_self_lockout(user: User, acting_user: User | str, what: str) -> None:
+    """An administrator cannot shut themselves out, nor leave the organisation without one."""
+    if isinstance(acting_user, User) and acting_user.pk == user.pk:
+        raise ServiceError(_("you cannot %(what)s your own account; ask another administrator") % {"what": what})
+    if (
+        user.role == Role.ADMIN
+        and user.is_active
+        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+    ):
+        raise ServiceError(_("%(name)s is the last active administrator") % {"name": user.username})
+
+
 @transaction.atomic
 def user_deactivate(*, user: User, acting_user: User | str) -> None:
+    if not user.is_active:
+        raise ServiceError(_("%(name)s is already deactivated") % {"name": user.username})
+    _refuse_self_lockout(user, acting_user, _("deactivate"))
     user.is_active = False
     user.save(update_fields=["is_active"])
     _revoke_tokens(user=user, acting_user=acting_user)
     audit_record(Event.USER_DEACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
+    _end_sessions(user=user, acting_user=acting_user)
+
+
+@transaction.atomic
+def user_reactivate(*, user: User, acting_user: User | str) -> None:
+    """Let a deactivated user log in again: their memberships and keys were kept, their
+    tokens stay revoked (a new token is made after logging in)."""
+    if user.is_active:
+        raise ServiceError(_("%(name)s is already active") % {"name": user.username})
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    audit_record(Event.USER_REACTIVATED, actor=acting_user, object_type="user", object_code=user.code)
+
+
+@transaction.atomic
+def user_set_role(*, user: User, role: Role | str, acting_user: User | str) -> None:
+    """Give ``user`` another role; the linkage key follows the role (granted from the acting
+    administrator's keys, or removed), and every session ends so the new role applies at once."""
+    from longreach.keys.models import KeyGrant
+
+    role = Role(role)
+    if role == user.role:
+        raise ServiceError(_("%(name)s already has this role") % {"name": user.username})
+    _refuse_self_lockout(user, acting_user, _("change the role of"))
+    if role not in MEMBER_ROLES and user.memberships.exists():
+        raise ServiceError(
+            _("%(name)s belongs to compartments and a %(role)s cannot: end those memberships first")
+            % {"name": user.username, "role": role.label}
+        )
+    old = Role(user.role)
+    if role in LINKAGE_ROLES and old not in LINKAGE_ROLES:
+        key_services.linkage_grant(user=user, linkage_key=current_keyring().linkage_key())
+    elif role not in LINKAGE_ROLES:
+        KeyGrant.objects.filter(user=user, compartment=None).delete()
+    user.role = role
+    user.save(update_fields=["role"])
+    audit_record(
+        Event.ROLE_CHANGED,
+        actor=acting_user,
+        object_type="user",
+        object_code=user.code,
+        detail={"from": old.value, "to": role.value},
+    )
     _end_sessions(user=user, acting_user=acting_user)
 
 
@@ -341,7 +409,6 @@ def compartment_create(*, slug: str, name: str, lead: User, acting_user: User | 
     return compartment
 
 
-MEMBER_ROLES = frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER})
 PENDING_LIFETIME = timedelta(days=7)
 
 

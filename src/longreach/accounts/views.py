@@ -21,6 +21,7 @@ from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import ServiceError
 from longreach.accounts.forms import CodeForm, LoginForm, MemberRequestForm, PasswordChangeForm, TokenForm
 from longreach.accounts.models import User
+from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record, record_viewed
 from longreach.core.codes import is_code
@@ -211,7 +212,10 @@ def compartments_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/compartments.html",
-        {"compartments": selectors.compartments_for_user(user=staff_user(request))},
+        {
+            "compartments": selectors.compartments_for_user(user=staff_user(request)),
+            "can_create": allowed(staff_user(request), "compartment.create"),
+        },
     )
 
 

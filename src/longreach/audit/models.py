@@ -23,6 +23,8 @@ class Event(models.TextChoices):
     FACTOR_REMOVED = "factor.removed", _("Second factor removed")
     USER_CREATED = "user.created", _("User created")
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
+    USER_REACTIVATED = "user.reactivated", _("User reactivated")
+    ROLE_CHANGED = "user.role_changed", _("Role changed")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     TOKEN_FAILURE = "token.failure", _("API token refused")

@@ -19,6 +19,7 @@ NAV = [
     ("campaigns", _("Campaigns"), "case.read", False),
     ("screenings", _("Screening"), "screening.run", False),
     ("evidence_exports", _("Packages"), "evidence.read", False),
+    ("users", _("Users"), "user.manage", False),
     ("compartments", _("Compartments"), "compartment.list", False),
     ("approvals", _("Approvals"), "membership.approve", False),
     ("audit", _("Audit trail"), "audit.view", False),

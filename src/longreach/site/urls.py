@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from longreach.accounts import views as accounts
+from longreach.accounts import views_admin as admin
 from longreach.insight import views as insight
 from longreach.insight import views_publish as publish
 from longreach.insight import views_workspace as workspace
@@ -22,7 +23,12 @@ urlpatterns = [
     path("account/", accounts.account_view, name="account"),
     path("account/tokens/", accounts.token_create_view, name="token_create"),
     path("account/tokens/<str:prefix>/revoke/", accounts.token_revoke_view, name="token_revoke"),
+    path("users/", admin.users_view, name="users"),
+    path("users/<str:code>/", admin.user_view, name="user"),
+    path("users/<str:code>/do/<str:action>/", admin.user_action_view, name="user_action"),
+    path("users/<str:code>/tokens/<str:prefix>/revoke/", admin.user_token_revoke_view, name="user_token_revoke"),
     path("compartments/", accounts.compartments_view, name="compartments"),
+    path("compartments/new/", admin.compartment_new_view, name="compartment_new"),
     path("compartments/<str:code>/", accounts.compartment_view, name="compartment"),
     path(
         "compartments/<str:code>/members/<str:user_code>/revoke/",
