@@ -388,6 +388,18 @@ INTAKE_MAX_FILE_BYTES = env_int("LONGREACH_INTAKE_MAX_FILE_MB", 25, 1) * 1_000_0
 INTAKE_MAX_FILES = env_int("LONGREACH_INTAKE_MAX_FILES", 10, 1)
 INTAKE_SESSION_BYTES = env_int("LONGREACH_INTAKE_SESSION_MB", 100, 1) * 1_000_000
 INTAKE_TEXT_CHARS = env_int("LONGREACH_INTAKE_TEXT_CHARS", 20_000, 100)
+# Notices by e-mail: only "something is waiting in Longreach", never what (site/inbox.py).
+EMAIL_HOST = env("LONGREACH_EMAIL_HOST") or ""
+EMAIL_PORT = env_int("LONGREACH_EMAIL_PORT", 587, 1)
+EMAIL_HOST_USER = env("LONGREACH_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = env("LONGREACH_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("LONGREACH_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env("LONGREACH_EMAIL_FROM") or "longreach@localhost"
+if not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# At most one notice per person per so many hours, while something waits; 0: none.
+NOTIFY_EMAIL_HOURS = env_int("LONGREACH_NOTIFY_EMAIL_HOURS", 24 if EMAIL_HOST else 0, 0)
 # How often `longreach up` looks for surges (insight.services.watch); 0: never (run it from cron).
 SURGE_WATCH_HOURS = env_int("LONGREACH_SURGE_WATCH_HOURS", 24, 0)
 INTAKE_REPORTS_PER_SESSION = env_int("LONGREACH_INTAKE_REPORTS_PER_SESSION", 3, 1)  # per hour

@@ -34,7 +34,9 @@ def test_an_administrator_adds_a_user_who_can_then_log_in(cast: Any, client_for:
     assert new.role == "analyst" and new.is_active
     assert KeyGrant.objects.filter(user=new, compartment=None).exists()  # analysts link perpetrators
     login(Client(), new, password)
-    assert AuditEntry.objects.filter(event="user.created", object_code=new.code, actor=cast.admin.code).exists()
+    assert AuditEntry.objects.filter(
+        event="user.created", object_code=new.code, actor=cast.admin.code
+    ).exists()
     # Nothing of the secrets is kept for a second look.
     assert password not in _text(admin.get(f"/users/{new.code}/"))
 
@@ -68,7 +70,9 @@ def test_the_list_filters_by_role(client_for: Any) -> None:
     assert ">volunteer<" in page and ">analyst2<" not in page
 
 
-def test_deactivating_needs_a_tick_then_ends_sessions_and_tokens(cast: Any, client_for: Any, api: Any) -> None:
+def test_deactivating_needs_a_tick_then_ends_sessions_and_tokens(
+    cast: Any, client_for: Any, api: Any
+) -> None:
     admin = client_for("admin")
     analyst = client_for("analyst")
     api("analyst")

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from django import forms
 from longreach.accounts.roles import Role
 
 
@@ -62,7 +62,9 @@ class NewUserForm(forms.Form):
         label=_("Username"),
         max_length=150,
         validators=[UnicodeUsernameValidator()],
-        help_text=_("Letters, digits and @ . + - _ only; not the person's real name if that would endanger them."),
+        help_text=_(
+            "Letters, digits and @ . + - _ only; not the person's real name if that would endanger them."
+        ),
     )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
@@ -89,3 +91,9 @@ class CompartmentForm(forms.Form):
     def __init__(self, *args: object, candidates: list[str], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["lead"].choices = [(u, u) for u in candidates]  # type: ignore[attr-defined]
+
+
+class NoticeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Address for e-mail notices (leave empty for none)"), required=False, max_length=254
+    )

@@ -19,6 +19,8 @@ class User(AbstractUser):
     # X25519 key pair; the private half only ever wrapped under the password.
     public_key = models.BinaryField(null=True)
     wrapped_private_key = models.BinaryField(null=True)
+    # ``email`` (from AbstractUser), when set, receives content-free notices; this is the last one's time.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "accounts_user"

@@ -5,6 +5,8 @@ Who may see what is decided in ``accounts.access``; these are the queries.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -96,9 +98,24 @@ def live_tokens_of(*, user: User) -> QuerySet[ApiToken]:
 
 
 def has_factor(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def first_member_candidates() -> QuerySet[User]:
     """Who can be a new compartment's first member (it holds the key): active leads and analysts."""
     return User.objects.filter(is_active=True, role__in=(Role.LEAD, Role.ANALYST)).order_by("username")
+
+
+def pending_to_decide(*, user: User) -> QuerySet[PendingAction]:
+    """Requests waiting for this user's decision (never their own)."""
+    return pending_for_user(user=user).exclude(requested_by=user)
+
+
+def users_to_notify(*, before: Any) -> QuerySet[User]:
+    """Active users with an address for notices whose last notice was sent before ``before``."""
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(notified_at__isnull=True) | Q(notified_at__lt=before))
+        .order_by("pk")
+    )

@@ -35,7 +35,6 @@ from longreach.keys import services as key_services
 from longreach.keys.context import compartment_key_context, current_keyring
 from longreach.keys.keyring import Keyring
 
-
 # The roles that work inside compartments (administrators and auditors never do).
 MEMBER_ROLES = frozenset({Role.LEAD, Role.ANALYST, Role.VOLUNTEER})
 
@@ -163,7 +162,9 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
 def _refuse_self_lockout(user: User, acting_user: User | str, what: str) -> None:
     """An administrator cannot shut themselves out, nor leave the organisation without one."""
     if isinstance(acting_user, User) and acting_user.pk == user.pk:
-        raise ServiceError(_("you cannot %(what)s your own account; ask another administrator") % {"what": what})
+        raise ServiceError(
+            _("you cannot %(what)s your own account; ask another administrator") % {"what": what}
+        )
     if (
         user.role == Role.ADMIN
         and user.is_active
@@ -225,6 +226,29 @@ def user_set_role(*, user: User, role: Role | str, acting_user: User | str) -> N
         detail={"from": old.value, "to": role.value},
     )
     _end_sessions(user=user, acting_user=acting_user)
+
+
+@transaction.atomic
+def user_set_notice_address(*, user: User, email: str) -> None:
+    """Where content-free notices go (empty: none). The address is the one contact detail kept in
+    the clear, because the server sends without anyone's keys; the threat model says so."""
+    user.email = email.strip()
+    user.save(update_fields=["email"])
+    audit_record(
+        Event.NOTICE_ADDRESS_SET,
+        actor=user,
+        object_type="user",
+        object_code=user.code,
+        detail={"set": bool(user.email)},
+    )
+
+
+@transaction.atomic
+def user_notified(*, user: User) -> None:
+    """Record that a notice went out (so the next waits its turn)."""
+    user.notified_at = timezone.now()
+    user.save(update_fields=["notified_at"])
+    audit_record(Event.NOTICE_SENT, actor="system", object_type="user", object_code=user.code)
 
 
 @transaction.atomic

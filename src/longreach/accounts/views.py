@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
@@ -19,7 +20,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from longreach.accounts import access, selectors, services
 from longreach.accounts.access import staff_user, staff_view
 from longreach.accounts.errors import ServiceError
-from longreach.accounts.forms import CodeForm, LoginForm, MemberRequestForm, PasswordChangeForm, TokenForm
+from longreach.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    MemberRequestForm,
+    NoticeForm,
+    PasswordChangeForm,
+    TokenForm,
+)
 from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
@@ -165,11 +173,37 @@ def account_view(request: HttpRequest) -> HttpResponse:
                 ) % {"n": revoked}
             messages.success(request, done)
             return redirect("login")
+    return _account_page(request, user, form=form)
+
+
+def _account_page(request: HttpRequest, user: User, **forms: Any) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"form": form, "tokens": selectors.tokens_of(user=user), "token_form": TokenForm()},
+        {
+            "form": forms.get("form") or PasswordChangeForm(),
+            "tokens": selectors.tokens_of(user=user),
+            "token_form": forms.get("token_form") or TokenForm(),
+            "notice_form": forms.get("notice_form") or NoticeForm(initial={"email": user.email}),
+            "notices_on": settings.NOTIFY_EMAIL_HOURS,
+            "new_token": forms.get("new_token", ""),
+        },
     )
+
+
+@staff_view()
+@require_POST
+def notice_address_view(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, user, notice_form=form)
+    services.user_set_notice_address(user=user, email=form.cleaned_data["email"])
+    messages.success(
+        request,
+        _("Notices will go to this address.") if user.email else _("No more e-mail notices."),
+    )
+    return redirect("account")
 
 
 @staff_view("token.manage_own")
@@ -186,16 +220,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
             form.add_error("password", _("The password is not correct."))
         except ServiceError as exc:
             form.add_error("name", str(exc))
-    return render(
-        request,
-        "accounts/account.html",
-        {
-            "form": PasswordChangeForm(),
-            "tokens": selectors.tokens_of(user=user),
-            "token_form": form,
-            "new_token": new_token,
-        },
-    )
+    return _account_page(request, user, token_form=form, new_token=new_token)
 
 
 @staff_view("token.manage_own")

@@ -118,7 +118,9 @@ def user_action_view(request: HttpRequest, code: str, action: str) -> HttpRespon
     try:
         if action == "deactivate":
             services.user_deactivate(user=person, acting_user=admin)
-            done = _("%(name)s can no longer log in; their sessions ended and their tokens were revoked.") % name
+            done = (
+                _("%(name)s can no longer log in; their sessions ended and their tokens were revoked.") % name
+            )
         elif action == "reactivate":
             services.user_reactivate(user=person, acting_user=admin)
             done = _("%(name)s can log in again, with their compartments as before.") % name
@@ -145,7 +147,9 @@ def user_action_view(request: HttpRequest, code: str, action: str) -> HttpRespon
 @require_POST
 def user_token_revoke_view(request: HttpRequest, code: str, prefix: str) -> HttpResponse:
     person = selectors.user_by_code(code=code)
-    services.token_revoke(token=selectors.token_of(user=person, prefix=prefix), acting_user=staff_user(request))
+    services.token_revoke(
+        token=selectors.token_of(user=person, prefix=prefix), acting_user=staff_user(request)
+    )
     messages.success(request, _("Token revoked."))
     return redirect("user", code=person.code)
 

@@ -25,6 +25,8 @@ class Event(models.TextChoices):
     USER_DEACTIVATED = "user.deactivated", _("User deactivated")
     USER_REACTIVATED = "user.reactivated", _("User reactivated")
     ROLE_CHANGED = "user.role_changed", _("Role changed")
+    NOTICE_ADDRESS_SET = "notice.address_set", _("Address for e-mail notices set or removed")
+    NOTICE_SENT = "notice.sent", _("E-mail notice sent (no content)")
     TOKEN_CREATED = "token.created", _("API token created")
     TOKEN_REVOKED = "token.revoked", _("API token revoked")
     TOKEN_FAILURE = "token.failure", _("API token refused")

@@ -583,6 +583,18 @@ def surge_alerts(user: User, *, limit: int = 50, days: int | None = None) -> lis
     return list(alerts.select_related("compartment").distinct().order_by("-week", "-observed")[:limit])
 
 
+def surge_alerts_unseen(user: User) -> QuerySet[SurgeAlert]:
+    """Surges of the user's compartments (as in ``surge_alerts``) they have not marked seen."""
+    leading = access.compartments(user, "export.approve")
+    return (
+        SurgeAlert.objects.filter(compartments__in=leading)
+        .exclude(seen_by=user)
+        .select_related("compartment")
+        .distinct()
+        .order_by("-week", "-observed")
+    )
+
+
 def family_labels(language: str) -> dict[str, str]:
     return _labels("tactic_family", language)
 

@@ -376,3 +376,11 @@ def publication_withdraw(*, user: User, code: str) -> Publication:
         Event.STATISTICS_WITHDRAWN, actor=user, object_type="publication", object_code=publication.code
     )
     return publication
+
+
+def surges_seen(*, user: User, codes: list[str]) -> int:
+    """Mark the surges among ``codes`` that the user is shown (and has not yet seen) as seen."""
+    surges_shown = list(selectors.surge_alerts_unseen(user).filter(code__in=codes))
+    for surge in surges_shown:
+        surge.seen_by.add(user)
+    return len(surges_shown)

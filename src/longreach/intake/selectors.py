@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from longreach.accounts import access
 from longreach.accounts.models import User
@@ -45,4 +45,31 @@ def arrivals(since: dt.datetime, until: dt.datetime) -> list[tuple[uuid.UUID, st
         Report.objects.filter(received_at__gte=since, received_at__lt=until).values_list(
             "compartment_id", "suggested_urgency", "received_at"
         )
+    )
+
+
+def reports_unread(user: User) -> QuerySet[Report]:
+    """New reports nobody has started reading, in the compartments where the user triages."""
+    return (
+        access.scoped(Report, user, "triage.view")
+        .filter(status=Report.Status.RECEIVED)
+        .select_related("compartment")
+        .order_by("suggested_urgency", "received_at")
+    )
+
+
+def reports_awaiting_reply(user: User) -> QuerySet[Report]:
+    """Reports whose reporter wrote last: a message from them with no staff reply after it."""
+    reporter, staff = ReportMessage.Author.REPORTER, ReportMessage.Author.STAFF
+    return (
+        access.scoped(Report, user, "triage.view")
+        .exclude(status=Report.Status.CLOSED)
+        .annotate(
+            last_reporter=Max("messages__sent_at", filter=Q(messages__author=reporter)),
+            last_staff=Max("messages__sent_at", filter=Q(messages__author=staff)),
+        )
+        .filter(last_reporter__isnull=False)
+        .filter(Q(last_staff__isnull=True) | Q(last_reporter__gt=F("last_staff")))
+        .select_related("compartment")
+        .order_by("last_reporter")
     )

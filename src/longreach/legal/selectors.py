@@ -70,8 +70,13 @@ class Dated:
         return self.proceeding.matter
 
 
-def proceeding_deadlines(proceedings: list[Proceeding], today: dt.date | None = None) -> list[Dated]:
-    """Every deadline of these proceedings: computed from their rules and events, and typed in."""
+def proceeding_deadlines(
+    proceedings: list[Proceeding], today: dt.date | None = None, *, titles: bool = True
+) -> list[Dated]:
+    """Every deadline of these proceedings: computed from their rules and events, and typed in.
+
+    ``titles=False`` leaves the typed-in ones untitled, so no sealed field is opened (the inbox's
+    count runs in the background, with nobody's keys)."""
     day = today or timezone.localdate()
     known = rules()
     events: dict[Any, list[tuple[str, dt.date]]] = defaultdict(list)
@@ -84,7 +89,7 @@ def proceeding_deadlines(proceedings: list[Proceeding], today: dt.date | None = 
         for due in deadlines.schedule(proceeding.rule_list, events[proceeding.pk], known):
             found.append(Dated(due, proceeding, due.state(day)))
         for typed in proceeding.typed_deadlines.all():
-            due = deadlines.Due(typed.what, typed.due, met_on=typed.met_on)
+            due = deadlines.Due(typed.what if titles else "", typed.due, met_on=typed.met_on)
             found.append(Dated(due, proceeding, due.state(day)))
     return sorted(found, key=lambda d: (d.due.due, d.proceeding.code))
 
@@ -113,7 +118,7 @@ def case_section(*, user: User, case: Case) -> dict[str, Any]:
     }
 
 
-def deadlines_for_user(user: User, *, assigned_only: bool = True) -> list[Dated]:
+def deadlines_for_user(user: User, *, assigned_only: bool = True, titles: bool = True) -> list[Dated]:
     """Open deadlines (overdue first) of the cases the user works: those assigned to them, or all they
     may read."""
     cases = Case.objects.filter(compartment__in=access.compartments(user, "case.read"))
@@ -124,7 +129,7 @@ def deadlines_for_user(user: User, *, assigned_only: bool = True) -> list[Dated]
         .select_related("matter__case")
         .prefetch_related("typed_deadlines")
     )
-    return [d for d in proceeding_deadlines(proceedings) if d.state != "met"]
+    return [d for d in proceeding_deadlines(proceedings, titles=titles) if d.state != "met"]
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from longreach.crypto.normalise import NORMALISERS, NormaliseError
 from longreach.keys.context import current_keyring, using_keyring
 from longreach.keys.keyring import Keyring
 from longreach.keys.models import OrgKeys
-from longreach.messages import campaigns, identifiers, learning, links, reading, tagging
+from longreach.messages import campaigns, identifiers, learning, links, reading, selectors, tagging
 from longreach.messages.chat import Message as Parsed
 from longreach.messages.chat import ParseError, ParseReport, Said
 from longreach.messages.mail import Payload
@@ -862,3 +862,11 @@ def tag_model_run(*, compartment_id: str, requested_at: str, sealed_keys: str) -
                 fresh.state = TagModel.State.READY
             fresh.save()
     return TagModel.State.READY
+
+
+def alerts_seen_all(*, user: User, codes: list[str]) -> int:
+    """Mark the user's unseen alerts among ``codes`` seen (those listed on their inbox)."""
+    alerts = list(selectors.alerts_for_user(user).filter(code__in=codes))
+    for alert in alerts:
+        alert.seen_by.add(user)
+    return len(alerts)

@@ -479,3 +479,12 @@ def latest_judgements(*, codes: set[str]) -> dict[tuple[str, str], str]:
     ):
         latest[(min(first, second), max(first, second))] = decision
     return latest
+
+
+def tasks_overdue_for(*, user: User) -> QuerySet[Task]:
+    """Overdue tasks that are the user's: given to them, or unassigned in a case assigned to them."""
+    return (
+        tasks_overdue(user=user)
+        .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, case__assigned=user))
+        .distinct()
+    )

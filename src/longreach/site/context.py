@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from longreach.accounts.roles import allowed
+from longreach.site import inbox
 
 # (url name, label, the action that shows it, shown in the bar rather than under "More")
 NAV = [
@@ -41,5 +42,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav": bar,
         "nav_more": [(name, label) for name, label, _in_bar in shown if (name, label) not in bar],
-        "may_publish": allowed(user, "stats.publish"),  # the Insight tab that publishes statistics
+        "may_publish": allowed(user, "stats.publish"),
+        "waiting": inbox.waiting_count(user),  # the Insight tab that publishes statistics
     }

@@ -1,12 +1,14 @@
-"""Pages over the lower floors: home (compartments, waiting approvals) and the audit trail."""
+"""Pages over the lower floors: home, the inbox, the one search box and the audit trail."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import get_language
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from longreach.accounts import selectors as account_selectors
 from longreach.accounts.access import staff_user, staff_view
@@ -14,11 +16,15 @@ from longreach.accounts.roles import allowed
 from longreach.audit import selectors as audit_selectors
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.codes import is_code
 from longreach.geo import countries
 from longreach.insight import selectors as insight_selectors
+from longreach.insight import services as insight_services
 from longreach.legal import selectors as legal_selectors
+from longreach.messages import services as message_services
 from longreach.registry import selectors as registry_selectors
-from longreach.site import search
+from longreach.site import inbox, search
+from longreach.vocab.selectors import catalogue
 
 
 @staff_view()
@@ -38,6 +44,48 @@ def home(request: HttpRequest) -> HttpResponse:
             "families": insight_selectors.family_labels(language) if surges else {},
         },
     )
+
+
+@staff_view()
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    language = get_language() or "en"
+    box = inbox.inbox_for(user)
+    return render(
+        request,
+        "site/inbox.html",
+        {
+            "box": box,
+            "labels": catalogue().labels,
+            "names": countries.names(language) if box.surges.total else {},
+            "families": insight_selectors.family_labels(language) if box.surges.total else {},
+        },
+    )
+
+
+@staff_view()
+@require_POST
+def inbox_seen_view(request: HttpRequest) -> HttpResponse:
+    """Mark seen the alerts and surges that were listed on the page (not any that came since)."""
+    user = staff_user(request)
+    listed = {
+        name: [c for c in request.POST.getlist(name)[: inbox.SHOWN] if is_code(c)]
+        for name in ("alert", "surge")
+    }
+    n = (
+        message_services.alerts_seen_all(user=user, codes=listed["alert"])
+        if allowed(user, "case.read")
+        else 0
+    )
+    n += (
+        insight_services.surges_seen(user=user, codes=listed["surge"])
+        if allowed(user, "export.approve")
+        else 0
+    )
+    messages.success(
+        request, ngettext("%(n)d alert marked as seen.", "%(n)d alerts marked as seen.", n) % {"n": n}
+    )
+    return redirect("inbox")
 
 
 # Who acts when no user does: the server itself, the command line, setup and recovery, the public line.

@@ -1,6 +1,6 @@
 """Running the real WSGI server (waitress) with two threads beside it: housekeeping (signing
 tree heads, dropping rate-limit counters of windows long past, removing abandoned uploads, watching
-for surges once a day) and the job worker.
+for surges once a day, e-mailing content-free notices) and the job worker.
 
 The job worker runs in the server's process on purpose: a job is handed its
 file key sealed to a key pair that exists only in this process's memory
@@ -27,6 +27,7 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
     from longreach.insight import services as insight
     from longreach.intake import reconcile as intake_files
     from longreach.intake import throttle
+    from longreach.site import inbox
     from longreach.vault import reconcile as vault_files
 
     watch_every = float(settings.SURGE_WATCH_HOURS) * 3600
@@ -44,6 +45,8 @@ def _signer(stop: threading.Event, every: float, out: Any) -> None:
                 found = insight.watch()
                 if found.new:
                     out.write(f"surge watch: {len(found.new)} new surge(s) for the leads\n")
+            if notices := inbox.send_notices():
+                out.write(f"notices: {notices} e-mail(s) sent\n")
             for source in (intake_files, vault_files):
                 for removed in source.sweep(settings.TEMP_UPLOAD_MAX_AGE_SECONDS):
                     out.write(f"{removed.kind}\t{removed.name}\t{removed.detail}\n")
