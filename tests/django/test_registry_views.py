@@ -268,3 +268,34 @@ def test_the_incident_list_shows_each_tactic_once_however_many_acts_share_it(
     label = catalogue().labels["tactic"]["FAMILY_THREAT"]
     assert row.count(f'<span class="tag">{label}</span>') == 1
     assert row.count('<span class="tag">') == 2
+
+
+def test_the_pickers_are_grouped_checkboxes_that_keep_what_was_ticked(cast: Any, client_for: Any) -> None:
+    from longreach.vocab.selectors import catalogue
+
+    c = client_for("analyst")
+    url = f"/compartments/{cast.compartments['demo-a'].code}/incidents/new/"
+    page = c.get(url).content.decode()
+    assert "<select" not in page.split('id="f-acts-0-tactics"')[1].split("</fieldset></div>")[0]
+    assert '<input type="checkbox" name="acts-0-tactics" value="FAMILY_THREAT">' in page
+    # Tactics come in their families, each with its label as the group's legend.
+    tactics = page.split('id="f-acts-0-tactics"')[1].split('id="f-acts-0-demands"')[0]
+    families = catalogue().labels["tactic_family"]
+    assert tactics.count('class="picker-group"') == 4  # direct attacks, co-opting, mobility, at a distance
+    assert f"<legend>{families['DIRECT_ATTACK']}</legend>" in tactics
+    assert "0 chosen" in tactics
+    # An invalid form comes back with the ticks in place and the count of them.
+    bad = {**FORM, "date": "2025-13"}
+    page = c.post(url, bad).content.decode()
+    chosen = FORM["acts-0-tactics"] if isinstance(FORM["acts-0-tactics"], list) else [FORM["acts-0-tactics"]]
+    for code in chosen:
+        assert f'name="acts-0-tactics" value="{code}" checked>' in page
+    assert f"{len(chosen)} chosen" in page.split('id="f-acts-0-tactics"')[1].split("</legend>")[0]
+
+
+def test_a_picker_escapes_what_it_shows() -> None:
+    from longreach.registry.templatetags.registry import picker
+
+    html = picker('a"><script>', [('X"1', "<b>bold</b>")], ['X"1'], "<i>legend</i>", {'X"1': "<g>"}, {})
+    assert "<script>" not in html and "<b>" not in html and "<i>" not in html and "<g>" not in html
+    assert "checked" in html and "1 chosen" in html

@@ -58,6 +58,8 @@ def _form_context(user: Any, compartment: Compartment) -> dict[str, Any]:
     language = get_language() or "en"
     return {
         "vocab": _vocab(*FORM_VOCABS)[1],  # fmt: skip
+        "tactic_groups": catalogue().families.get("tactic", {}),
+        "family_labels": catalogue().labels.get("tactic_family", {}),
         "countries": forms.country_choices(language),
         "confidences": [(c, _(c.capitalize())) for c in ("CONFIRMED", "PROBABLE", "POSSIBLE", "UNKNOWN")],
         "organisations": [

@@ -45,6 +45,7 @@ class Catalogue:
 
     labels: dict[str, dict[str, str]]
     choices: dict[str, list[tuple[str, str]]]
+    families: dict[str, dict[str, str]]  # vocabulary -> term -> its family (tactics), where set
 
 
 # Forms ask for the catalogue on every request; terms change rarely. Saving a
@@ -75,10 +76,13 @@ post_delete.connect(forget_catalogue, sender=Term, dispatch_uid="vocab-catalogue
 def _catalogue() -> Catalogue:
     labels: dict[str, dict[str, str]] = {}
     active: dict[str, list[tuple[str, str]]] = {}
+    families: dict[str, dict[str, str]] = {}
     rows = Term.objects.select_related("vocabulary").order_by("vocabulary__code", "position", "code")
     for t in rows:
         label = t.display()
         labels.setdefault(t.vocabulary.code, {})[t.code] = label
+        if t.family:
+            families.setdefault(t.vocabulary.code, {})[t.code] = t.family
         if t.retired_at is None:
             active.setdefault(t.vocabulary.code, []).append((t.code, label))
-    return Catalogue(labels=labels, choices=active)
+    return Catalogue(labels=labels, choices=active, families=families)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from django import template
 
@@ -65,4 +67,44 @@ def options(choices: Any, selected: Any = "", blank: str | None = None) -> str:
     for code, label in choices or []:
         mark = " selected" if str(code) in chosen else ""
         parts.append(f'<option value="{escape(code)}"{mark}>{escape(label)}</option>')
+    return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag
+def picker(
+    name: str,
+    choices: Any,
+    selected: Any,
+    legend: str,
+    groups: Any = None,
+    group_labels: Any = None,
+) -> str:
+    """Checkboxes for a multiple choice, in groups (``groups``: code -> group, labelled by
+    ``group_labels``) with the number chosen in the legend. A filter box is there for the script
+    (picker.js) to show; without scripts every option stays visible in its group."""
+    chosen = {str(s) for s in selected} if isinstance(selected, list | tuple | set) else set()
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for code, label in choices or []:
+        grouped.setdefault((groups or {}).get(code, ""), []).append((str(code), str(label)))
+    n = sum(1 for code, _label in choices or [] if str(code) in chosen)
+    count = ngettext("%(n)d chosen", "%(n)d chosen", n) % {"n": n}
+    parts = [
+        f'<fieldset class="picker" id="f-{escape(name)}"><legend>{escape(legend)} '
+        f'<span class="chosen" aria-live="polite">{escape(count)}</span></legend>',
+        f'<input type="search" class="picker-filter" hidden aria-label="{escape(_("Filter: %(what)s") % {"what": legend})}" '
+        f'placeholder="{escape(_("Type to filter"))}" data-none="{escape(_("Nothing matches."))}">',
+        '<div class="picker-groups">',
+    ]
+    for group, options in grouped.items():
+        parts.append('<fieldset class="picker-group">')
+        if group:
+            parts.append(f"<legend>{escape((group_labels or {}).get(group, group))}</legend>")
+        for code, label in options:
+            mark = " checked" if code in chosen else ""
+            parts.append(
+                f'<label class="check"><input type="checkbox" name="{escape(name)}" value="{escape(code)}"{mark}> '
+                f"{escape(label)}</label>"
+            )
+        parts.append("</fieldset>")
+    parts.append("</div></fieldset>")
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
