@@ -91,7 +91,8 @@ def picker(
     parts = [
         f'<fieldset class="picker" id="f-{escape(name)}"><legend>{escape(legend)} '
         f'<span class="chosen" aria-live="polite">{escape(count)}</span></legend>',
-        f'<input type="search" class="picker-filter" hidden aria-label="{escape(_("Filter: %(what)s") % {"what": legend})}" '
+        '<input type="search" class="picker-filter" hidden '
+        f'aria-label="{escape(_("Filter: %(what)s") % {"what": legend})}" '
         f'placeholder="{escape(_("Type to filter"))}" data-none="{escape(_("Nothing matches."))}">',
         '<div class="picker-groups">',
     ]
@@ -101,10 +102,8 @@ def picker(
             parts.append(f"<legend>{escape((group_labels or {}).get(group, group))}</legend>")
         for code, label in options:
             mark = " checked" if code in chosen else ""
-            parts.append(
-                f'<label class="check"><input type="checkbox" name="{escape(name)}" value="{escape(code)}"{mark}> '
-                f"{escape(label)}</label>"
-            )
+            box = f'<input type="checkbox" name="{escape(name)}" value="{escape(code)}"{mark}>'
+            parts.append(f'<label class="check">{box} {escape(label)}</label>')
         parts.append("</fieldset>")
     parts.append("</div></fieldset>")
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
