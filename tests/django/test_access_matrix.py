@@ -167,6 +167,7 @@ PAGES: dict[str, Route] = {
         at("/insight/queries/{saved_query}/delete/"), frozenset({"analyst"}), method="POST"
     ),
     # One campaign reaches both compartments: each reader sees their part of it.
+    "campaign_name": Route(at("/campaigns/{campaign}/name/"), READERS, None, "POST"),
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
     "message_tag_judge": Route(at("/messages/{message}/tags/"), A_READERS, B_READERS, "POST"),

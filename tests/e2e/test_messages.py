@@ -126,3 +126,24 @@ def test_the_demo_campaign_spans_both_compartments_and_hides_the_other(
     assert page.locator("figure.graph svg circle").count() >= 2
     page.screenshot(path=str(artifacts / "messages-campaign-en.png"), full_page=True)
     page.context.close()
+
+
+@pytest.mark.parametrize(("who", "lang"), [("analyst", "en"), ("analyst2", "ug")])
+def test_an_analyst_names_a_campaign_for_their_compartment(
+    server: Any, browser: Any, artifacts: Path, who: str, lang: str
+) -> None:
+    page = login(browser, server, who, lang=lang)
+    page.goto(server.url + "/campaigns/")
+    page.locator("main table a[href^='/campaigns/']").first.click()
+    page.wait_for_url("**/campaigns/*/")
+    page.locator("details.naming > summary").click()
+    name = f"Kaysar letters ({lang})"
+    page.locator("details.naming input[name=name]").first.fill(name)
+    page.locator("details.naming button[type=submit]").first.click()
+    page.wait_for_selector("ul.messages")
+    assert name in page.locator("h1").inner_text()
+    assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ug" else "ltr")
+    page.screenshot(path=str(artifacts / f"campaign-named-{lang}.png"), full_page=False)
+    page.goto(server.url + "/campaigns/")
+    assert name in page.locator("main table").inner_text()
+    page.context.close()

@@ -188,6 +188,24 @@ class Campaign(models.Model):
         return [c for c in self.ties.split("|") if c]
 
 
+class CampaignName(models.Model):
+    """A compartment's own name for a campaign, sealed under its key: members of another
+    compartment that sees the same campaign never read it (nor do researchers, who see none).
+    Keyed by the campaign's code, which outlives the rebuild after each import."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    compartment = models.ForeignKey("accounts.Compartment", on_delete=models.CASCADE, related_name="+")
+    campaign_code = models.CharField(max_length=16)
+    name = SealedTextField()
+    named_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    named_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["compartment", "campaign_code"], name="one_campaign_name_each")
+        ]
+
+
 class CampaignMember(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="members")
     message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="campaign_member")

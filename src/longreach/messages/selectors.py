@@ -24,6 +24,7 @@ from longreach.messages.models import (
     Alert,
     Campaign,
     CampaignMember,
+    CampaignName,
     ChatImport,
     Message,
     MessageIdentifier,
@@ -162,6 +163,21 @@ def alert_for_user(*, user: User, code: str) -> Alert:
 def message_campaign(message: Message) -> Campaign | None:
     member = getattr(message, "campaign_member", None)
     return member.campaign if member is not None else None
+
+
+def campaign_names(user: User, codes: list[str]) -> dict[str, list[str]]:
+    """The names the user's own compartments gave these campaigns (sealed; opened here)."""
+    names: dict[str, list[str]] = {}
+    for row in CampaignName.objects.filter(
+        campaign_code__in=codes, compartment__in=access.compartments(user, "case.read")
+    ).order_by("named_at"):
+        names.setdefault(row.campaign_code, []).append(row.name)
+    return names
+
+
+def campaign_name_of(user: User, code: str, compartment: Compartment) -> str:
+    row = CampaignName.objects.filter(campaign_code=code, compartment=compartment).first()
+    return row.name if row is not None and access.may(user, "case.read", compartment) else ""
 
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:

@@ -19,6 +19,7 @@ import email.utils
 import io
 import json
 import time
+import uuid
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -36,7 +37,7 @@ from django.utils.translation import gettext_noop
 
 from longreach.accounts import access
 from longreach.accounts.errors import ServiceError
-from longreach.accounts.models import User
+from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
 from longreach.crypto import CryptoError, blind
@@ -53,6 +54,7 @@ from longreach.messages.models import (
     Alert,
     Campaign,
     CampaignMember,
+    CampaignName,
     ChatImport,
     Indicator,
     Message,
@@ -870,3 +872,33 @@ def alerts_seen_all(*, user: User, codes: list[str]) -> int:
     for alert in alerts:
         alert.seen_by.add(user)
     return len(alerts)
+
+
+CAMPAIGN_NAME_CHARS = 120
+
+
+def campaign_name_set(*, user: User, campaign: Campaign, compartment: Compartment, name: str) -> None:
+    """Give (or, with an empty name, take back) a compartment's own name for a campaign."""
+    access.require(user, "case.write", compartment)
+    if not CampaignMember.objects.filter(campaign=campaign, message__compartment=compartment).exists():
+        raise ServiceError(_("this campaign has no messages in %(name)s") % {"name": compartment.name})
+    name = " ".join(name.split())
+    if len(name) > CAMPAIGN_NAME_CHARS:
+        raise ServiceError(_("a name has at most %(n)d characters") % {"n": CAMPAIGN_NAME_CHARS})
+    with transaction.atomic():
+        row = CampaignName.objects.filter(compartment=compartment, campaign_code=campaign.code).first()
+        if not name:
+            if row is not None:
+                row.delete()
+        else:
+            row = row or CampaignName(id=uuid.uuid4(), compartment=compartment, campaign_code=campaign.code)
+            row.name, row.named_by, row.named_at = name, user, timezone.now()
+            row.save()
+        audit_record(
+            Event.RECORD_UPDATED,
+            actor=user,
+            compartment=compartment,
+            object_type="campaign",
+            object_code=campaign.code,
+            detail={"named": bool(name)},  # the name itself is sealed in the compartment
+        )

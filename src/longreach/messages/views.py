@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages as flash
 from django.core.paginator import Paginator
@@ -12,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from longreach.accounts import access
 from longreach.accounts.access import staff_user, staff_view
-from longreach.accounts.errors import ServiceError
+from longreach.accounts.errors import NotAllowed, ServiceError
+from longreach.accounts.models import User
 from longreach.accounts.roles import allowed
 from longreach.audit.services import record_viewed
 from longreach.messages import selectors, services
@@ -198,6 +201,7 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         "messages/campaigns.html",
         {
             "page": page,
+            "names": selectors.campaign_names(user, [c.code for c in page]),
             "labels": _labels(),
             "alerts": selectors.alerts_for_user(user)[:50],
             "graph": selectors.campaigns_graph(user=user, campaigns=list(page)),
@@ -211,7 +215,43 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     view = selectors.campaign_for_user(user=user, code=code)
     record_viewed(user, view.campaign, "campaign")
-    return render(request, "messages/campaign.html", {"v": view, "labels": _labels()})
+    return render(request, "messages/campaign.html", _campaign_context(user, view))
+
+
+def _campaign_context(user: User, view: selectors.CampaignView, **more: Any) -> dict[str, Any]:
+    naming = [
+        (c, more.get("typed", {}).get(c.code, selectors.campaign_name_of(user, view.campaign.code, c)))
+        for c in view.compartments
+        if access.may(user, "case.write", c)
+    ]
+    return {
+        "v": view,
+        "labels": _labels(),
+        "names": selectors.campaign_names(user, [view.campaign.code]).get(view.campaign.code, []),
+        "naming": naming,
+        "name_error": more.get("error", ""),
+        "max_name": services.CAMPAIGN_NAME_CHARS,
+    }
+
+
+@require_POST
+@staff_view("case.write")
+def campaign_name(request: HttpRequest, code: str) -> HttpResponse:
+    """A compartment's own name for a campaign; only its members ever read it."""
+    user = staff_user(request)
+    view = selectors.campaign_for_user(user=user, code=code)
+    compartment = next((c for c in view.compartments if c.code == request.POST.get("compartment")), None)
+    typed = request.POST.get("name", "")[:10_000]
+    try:
+        if compartment is None:
+            raise ServiceError(_("Choose one of your compartments that this campaign reaches."))
+        services.campaign_name_set(user=user, campaign=view.campaign, compartment=compartment, name=typed)
+    except (ServiceError, NotAllowed) as exc:
+        kept = {compartment.code: typed} if compartment is not None else {}
+        context = _campaign_context(user, view, typed=kept, error=str(exc))
+        return render(request, "messages/campaign.html", context, status=400)
+    flash.success(request, _("Name saved. Only members of %(name)s see it.") % {"name": compartment.name})
+    return redirect("campaign_detail", code=view.campaign.code)
 
 
 @require_POST

@@ -122,6 +122,7 @@ urlpatterns = [
     path("messages/<str:code>/tags/", chats.message_tag_judge, name="message_tag_judge"),
     path("campaigns/", chats.campaign_list, name="campaigns"),
     path("campaigns/<str:code>/", chats.campaign_detail, name="campaign_detail"),
+    path("campaigns/<str:code>/name/", chats.campaign_name, name="campaign_name"),
     path("alerts/<str:code>/seen/", chats.alert_seen, name="alert_seen"),
     path("evidence/<str:code>/do/<str:action>/", vault.item_action, name="evidence_action"),
     path("approvals/", accounts.approvals_view, name="approvals"),
