@@ -30,7 +30,7 @@ from django.utils import timezone
 from longreach.insight.models import Publication, SavedQuery
 from longreach.intake import services as intake_services
 from longreach.intake.models import Report, ReportFile
-from longreach.messages.models import Alert, Campaign, Message
+from longreach.messages.models import Alert, Campaign, ChatImport, Message
 from longreach.registry.models import Person
 from longreach.screening.models import LeadQuestion
 from longreach.vocab.models import Term
@@ -167,6 +167,7 @@ PAGES: dict[str, Route] = {
         at("/insight/queries/{saved_query}/delete/"), frozenset({"analyst"}), method="POST"
     ),
     # One campaign reaches both compartments: each reader sees their part of it.
+    "chat_import": Route(at("/imports/{chat_import}/"), A_READERS, B_READERS),
     "campaign_name": Route(at("/campaigns/{campaign}/name/"), READERS, None, "POST"),
     "campaign_detail": Route(at("/campaigns/{campaign}/"), READERS),
     "alert_seen": Route(at("/alerts/{alert}/seen/"), A_READERS, B_READERS, "POST"),
@@ -342,6 +343,7 @@ def world(cast: Any, client_for: Any, routed: Any) -> dict[str, Any]:
         "item": {s: i.code for s, i in items.items()},
         "package": packages,
         "message": {s: Message.objects.filter(compartment=c).first().code for s, c in comps.items()},
+        "chat_import": {s: ChatImport.objects.filter(compartment=c).first().code for s, c in comps.items()},
         "campaign": Campaign.objects.get(compartments=2).code,
         "alert": {s: Alert.objects.filter(compartment=c).first().code for s, c in comps.items()},
         "pending": pending.code,

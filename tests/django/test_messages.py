@@ -473,3 +473,58 @@ def test_the_date_in_the_kept_file_name_decides_the_order(cast: Any, case_a: Any
     assert [m.sent_at.date().isoformat() for m in rows] == ["2019-01-02", "2019-02-03"]
     with using_keyring(cast.keyring("analyst")):
         assert not imp.report.get("notes")  # decided, not guessed
+
+
+def test_a_chat_being_read_has_a_page_that_reloads_itself_until_done(
+    cast: Any, case_a: Any, client_for: Any
+) -> None:
+    imp = read(cast, "analyst", case_a, keep(cast, "analyst", case_a, "a.txt", CHAT_A.encode()))
+    analyst = client_for("analyst")
+    page = analyst.get(f"/imports/{imp.code}/").content.decode()
+    assert 'http-equiv="refresh"' not in page and "Done: " in page and "messages read." in page
+    # While the job runs: the count so far, and a reload without any script.
+    ChatImport.objects.filter(pk=imp.pk).update(state=ChatImport.State.QUEUED, messages=500)
+    page = analyst.get(f"/imports/{imp.code}/").content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "500 messages read so far" in page
+    assert client_for("analyst2").get(f"/imports/{imp.code}/").status_code == 404
+    assert analyst.get("/imports/" + "x" * 3000 + "/").status_code == 404
+
+
+def test_images_and_voice_notes_show_in_the_timeline_as_viewing_copies_with_custody(
+    cast: Any, case_a: Any, client_for: Any, vault_files: Path
+) -> None:
+    import struct
+    import wave
+
+    from PIL import Image
+
+    photo = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(photo, "JPEG")
+    voice = io.BytesIO()
+    with wave.open(voice, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"".join(struct.pack("<h", (k * 397) % 20000 - 10000) for k in range(8000)))
+    chat = CHAT_A + f"03/07/2019, 09:02 - {OFFICER}: AUD-20190703-WA0002.wav (file attached)\n"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("WhatsApp Chat with +86 138 0013 8000.txt", chat)
+        zf.writestr("IMG-20190703-WA0001.jpg", photo.getvalue())
+        zf.writestr("AUD-20190703-WA0002.wav", voice.getvalue())
+    read(cast, "analyst", case_a, keep(cast, "analyst", case_a, "WhatsApp Chat.zip", out.getvalue()))
+    image_item = EvidenceItem.objects.get(how="attachment", sniffed_type="image/jpeg")
+    sound_item = EvidenceItem.objects.get(how="attachment", sniffed_type="audio/wav")
+    analyst = client_for("analyst")
+    page = analyst.get(f"/cases/{case_a.code}/messages/").content.decode()
+    copy_url = f"/evidence/{image_item.code}/copy/image/"
+    assert f'<img src="{copy_url}"' in page and 'class="waveform"' in page
+    assert f"/evidence/{image_item.code}/download/" not in page  # never the original inline
+    # The waveform was read to draw the page: a custody view of that item, naming the copy.
+    viewed = AuditEntry.objects.filter(event="custody.viewed", object_code=sound_item.code)
+    assert viewed.count() == 1 and viewed.get().detail["copy"] == "waveform"
+    r = analyst.get(copy_url)
+    assert r["Content-Type"] == "image/png" and r.content.startswith(b"\x89PNG")
+    assert AuditEntry.objects.filter(event="custody.viewed", object_code=image_item.code).count() == 1
+    # Someone who may not read evidence there sees no media and reaches no copy.
+    assert client_for("analyst2").get(copy_url).status_code == 404

@@ -27,12 +27,14 @@ from longreach.messages.models import (
     CampaignName,
     ChatImport,
     Message,
+    MessageAttachment,
     MessageIdentifier,
     TagJudgement,
     TagModel,
 )
 from longreach.registry import selectors as registry_selectors
 from longreach.registry.models import Case
+from longreach.vault.models import EvidenceItem
 
 PAGE = 200  # messages on one page of a timeline
 SENDERS = 200  # senders offered in a timeline's filter, most frequent first
@@ -349,3 +351,13 @@ def messages_text_search(*, user: User, query: str, limit: int = 100) -> list[Me
     request only)."""
     window = access.scoped(Message, user, "case.read").select_related("case").order_by("-sent_at")
     return registry_selectors.sealed_search(window, ("text", "sender"), query, limit)
+
+
+def attachment_items(messages: list[Message]) -> list[tuple[Any, EvidenceItem]]:
+    """(message id, evidence item) for the files that came with these messages and are still kept."""
+    return [
+        (a.message_id, a.item)
+        for a in MessageAttachment.objects.filter(message__in=messages, item__status="active")
+        .select_related("item")
+        .order_by("pk")
+    ]

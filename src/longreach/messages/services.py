@@ -345,6 +345,8 @@ def _read(imp: ChatImport, file_key: bytes) -> None:
         if len(batch) >= BATCH:
             _write(ctx, batch)
             batch = []
+            # Progress for the import's page, which reloads itself while the job runs.
+            ChatImport.objects.filter(pk=imp.pk).update(messages=ctx.position)
     if originals is not None:
         last = originals.finish()
         if last is not None:

@@ -24,6 +24,7 @@ from longreach.messages.models import ChatImport
 from longreach.messages.templatetags.chats import said
 from longreach.registry.selectors import case_for_user
 from longreach.vault import selectors as vault_selectors
+from longreach.vault import services as vault_services
 from longreach.vocab.selectors import catalogue
 
 
@@ -84,6 +85,7 @@ def case_messages(request: HttpRequest, code: str) -> HttpResponse:
         q.get("page")
     )
     summary = selectors.case_message_summary(case)
+    media = _media(user, list(page))
     read = set(
         ChatImport.objects.filter(case=case)
         .exclude(state=ChatImport.State.FAILED)
@@ -102,6 +104,7 @@ def case_messages(request: HttpRequest, code: str) -> HttpResponse:
         {
             "case": case,
             "page": page,
+            "media": media,
             "filters": filters,
             "errors": errors,
             "summary": summary,
@@ -136,14 +139,48 @@ def chat_import_new(request: HttpRequest, code: str) -> HttpResponse:
         flash.error(request, str(exc))
         return redirect("case_messages", code=case.code)
     imp.refresh_from_db()
+    if imp.state == ChatImport.State.QUEUED:
+        return redirect("chat_import", code=imp.code)
     if imp.state == ChatImport.State.FAILED:
         reason = said(imp.report.get("error"))
         flash.error(request, _("The chat could not be read: %(reason)s") % {"reason": reason})
     elif imp.state == ChatImport.State.DONE:
         flash.success(request, _("%(n)s messages read from the chat.") % {"n": f"{imp.messages:,}"})
-    else:
-        flash.info(request, _("The chat is being read; its messages will appear here."))
     return redirect("case_messages", code=case.code)
+
+
+def _media(user: User, shown: list[Any]) -> dict[Any, list[dict[str, Any]]]:
+    """Images and voice notes of the shown messages, as their viewing copies (never the original).
+    A waveform is read here and its view recorded in the item's custody; an image is recorded when
+    the browser fetches it from the vault's copy address."""
+    if not allowed(user, "evidence.read"):
+        return {}
+    rows = selectors.attachment_items(shown)
+    kinds = vault_selectors.viewing_copy_kinds([item for _id, item in rows])
+    media: dict[Any, list[dict[str, Any]]] = {}
+    for message_id, item in rows:
+        has = kinds.get(item.pk, set())
+        if "image" in has:
+            media.setdefault(message_id, []).append({"item": item, "image": True})
+        elif "waveform" in has:
+            drawn = vault_services.waveform(user=user, item=item)
+            media.setdefault(message_id, []).append({"item": item, "waveform": drawn})
+    return media
+
+
+REFRESH_SECONDS = 3
+
+
+@require_GET
+@staff_view("case.read")
+def chat_import_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A chat being read: how far it has got, reloading itself (no script) until the job ends."""
+    imp = selectors.import_for_user(user=staff_user(request), code=code)
+    return render(
+        request,
+        "messages/import.html",
+        {"imp": imp, "refresh": REFRESH_SECONDS if imp.state == ChatImport.State.QUEUED else 0},
+    )
 
 
 @require_GET

@@ -118,6 +118,7 @@ urlpatterns = [
     path("evidence/<str:code>/copy/<str:kind>/", vault.item_copy, name="evidence_copy"),
     path("cases/<str:code>/messages/", chats.case_messages, name="case_messages"),
     path("cases/<str:code>/messages/read/", chats.chat_import_new, name="chat_import_new"),
+    path("imports/<str:code>/", chats.chat_import_page, name="chat_import"),
     path("messages/<str:code>/", chats.message_detail, name="message_detail"),
     path("messages/<str:code>/tags/", chats.message_tag_judge, name="message_tag_judge"),
     path("campaigns/", chats.campaign_list, name="campaigns"),

@@ -18,7 +18,7 @@ from longreach.core.codes import is_code
 from longreach.ledger import merkle
 from longreach.registry.models import Act
 from longreach.registry.selectors import TEXT_SEARCH_WINDOW, case_for_user, incident_for_user, source_for_user
-from longreach.vault.models import EvidenceItem, EvidenceLink
+from longreach.vault.models import EvidenceItem, EvidenceLink, ViewingCopy
 
 
 def items_for_user(user: User) -> QuerySet[EvidenceItem]:
@@ -192,3 +192,11 @@ def items_text_search(*, user: User, query: str, limit: int = 100) -> list[Evide
             if len(hits) >= limit:
                 break
     return hits
+
+
+def viewing_copy_kinds(items: list[EvidenceItem]) -> dict[Any, set[str]]:
+    """The kinds of viewing copy (image, text, waveform) each of these items has, by item id."""
+    kinds: dict[Any, set[str]] = {}
+    for item_id, kind in ViewingCopy.objects.filter(item__in=items).values_list("item_id", "kind"):
+        kinds.setdefault(item_id, set()).add(kind)
+    return kinds

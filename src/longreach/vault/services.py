@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -445,6 +446,21 @@ def copy_plaintext(*, user: User, item: EvidenceItem, kind: str, record: bool = 
         with transaction.atomic():
             _custody(Event.CUSTODY_VIEWED, _locked(item), user, {"copy": kind})
     return copy.media_type, data
+
+
+@dataclass(frozen=True)
+class Waveform:
+    path: str  # SVG path data: one vertical stroke per peak
+    width: int
+
+
+def waveform(*, user: User, item: EvidenceItem, record: bool = True) -> Waveform:
+    """A voice note's viewing copy drawn as a waveform; reading it is a custody event unless the
+    caller records the view itself."""
+    _type, data = copy_plaintext(user=user, item=item, kind="waveform", record=record)
+    peaks = [float(p) for p in json.loads(data)["peaks"]]
+    strokes = " ".join(f"{n},{50 - p * 48:.1f} {n},{50 + p * 48:.1f}" for n, p in enumerate(peaks))
+    return Waveform(strokes, len(peaks))
 
 
 # Links -------------------------------------------------------------------------------------------

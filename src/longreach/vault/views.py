@@ -8,7 +8,6 @@ failed upload wrote is removed when the request ends (the cleanup middleware).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.conf import settings
@@ -167,12 +166,8 @@ def _copies(user: Any, item: EvidenceItem) -> dict[str, Any]:
         out["text"] = text[: services.SHOWN_TEXT_CHARS]
         out["text_cut"] = len(text) > services.SHOWN_TEXT_CHARS
     if "waveform" in kinds:
-        _type, data = services.copy_plaintext(user=user, item=item, kind="waveform", record=False)
-        peaks = [float(p) for p in json.loads(data)["peaks"]]
-        out["waveform"] = " ".join(
-            f"{n},{50 - p * 48:.1f} {n},{50 + p * 48:.1f}" for n, p in enumerate(peaks)
-        )
-        out["waveform_width"] = len(peaks)
+        drawn = services.waveform(user=user, item=item, record=False)
+        out["waveform"], out["waveform_width"] = drawn.path, drawn.width
     return out
 
 
