@@ -96,6 +96,8 @@ PAGES: dict[str, Route] = {
     ),
     "incident_new": Route(at("/compartments/{comp}/incidents/new/"), A_READERS, B_READERS),
     "case_new": Route(at("/compartments/{comp}/cases/new/"), A_READERS, B_READERS),
+    "incident_action": Route(at("/incidents/{incident}/do/comment/"), A_READERS, B_READERS, "POST"),
+    "case_comment": Route(at("/cases/{case}/comments/"), A_READERS, B_READERS, "POST"),
     "incidents": Route(at("/incidents/"), READERS),
     "incident_export": Route(at("/incidents/export/"), READERS),
     "incident_detail": Route(at("/incidents/{incident}/"), A_READERS, B_READERS),

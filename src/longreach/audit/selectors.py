@@ -76,3 +76,21 @@ def audit_entries(filters: AuditFilters | None = None) -> QuerySet[AuditEntry]:
 
 def latest_head() -> TreeHead | None:
     return TreeHead.objects.order_by("-size", "-timestamp_ms").first()
+
+
+# What happened to records, as an activity feed shows it: changes, never reads.
+ACTIVITY_EVENTS = (
+    "record.created",
+    "record.updated",
+    "intake.case_opened",
+    "custody.acquired",
+    "custody.linked",
+    "custody.exported",
+)
+
+
+def activity_about(codes: list[str], limit: int = 50) -> QuerySet[AuditEntry]:
+    """The latest changes to the records with these codes, newest first."""
+    return AuditEntry.objects.filter(object_code__in=codes, event__in=ACTIVITY_EVENTS).order_by("-index")[
+        :limit
+    ]

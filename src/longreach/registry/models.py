@@ -174,6 +174,11 @@ class Incident(Versioned):
     date = _partial_date("date", required=True)
     until = _partial_date("until", required=False)
 
+    # Who works this incident now (one person; the case's caseworkers otherwise).
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
     class Meta:
         ordering = ["-date_start", "code"]
         indexes = [
@@ -469,3 +474,33 @@ class SameJudgement(models.Model):
     class Meta:
         ordering = ["at"]
         indexes = [models.Index(fields=["first", "second", "at"])]
+
+
+class Comment(CompartmentRecord):
+    """A note between colleagues on a case or an incident: sealed like the records; the people it
+    mentions (``@username``) find it in their inbox until they have seen it."""
+
+    code = models.CharField(max_length=16, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    body = SealedTextField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    seen_by = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(case__isnull=False) | models.Q(incident__isnull=False),
+                name="comment_on_something",
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.code:
+            self.code = new_ref("N")
+        super().save(*args, **kwargs)

@@ -22,12 +22,14 @@ from django.utils import timezone
 from longreach.accounts import access
 from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
+from longreach.audit import selectors as audit_selectors
 from longreach.keys.fields import BlindIndexField
 from longreach.registry import name_tokens
 from longreach.registry.filters import CaseFilters, IncidentFilters
 from longreach.registry.models import (
     Act,
     Case,
+    Comment,
     CompartmentRecord,
     Consent,
     Incident,
@@ -488,3 +490,34 @@ def tasks_overdue_for(*, user: User) -> QuerySet[Task]:
         .filter(Q(assigned_to=user) | Q(assigned_to__isnull=True, case__assigned=user))
         .distinct()
     )
+
+
+def comments_on(target: Case | Incident) -> QuerySet[Comment]:
+    """The comments on a case or an incident, oldest first (the caller may read the record)."""
+    field = "case" if isinstance(target, Case) else "incident"
+    return Comment.objects.filter(**{field: target}).select_related("author").prefetch_related("mentions")
+
+
+def mentions_unseen(*, user: User) -> QuerySet[Comment]:
+    """Comments that mention the user, in compartments they may still read, not yet marked seen."""
+    return (
+        _scoped(Comment, user)
+        .filter(mentions=user)
+        .exclude(seen_by=user)
+        .select_related("author", "case", "incident")
+        .order_by("-created_at")
+    )
+
+
+def case_activity(*, case: Case, limit: int = 50) -> list[Any]:
+    """What was done on the case lately, newest first: changes to it, its incidents, tasks,
+    referrals, consents, evidence and comments, as the audit trail recorded them (codes only)."""
+    codes = [case.code]
+    codes += list(case.incidents.values_list("code", flat=True))
+    codes += list(case.tasks.values_list("code", flat=True))
+    codes += list(case.referrals.values_list("code", flat=True))
+    codes += list(case.consents.values_list("code", flat=True))
+    codes += list(
+        Comment.objects.filter(Q(case=case) | Q(incident__case=case)).values_list("code", flat=True)
+    )
+    return list(audit_selectors.activity_about(codes, limit))

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from longreach.accounts import access
@@ -181,11 +182,23 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Source %(code)s added.") % {"code": source.code})
             return redirect("incident_detail", code=incident.code)
+    return _incident_page(request, incident, errors=errors)
+
+
+def _incident_page(request: HttpRequest, incident: Incident, status: int = 200, **extra: Any) -> HttpResponse:
+    user = staff_user(request)
+    errors = extra.pop("errors", {})
     labels, vocab = _vocab("source_type")
+    comments = list(selectors.comments_on(incident))
+    services.mentions_seen(user=user, comments=comments)
     return render(
         request,
         "registry/incident_detail.html",
         {
+            "comments": comments,
+            "max_comment": services.COMMENT_CHARS,
+            "readers": access.members_who_may(incident.compartment, "case.read"),
+            **extra,
             "errors": errors,
             "source_form": request.POST if errors else {},
             "vocab": vocab,
@@ -201,7 +214,35 @@ def incident_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": allowed(user, "history.view"),
             **sections.for_page("incident", user, incident),
         },
+        status=status,
     )
+
+
+@staff_view("case.write")
+@require_POST
+def incident_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """A comment on the incident, or who works it."""
+    user = staff_user(request)
+    incident = selectors.incident_for_user(user=user, code=code)
+    if action not in ("comment", "assign"):
+        raise Http404("not found")
+    try:
+        if action == "comment":
+            typed = str(request.POST.get("body", ""))[: services.COMMENT_CHARS * 4]
+            try:
+                services.comment_add(user=user, incident=incident, body=typed)
+            except RecordInvalid as exc:
+                context = {"comment_error": exc.errors[0].message, "comment_typed": typed}
+                return _incident_page(request, incident, 400, **context)
+            messages.success(request, _("Comment added."))
+            return redirect(reverse("incident_detail", args=[incident.code]) + "#comments")
+        services.incident_assign(
+            user=user, incident=incident, assignee_code=str(request.POST.get("assigned_to", ""))[:16]
+        )
+        messages.success(request, _("Incident given."))
+    except RecordInvalid as exc:
+        messages.error(request, exc.errors[0].message)
+    return redirect("incident_detail", code=incident.code)
 
 
 def _incident_form(request: HttpRequest, compartment: Compartment, incident: Incident | None) -> HttpResponse:
@@ -361,11 +402,38 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
     user = staff_user(request)
     case = selectors.case_for_user(user=user, code=code)
     record_viewed(user, case, "case")
+    return _case_page(request, case)
+
+
+# The words of the activity feed: what kind of record, and what happened to it.
+ACTIVITY_KINDS = {
+    "case": _lazy("case"),
+    "incident": _lazy("incident"),
+    "task": _lazy("task"),
+    "referral": _lazy("referral"),
+    "consent": _lazy("consent"),
+    "comment": _lazy("comment"),
+    "evidence": _lazy("evidence"),
+}
+
+
+def _case_page(request: HttpRequest, case: Case, status: int = 200, **extra: Any) -> HttpResponse:
+    user = staff_user(request)
     labels, vocab = _vocab("referral_type", "consent_purpose", "task_type", "closure")
+    comments = list(selectors.comments_on(case))
+    services.mentions_seen(user=user, comments=comments)
     return render(
         request,
         "registry/case_detail.html",
         {
+            "comments": comments,
+            "activity": selectors.case_activity(case=case),
+            "actors": account_selectors.user_names(),
+            "events": dict(Event.choices),
+            "kinds": ACTIVITY_KINDS,
+            "max_comment": services.COMMENT_CHARS,
+            "readers": access.members_who_may(case.compartment, "case.read"),
+            **extra,
             "case": case,
             "timeline": selectors.case_timeline(case=case),
             "consents": case.consents.all(),
@@ -380,7 +448,23 @@ def case_detail(request: HttpRequest, code: str) -> HttpResponse:
             "members": account_selectors.members_of(compartment=case.compartment),
             **sections.for_page("case", user, case),
         },
+        status=status,
     )
+
+
+@staff_view("case.write")
+@require_POST
+def case_comment(request: HttpRequest, code: str) -> HttpResponse:
+    """A comment on the case; a refused one comes back with what was typed and why."""
+    user = staff_user(request)
+    case = selectors.case_for_user(user=user, code=code)
+    typed = str(request.POST.get("body", ""))[: services.COMMENT_CHARS * 4]
+    try:
+        services.comment_add(user=user, case=case, body=typed)
+    except RecordInvalid as exc:
+        return _case_page(request, case, 400, comment_error=exc.errors[0].message, comment_typed=typed)
+    messages.success(request, _("Comment added."))
+    return redirect(reverse("case_detail", args=[case.code]) + "#comments")
 
 
 def _case_form(request: HttpRequest, compartment: Compartment, case: Case | None) -> HttpResponse:
@@ -478,6 +562,12 @@ def case_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 assignees=account_selectors.members_of(compartment=case.compartment).filter(code__in=codes),
             )
             messages.success(request, _("Assignments saved."))
+        elif action == "task_assign":
+            task = case.tasks.filter(code=str(data.get("task", ""))[:16]).first()
+            if task is None:
+                raise Http404("not found")
+            services.task_assign(user=user, task=task, assignee_code=str(data.get("assigned_to", ""))[:16])
+            messages.success(request, _("Task given."))
         elif action in ("task_sent", "task_done"):
             task = case.tasks.filter(code=str(data.get("task", ""))[:16]).first()
             if task is None:

@@ -39,6 +39,7 @@ class Section:
 class Inbox:
     reports: Section
     replies: Section
+    mentions: Section
     approvals: Section
     deadlines: Section
     tasks: Section
@@ -63,6 +64,7 @@ def _sources(user: User) -> dict[str, Any]:
     return {
         "reports": intake_selectors.reports_unread(user) if allowed(user, "triage.view") else empty,
         "replies": intake_selectors.reports_awaiting_reply(user) if allowed(user, "triage.view") else empty,
+        "mentions": registry_selectors.mentions_unseen(user=user) if reads_cases else empty,
         "approvals": account_selectors.pending_to_decide(user=user)
         if allowed(user, "membership.approve")
         else empty,

@@ -10,11 +10,19 @@ about; callers use this package's names:
 - ``workflow``: cases and their states, assignment, opening one from a report,
   consents, referrals and tasks;
 - ``transfers``: imports, exports under the two-person rule, statistics;
+- ``collaboration``: comments with mentions, and who works an incident or a task;
 - ``writing``: what they share (versions, audit entries, the one incident writer).
 """
 
 from __future__ import annotations
 
+from longreach.registry.services.collaboration import (
+    COMMENT_CHARS,
+    comment_add,
+    incident_assign,
+    mentions_seen,
+    task_assign,
+)
 from longreach.registry.services.records import (
     REVEALABLE,
     identity_reveal,
@@ -60,6 +68,11 @@ from longreach.registry.services.writing import (
 )
 
 __all__ = [
+    "COMMENT_CHARS",
+    "comment_add",
+    "incident_assign",
+    "mentions_seen",
+    "task_assign",
     "BULK_EXPORT_VALID_FOR",
     "ImportFailed",
     "ImportReport",
