@@ -103,3 +103,40 @@ def test_staff_pages_fit_a_phone_and_the_bar_one_line(
         phone.goto(server.url + path)
         phone.screenshot(path=str(artifacts / f"daily-{name}-390-{lang}.png"), full_page=False)
     phone.context.close()
+
+
+def test_a_comment_mentions_a_colleague_who_finds_it_in_their_inbox(
+    server: Any, browser: Any, artifacts: Path
+) -> None:
+    analyst = login(browser, server, "analyst")
+    analyst.goto(server.url + "/cases/")
+    analyst.locator("table a[href^='/cases/C-']").first.click()
+    analyst.wait_for_url(re.compile(r".*/cases/C-[^/]+/$"))
+    case_url = analyst.url
+    analyst.fill("#c-body", "@nobody-here please look")
+    analyst.click("form.comment button[type=submit]")
+    analyst.wait_for_selector("form.comment p.error")
+    assert "@nobody-here" in analyst.locator("form.comment p.error").inner_text()
+    assert analyst.locator("#c-body").input_value() == "@nobody-here please look"  # nothing typed is lost
+    analyst.fill("#c-body", "@lead the uncle was summoned again; can you call the family?")
+    analyst.click("form.comment button[type=submit]")
+    analyst.wait_for_url(re.compile(r".*#comments$"))
+    assert "the uncle was summoned again" in analyst.locator("ol.comments").inner_text()
+    analyst.screenshot(path=str(artifacts / "daily-comment-en.png"), full_page=False)
+    analyst.context.close()
+
+    lead = login(browser, server, "lead", lang="ug")
+    lead.click("header.top .inbox-link")
+    lead.wait_for_url("**/inbox/")
+    mention = lead.locator("#mentions a").first
+    assert mention.get_attribute("href").startswith(case_url.removeprefix(server.url))  # type: ignore[union-attr]
+    lead.screenshot(path=str(artifacts / "daily-inbox-mention-ug.png"), full_page=False)
+    mention.click()
+    lead.wait_for_url(re.compile(r".*/cases/C-[^/]+/#comments$"))
+    assert lead.locator("html").get_attribute("dir") == "rtl"
+    assert "the uncle was summoned again" in lead.locator("ol.comments").inner_text()
+    assert lead.locator("ol.activity li").count() >= 1
+    lead.screenshot(path=str(artifacts / "daily-comment-ug.png"), full_page=False)
+    lead.goto(server.url + "/inbox/")
+    assert lead.locator("#mentions").count() == 0  # seen by opening the case
+    lead.context.close()
