@@ -159,12 +159,11 @@ def user_change_password(*, user: User, old_password: str, new_password: str) ->
     return _revoke_tokens(user=user, acting_user=user)
 
 
-def _refuse_self_lockout(user: User, acting_user: User | str, what: str) -> None:
-    """An administrator cannot shut themselves out, nor leave the organisation without one."""
+def _refuse_self_lockout(user: User, acting_user: User | str, refusal: str) -> None:
+    """An administrator cannot shut themselves out (``refusal`` says so), nor leave the organisation
+    without one."""
     if isinstance(acting_user, User) and acting_user.pk == user.pk:
-        raise ServiceError(
-            _("you cannot %(what)s your own account; ask another administrator") % {"what": what}
-        )
+        raise ServiceError(refusal)
     if (
         user.role == Role.ADMIN
         and user.is_active
@@ -177,7 +176,9 @@ def _refuse_self_lockout(user: User, acting_user: User | str, what: str) -> None
 def user_deactivate(*, user: User, acting_user: User | str) -> None:
     if not user.is_active:
         raise ServiceError(_("%(name)s is already deactivated") % {"name": user.username})
-    _refuse_self_lockout(user, acting_user, _("deactivate"))
+    _refuse_self_lockout(
+        user, acting_user, _("you cannot deactivate your own account; ask another administrator")
+    )
     user.is_active = False
     user.save(update_fields=["is_active"])
     _revoke_tokens(user=user, acting_user=acting_user)
@@ -205,7 +206,9 @@ def user_set_role(*, user: User, role: Role | str, acting_user: User | str) -> N
     role = Role(role)
     if role == user.role:
         raise ServiceError(_("%(name)s already has this role") % {"name": user.username})
-    _refuse_self_lockout(user, acting_user, _("change the role of"))
+    _refuse_self_lockout(
+        user, acting_user, _("you cannot change the role of your own account; ask another administrator")
+    )
     if role not in MEMBER_ROLES and user.memberships.exists():
         raise ServiceError(
             _("%(name)s belongs to compartments and a %(role)s cannot: end those memberships first")

@@ -8,6 +8,7 @@
     const filter = picker.querySelector(".picker-filter");
     const count = picker.querySelector(".chosen");
     const boxes = Array.from(picker.querySelectorAll("input[type=checkbox]"));
+    // Every catalogue writes the number as digits in each form, so the text is a template for it.
     const template = count.textContent.replace(/\d+/, "{n}");
     const none = document.createElement("p");
     none.className = "muted";
