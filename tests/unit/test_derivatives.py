@@ -65,8 +65,44 @@ def test_a_waveform_of_peaks() -> None:
     assert 0 < len(peaks) <= derivatives.WAVE_POINTS and all(p == pytest.approx(0.5) for p in peaks)
 
 
+def compressed(fmt: str, subtype: str, seconds: float = 1.0) -> bytes:
+    import numpy as np
+    import soundfile
+
+    rate = 48000
+    t = np.arange(int(rate * seconds), dtype="float32") / rate
+    out = io.BytesIO()
+    soundfile.write(out, 0.5 * np.sin(2 * np.pi * 440 * t), rate, format=fmt, subtype=subtype)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("sniffed", "fmt", "subtype"),
+    [
+        ("audio/ogg", "OGG", "OPUS"),  # a WhatsApp voice note
+        ("audio/ogg", "OGG", "VORBIS"),
+        ("audio/mpeg", "MP3", "MPEG_LAYER_III"),
+        ("audio/flac", "FLAC", "PCM_16"),
+    ],
+)
+def test_voice_notes_get_a_waveform(sniffed: str, fmt: str, subtype: str) -> None:
+    copy = derivatives.make(sniffed, compressed(fmt, subtype))
+    peaks = json.loads(copy.data)["peaks"]
+    assert copy.kind == "waveform" and 0 < len(peaks) <= derivatives.WAVE_POINTS
+    # A half-scale tone: the peaks sit near 0.5 (lossy codecs wobble a little).
+    middle = sorted(peaks)[len(peaks) // 2]
+    assert 0.4 < middle < 0.6
+
+
+def test_a_damaged_voice_note_gets_a_reason() -> None:
+    note = compressed("OGG", "OPUS")
+    for broken in (note[:200], note[:40] + b"\x00" * 400, b"OggS" + b"\xff" * 300):
+        with pytest.raises(derivatives.NoCopy):
+            derivatives.make("audio/ogg", broken)
+
+
 def test_types_without_a_copy_say_so() -> None:
-    for sniffed in ("image/svg+xml", "text/html", "application/zip", "video/mp4", "audio/ogg"):
+    for sniffed in ("image/svg+xml", "text/html", "application/zip", "video/mp4", "audio/aac"):
         assert not derivatives.applies(sniffed)
         with pytest.raises(derivatives.NoCopy, match="no-copy-for-type"):
             derivatives.make(sniffed, b"<svg><script>alert(1)</script></svg>")
@@ -79,6 +115,9 @@ PREFIXES = [
     b"%PDF-1.4\n",
     b"RIFF\x00\x00\x00\x00WAVEfmt ",
     b"GIF89a",
+    b"OggS\x00\x02",
+    b"ID3\x04\x00",
+    b"fLaC",
 ]
 
 
@@ -86,13 +125,23 @@ PREFIXES = [
 @given(
     st.sampled_from(PREFIXES),
     st.binary(max_size=2048),
-    st.sampled_from(["image/png", "image/jpeg", "image/gif", "application/pdf", "audio/wav", "text/plain"]),
+    st.sampled_from(
+        [
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "application/pdf",
+            "audio/wav",
+            "text/plain",
+            *derivatives.COMPRESSED_AUDIO,
+        ]
+    ),
 )
 def test_arbitrary_bytes_give_a_copy_or_a_reason(prefix: bytes, data: bytes, sniffed: str) -> None:
     """Damaged and hostile files end in NoCopy with a reason, never in another exception."""
     try:
         copy = derivatives.make(sniffed, prefix + data)
     except derivatives.NoCopy as exc:
-        assert str(exc) in {"unreadable", "pixel-flood", "encrypted", "unsupported-audio"}
+        assert str(exc) in {"unreadable", "pixel-flood", "encrypted", "unsupported-audio", "too-long"}
         return
     assert copy.data or copy.kind == "text"  # an empty text file has empty text

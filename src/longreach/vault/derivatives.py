@@ -6,7 +6,9 @@
   survives the re-encoding;
 - PDFs: their text, page by page, bounded;
 - plain text (chat exports): decoded as UTF-8, bounded;
-- WAV audio: a waveform of peak levels, drawn by the staff page.
+- audio (WAV read here; Ogg/Opus voice notes, MP3 and FLAC decoded by
+  libsndfile, which soundfile bundles): a waveform of peak levels, drawn by
+  the staff page.
 
 Every copy is bytes plus a media type; the vault encrypts and hashes it like
 any other file. A file these rules cannot read safely gets no copy and a
@@ -107,12 +109,50 @@ def wav_waveform(body: bytes | bytearray) -> Copy:
     return Copy("waveform", "application/json", json.dumps({"peaks": peaks}).encode())
 
 
+# Voice notes as phones send them: WhatsApp's Opus in Ogg, Telegram's Ogg, MP3 and FLAC.
+COMPRESSED_AUDIO = ("audio/ogg", "audio/mpeg", "audio/flac")
+MAX_AUDIO_SECONDS = 3 * 3600  # longer than any voice note: decoding stops rather than run for ever
+
+
+# libsndfile's MP3 decoder returns silence for parts of a file read in small pieces; reads of this
+# many frames (about five seconds, a few megabytes) decode correctly.
+AUDIO_READ_FRAMES = 1 << 18
+
+
+def compressed_waveform(body: bytes | bytearray) -> Copy:
+    """Peaks of a compressed recording, decoded piece by piece by libsndfile (bundled with
+    soundfile) so a long one never sits decoded in memory."""
+    import numpy as np
+    import soundfile
+
+    with soundfile.SoundFile(io.BytesIO(bytes(body))) as sound:
+        frames = sound.frames
+        if frames <= 0 or sound.samplerate <= 0:
+            raise NoCopy("unsupported-audio")
+        if frames > MAX_AUDIO_SECONDS * sound.samplerate:
+            raise NoCopy("too-long")
+        step = max(1, -(-frames // WAVE_POINTS))
+        peaks = np.zeros(-(-frames // step), dtype="float32")
+        at = 0
+        while at < frames:
+            piece = sound.read(min(AUDIO_READ_FRAMES, frames - at), dtype="float32", always_2d=True)
+            if not len(piece):
+                break
+            np.maximum.at(peaks, np.arange(at, at + len(piece)) // step, np.abs(piece).max(axis=1))
+            at += len(piece)
+    if not at:
+        raise NoCopy("unsupported-audio")
+    shown = [round(min(1.0, float(p)), 4) for p in peaks[: -(-at // step)]]
+    return Copy("waveform", "application/json", json.dumps({"peaks": shown}).encode())
+
+
 def applies(sniffed: str) -> bool:
     return (sniffed.startswith("image/") and sniffed != "image/svg+xml") or sniffed in (
         "application/pdf",
         "text/plain",
         "text/csv",
         "audio/wav",
+        *COMPRESSED_AUDIO,
     )
 
 
@@ -128,6 +168,7 @@ _UNREADABLE = (
     IndexError,
     KeyError,
     TypeError,
+    RuntimeError,  # soundfile's LibsndfileError: a damaged or hostile recording
 )
 
 
@@ -141,6 +182,8 @@ def make(sniffed: str, body: bytes | bytearray) -> Copy:
         reader = plain_text
     elif sniffed == "audio/wav":
         reader = wav_waveform
+    elif sniffed in COMPRESSED_AUDIO:
+        reader = compressed_waveform
     else:
         raise NoCopy("no-copy-for-type")
     try:
