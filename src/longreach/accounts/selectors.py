@@ -119,3 +119,12 @@ def users_to_notify(*, before: Any) -> QuerySet[User]:
         .filter(Q(notified_at__isnull=True) | Q(notified_at__lt=before))
         .order_by("pk")
     )
+
+
+def last_active_administrator(*, user: User) -> bool:
+    """Whether ``user`` is the organisation's only active administrator."""
+    return bool(
+        user.role == Role.ADMIN
+        and user.is_active
+        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
+    )

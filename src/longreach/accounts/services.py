@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from longreach.accounts import access, approvals
+from longreach.accounts import access, approvals, selectors
 from longreach.accounts.errors import NotAllowed, ServiceError
 from longreach.accounts.models import ApiToken, Compartment, Membership, PendingAction, User, UserSession
 from longreach.accounts.roles import LINKAGE_ROLES, Role, allowed
@@ -164,11 +164,7 @@ def _refuse_self_lockout(user: User, acting_user: User | str, refusal: str) -> N
     without one."""
     if isinstance(acting_user, User) and acting_user.pk == user.pk:
         raise ServiceError(refusal)
-    if (
-        user.role == Role.ADMIN
-        and user.is_active
-        and not User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).exists()
-    ):
+    if selectors.last_active_administrator(user=user):
         raise ServiceError(_("%(name)s is the last active administrator") % {"name": user.username})
 
 
