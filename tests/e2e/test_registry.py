@@ -31,6 +31,12 @@ def login(browser: Any, server: Any, username: str, lang: str = "en") -> Any:
     return page
 
 
+def tick(page: Any, picker: str, codes: list[str]) -> None:
+    """Tick options of a picker (the incident form's grouped checkboxes) by their codes."""
+    for code in codes:
+        page.check(f"#f-{picker} input[value='{code}']")
+
+
 def go(page: Any, label: str) -> None:
     """Follow a link of the top bar, opening *More* when the link is under it."""
     link = page.locator("header.top nav").get_by_role("link", name=label, exact=True)
@@ -69,16 +75,16 @@ def recorded(server: Any, analyst: Any, artifacts: Any) -> dict[str, str]:
     page.select_option("#f-origin_state", "CN")
     page.select_option("#f-host_country", "TR")
     page.fill("#f-narrative", "Calls and a voice message; the caller knew the client's address.")
-    page.select_option("#f-acts-0-tactics", ["FAMILY_THREAT", "INFO_OTHERS"])
-    page.select_option("#f-acts-0-channels", ["WHATSAPP"])
+    tick(page, "acts-0-tactics", ["FAMILY_THREAT", "INFO_OTHERS"])
+    tick(page, "acts-0-channels", ["WHATSAPP"])
     page.select_option("#f-acts-0-origin_confidence", "PROBABLE")
     page.fill("#f-acts-0-targets-0-new_person-name", "Browser Test Person")
     page.fill("#f-acts-0-targets-0-new_person-phone", PHONE)
     page.fill("#f-acts-0-relatives-0-new_person-name", "Mother of the test person")
     page.select_option("#f-acts-0-relatives-0-relationship", "MOTHER")
-    page.select_option("#f-acts-0-relatives-0-outcomes", ["DETAINED"])
+    tick(page, "acts-0-relatives-0-outcomes", ["DETAINED"])
     page.click("text=Add another act")
-    page.select_option("#f-acts-1-tactics", ["DETENTION_HOST"])
+    tick(page, "acts-1-tactics", ["DETENTION_HOST"])
     page.select_option("#f-acts-1-harm_country", "AE")
     page.select_option("#f-acts-1-executing_state", "AE")
     page.select_option("#f-acts-1-executing_confidence", "CONFIRMED")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.test_registry import go, login
+from tests.e2e.test_registry import go, login, tick
 
 pytestmark = pytest.mark.e2e
 
@@ -85,7 +85,7 @@ def test_a_person_recorded_again_in_another_script_is_flagged(server: Any, analy
         page.fill("#f-date", "2025-11-02")
         page.select_option("#f-origin_state", "CN")
         page.select_option("#f-host_country", "TR")
-        page.select_option("#f-acts-0-tactics", ["FAMILY_THREAT"])
+        tick(page, "acts-0-tactics", ["FAMILY_THREAT"])
         page.fill("#f-acts-0-targets-0-new_person-name", name)
         page.click("main p.buttons button[name=save]")
         page.wait_for_url(re.compile(r".*/incidents/I-[0-9A-Z]{8}/$"))
