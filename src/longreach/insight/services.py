@@ -24,6 +24,7 @@ from longreach.accounts.models import Compartment, User
 from longreach.accounts.roles import allowed
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.seen import mark_seen
 from longreach.insight import queries, selectors, surges
 from longreach.insight.models import Publication, SavedQuery, SurgeAlert
 from longreach.insight.publication import PublicationError
@@ -380,7 +381,4 @@ def publication_withdraw(*, user: User, code: str) -> Publication:
 
 def surges_seen(*, user: User, codes: list[str]) -> int:
     """Mark the surges among ``codes`` that the user is shown (and has not yet seen) as seen."""
-    surges_shown = list(selectors.surge_alerts_unseen(user).filter(code__in=codes))
-    for surge in surges_shown:
-        surge.seen_by.add(user)
-    return len(surges_shown)
+    return mark_seen(list(selectors.surge_alerts_unseen(user).filter(code__in=codes)), user)

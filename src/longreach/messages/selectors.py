@@ -167,19 +167,19 @@ def message_campaign(message: Message) -> Campaign | None:
     return member.campaign if member is not None else None
 
 
-def campaign_names(user: User, codes: list[str]) -> dict[str, list[str]]:
-    """The names the user's own compartments gave these campaigns (sealed; opened here)."""
-    names: dict[str, list[str]] = {}
-    for row in CampaignName.objects.filter(
-        campaign_code__in=codes, compartment__in=access.compartments(user, "case.read")
-    ).order_by("named_at"):
-        names.setdefault(row.campaign_code, []).append(row.name)
+def campaign_names(user: User, codes: list[str]) -> dict[str, dict[str, str]]:
+    """Campaign code -> compartment code -> the name that compartment gave it, for the user's own
+    compartments only (sealed; opened here)."""
+    names: dict[str, dict[str, str]] = {}
+    for row in (
+        CampaignName.objects.filter(
+            campaign_code__in=codes, compartment__in=access.compartments(user, "case.read")
+        )
+        .select_related("compartment")
+        .order_by("named_at")
+    ):
+        names.setdefault(row.campaign_code, {})[row.compartment.code] = row.name
     return names
-
-
-def campaign_name_of(user: User, code: str, compartment: Compartment) -> str:
-    row = CampaignName.objects.filter(campaign_code=code, compartment=compartment).first()
-    return row.name if row is not None and access.may(user, "case.read", compartment) else ""
 
 
 def campaigns_for_user(user: User) -> QuerySet[Campaign]:

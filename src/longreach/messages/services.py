@@ -40,6 +40,7 @@ from longreach.accounts.errors import ServiceError
 from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
 from longreach.audit.services import audit_record
+from longreach.core.seen import mark_seen
 from longreach.crypto import CryptoError, blind
 from longreach.crypto import keys as ck
 from longreach.crypto.normalise import NORMALISERS, NormaliseError
@@ -870,10 +871,7 @@ def tag_model_run(*, compartment_id: str, requested_at: str, sealed_keys: str) -
 
 def alerts_seen_all(*, user: User, codes: list[str]) -> int:
     """Mark the user's unseen alerts among ``codes`` seen (those listed on their inbox)."""
-    alerts = list(selectors.alerts_for_user(user).filter(code__in=codes))
-    for alert in alerts:
-        alert.seen_by.add(user)
-    return len(alerts)
+    return mark_seen(list(selectors.alerts_for_user(user).filter(code__in=codes)), user)
 
 
 CAMPAIGN_NAME_CHARS = 120

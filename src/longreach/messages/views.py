@@ -256,15 +256,17 @@ def campaign_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _campaign_context(user: User, view: selectors.CampaignView, **more: Any) -> dict[str, Any]:
+    own = selectors.campaign_names(user, [view.campaign.code]).get(view.campaign.code, {})
+    typed = more.get("typed", {})
     naming = [
-        (c, more.get("typed", {}).get(c.code, selectors.campaign_name_of(user, view.campaign.code, c)))
+        (c, typed.get(c.code, own.get(c.code, "")))
         for c in view.compartments
         if access.may(user, "case.write", c)
     ]
     return {
         "v": view,
         "labels": _labels(),
-        "names": selectors.campaign_names(user, [view.campaign.code]).get(view.campaign.code, []),
+        "names": list(own.values()),
         "naming": naming,
         "name_error": more.get("error", ""),
         "max_name": services.CAMPAIGN_NAME_CHARS,

@@ -495,7 +495,11 @@ def tasks_overdue_for(*, user: User) -> QuerySet[Task]:
 def comments_on(target: Case | Incident) -> QuerySet[Comment]:
     """The comments on a case or an incident, oldest first (the caller may read the record)."""
     field = "case" if isinstance(target, Case) else "incident"
-    return Comment.objects.filter(**{field: target}).select_related("author").prefetch_related("mentions")
+    return (
+        Comment.objects.filter(**{field: target})
+        .select_related("author")
+        .prefetch_related("mentions", "seen_by")
+    )
 
 
 def mentions_unseen(*, user: User) -> QuerySet[Comment]:

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from longreach.accounts import access
-from longreach.accounts.models import User
+from longreach.accounts.models import Compartment, User
 from longreach.audit.models import Event
+from longreach.core.seen import mark_seen
 from longreach.registry.fields import FieldError, RecordInvalid
 from longreach.registry.models import Case, Comment, Incident, Task
 from longreach.registry.services.writing import _audit
@@ -77,17 +78,20 @@ def comment_add(
 
 
 def mentions_seen(*, user: User, comments: list[Comment]) -> int:
-    """Mark seen the comments among ``comments`` that mention the user."""
-    mine = [c for c in comments if c.mentions.filter(pk=user.pk).exists()]
-    for c in mine:
-        c.seen_by.add(user)
-    return len(mine)
+    """Mark seen the comments among ``comments`` (with their mentions and seen_by prefetched, as
+    ``selectors.comments_on`` gives them) that mention the user and they had not seen."""
+    new = [
+        c
+        for c in comments
+        if any(m.pk == user.pk for m in c.mentions.all()) and all(s.pk != user.pk for s in c.seen_by.all())
+    ]
+    return mark_seen(new, user)
 
 
-def _assignee(target_compartment: object, code: str) -> User | None:
+def _assignee(compartment: Compartment, code: str) -> User | None:
     if not code:
         return None
-    found = next((u for u in access.members_who_may(target_compartment, "case.read") if u.code == code), None)  # type: ignore[arg-type]
+    found = next((u for u in access.members_who_may(compartment, "case.read") if u.code == code), None)
     if found is None:
         raise RecordInvalid([FieldError("assigned_to", _("is not a member of this compartment"))])
     return found
@@ -98,7 +102,7 @@ def incident_assign(*, user: User, incident: Incident, assignee_code: str) -> In
     """Give the incident to a colleague of its compartment (an empty code: to nobody)."""
     access.require(user, "case.write", incident.compartment)
     incident.assigned_to = _assignee(incident.compartment, assignee_code)
-    Incident.objects.filter(pk=incident.pk).update(assigned_to=incident.assigned_to)
+    incident.save(update_fields=["assigned_to"])
     _audit(
         Event.RECORD_UPDATED,
         user,
